@@ -1,0 +1,143 @@
+"""pyttsx3 (espeak driver) in a worker process: its runAndWait() blocks, so a cut-off kills the process."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import threading
+from pathlib import Path
+from typing import Any
+
+from hardware.base import DeviceUnavailable
+from hardware.speech.core import SpeechEngine, Utterance
+from hardware.speech.espeak import RATE_WPM
+
+__all__ = ["Pyttsx3Engine"]
+
+log = logging.getLogger(__name__)
+
+
+def _worker(requests: Any, replies: Any, voices: dict[str, str]) -> None:
+    """Runs in the child: one pyttsx3 engine, one utterance at a time."""
+    import pyttsx3
+
+    engine = pyttsx3.init("espeak")
+    replies.put(("ready", None))
+    while True:
+        request = requests.get()
+        if request is None:
+            return
+        text, lang, wpm, volume, wav_path = request
+        try:
+            engine.setProperty("voice", voices.get(lang, lang))
+            engine.setProperty("rate", wpm)
+            engine.setProperty("volume", volume)
+            if wav_path:
+                engine.save_to_file(text, wav_path)
+            else:
+                engine.say(text)
+            engine.runAndWait()
+            replies.put(("done", None))
+        except Exception as exc:  # noqa: BLE001 - reported to the parent
+            replies.put(("error", repr(exc)))
+
+
+class _WorkerPlayback:
+    def __init__(self, engine: "Pyttsx3Engine") -> None:
+        self._engine = engine
+        self.done = threading.Event()
+
+    def cancel(self) -> None:
+        self._engine._kill_worker()
+        self.done.set()
+
+    def pause(self) -> None:  # pyttsx3 has no pause; stopping the process would hold the sound card
+        pass
+
+    def resume(self) -> None:
+        pass
+
+
+class Pyttsx3Engine(SpeechEngine):
+    name = "pyttsx3"
+
+    def __init__(self, *, voices: dict[str, str] | None = None, start_timeout: float = 20.0) -> None:
+        try:
+            import pyttsx3  # noqa: F401
+        except ImportError as exc:
+            raise DeviceUnavailable(f"speech: pyttsx3 is not importable: {exc}") from exc
+        self.voices = dict(voices or {"bg": "bg", "en": "en"})
+        self._ctx = mp.get_context("spawn")  # no fork of a threaded (Qt) process
+        self._start_timeout = start_timeout
+        self._process: Any = None
+        self._requests: Any = None
+        self._replies: Any = None
+        self._lock = threading.Lock()
+        self._ensure_worker()
+
+    def _ensure_worker(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            return
+        self._requests, self._replies = self._ctx.Queue(), self._ctx.Queue()
+        self._process = self._ctx.Process(
+            target=_worker, args=(self._requests, self._replies, self.voices), name="pyttsx3-worker", daemon=True
+        )
+        self._process.start()
+        try:
+            kind, detail = self._replies.get(timeout=self._start_timeout)
+        except Exception as exc:  # noqa: BLE001 - queue.Empty
+            self._kill_worker()
+            raise DeviceUnavailable("speech: pyttsx3 worker did not start") from exc
+        if kind != "ready":
+            raise DeviceUnavailable(f"speech: pyttsx3 worker failed: {detail}")
+
+    def _kill_worker(self) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.is_alive():
+            process.kill()
+            process.join(timeout=2)
+
+    @property
+    def worker_pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def _submit(self, text: str, lang: str, rate_step: int, volume_step: int, wav_path: str | None) -> _WorkerPlayback:
+        with self._lock:
+            self._ensure_worker()
+            playback = _WorkerPlayback(self)
+            replies = self._replies
+            process = self._process
+            self._requests.put((text, lang, RATE_WPM[rate_step], (volume_step + 1) / 7, wav_path))
+
+        def wait() -> None:
+            while not playback.done.is_set():
+                try:
+                    kind, detail = replies.get(timeout=0.2)
+                except Exception:  # noqa: BLE001 - queue.Empty: check the worker is still there
+                    if not process.is_alive():
+                        break
+                    continue
+                if kind == "error":
+                    log.error("pyttsx3: %s", detail)
+                break
+            playback.done.set()
+
+        threading.Thread(target=wait, name="pyttsx3-wait", daemon=True).start()
+        return playback
+
+    def start(self, utterance: Utterance, *, rate_step: int, volume_step: int, output: str) -> _WorkerPlayback:
+        return self._submit(utterance.spoken_text or utterance.text, utterance.lang, rate_step, volume_step, None)
+
+    def synthesize_to_wav(self, text: str, lang: str, path: str | Path, timeout: float = 60.0) -> Path:
+        playback = self._submit(text, lang, 3, 3, str(path))
+        if not playback.done.wait(timeout):
+            playback.cancel()
+            raise DeviceUnavailable("speech: pyttsx3 took too long")
+        return Path(path)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._process is not None and self._process.is_alive():
+                self._requests.put(None)
+                self._process.join(timeout=2)
+            self._kill_worker()

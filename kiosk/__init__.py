@@ -1,0 +1,1 @@
+"""The citizen kiosk: a locked-down PySide6 touch application."""

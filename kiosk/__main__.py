@@ -1,0 +1,95 @@
+"""`kiosk`: the citizen touch application (`--simulate` for simulated devices and shortcuts)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="e-Obshtina citizen kiosk (PySide6). Bulgarian by default; everything works offline from the cached catalogue.",
+    )
+    parser.add_argument("--config", type=Path, default=Path(os.environ.get("EOBSHTINA_CONFIG", "/etc/eobshtina/terminal.toml")),
+                        help="terminal TOML config (default: $EOBSHTINA_CONFIG or /etc/eobshtina/terminal.toml)")
+    parser.add_argument("--data-dir", type=Path, default=os.environ.get("EOBSHTINA_DATA_DIR"),
+                        help="data dir with terminal.sqlite3 (default: $EOBSHTINA_DATA_DIR)")
+    parser.add_argument("--simulate", action="store_true",
+                        help="simulated devices; Ctrl+1 demo ID card, Ctrl+2 expired card, Ctrl+3 scan last receipt QR, Ctrl+4 printed receipts, Ctrl+5 paper out, Ctrl+6 headset, Ctrl+0 maintenance")
+    parser.add_argument("--lang", choices=("bg", "en"), default=None, help="start language (default from config: bg)")
+    parser.add_argument("--windowed", action="store_true", help="a 1280×800 window instead of full screen")
+    parser.add_argument("--smoke", action="store_true", help="start, show the welcome screen once, and exit 0 (CI, demo checks)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app import KioskApp, store_loader, welcome_cache_path
+    from kiosk.config import KioskConfigError, load_kiosk_settings
+
+    try:
+        settings = load_kiosk_settings(args.config if args.config and args.config.exists() else None)
+    except KioskConfigError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    if args.lang:
+        settings.language = args.lang
+    app = QApplication(sys.argv[:1])
+    data_dir = Path(args.data_dir) if args.data_dir else None
+    from hardware.config import load_hardware_config, parse_hardware_config
+
+    from kiosk.bridge import DeviceBridge
+
+    try:
+        hw_config = load_hardware_config(args.config) if args.config.exists() else parse_hardware_config({})
+    except Exception as exc:  # ConfigError names the key and the file
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    bridge = DeviceBridge()
+
+    def open_devices():
+        from hardware.config import open_devices
+
+        return open_devices(hw_config, listener=bridge, simulate=args.simulate)
+
+    # the welcome frame first (Qt and the light state only); the store, the catalogue and the
+    # drivers load right after it (KioskApp.finish_loading), touches meanwhile are kept
+    kiosk = KioskApp(app, None, settings, bridge=bridge, load=store_loader(data_dir, args.simulate, open_devices),
+                     welcome_cache=welcome_cache_path(data_dir))
+    if args.simulate:
+        from kiosk.simulator import install_shortcuts
+
+        install_shortcuts(kiosk)
+    if args.windowed:
+        kiosk.window.resize(settings.screen_width_px, settings.screen_height_px)
+        kiosk.window.show()
+    else:
+        kiosk.window.showFullScreen()
+    if args.smoke:
+        from PySide6.QtCore import QTimer
+
+        def done() -> None:
+            print(f"kiosk: welcome screen ready ({kiosk.window.current_screen().title_text()})", flush=True)
+            app.quit()
+
+        # the smoke check covers the deferred load too: the store, the catalogue, the devices
+        if kiosk.state.is_ready:
+            QTimer.singleShot(0, done)
+        else:
+            kiosk.state.ready.connect(lambda: QTimer.singleShot(0, done))
+    try:
+        status = app.exec()
+        return 2 if kiosk.load_error is not None else status
+    finally:
+        kiosk.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

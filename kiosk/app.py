@@ -1,0 +1,342 @@
+"""Composition root: config, backend (store + hub client), devices, the bridge and the window."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from kiosk.bridge import DeviceBridge
+from kiosk.i18n import LanguageSwitcher
+from kiosk.state.kiosk_state import KioskSettings, KioskState, ReceiptData
+from kiosk.views import widgets
+from kiosk.views.registry import build_window
+from kiosk.views.style import DEFAULT_QSS
+
+log = logging.getLogger(__name__)
+
+
+def printable_receipt(receipt: ReceiptData, state: KioskState):
+    """Our receipt content as PRINTSPEECH's structured `hardware.printer.Receipt`."""
+    from hardware.printer import Receipt
+
+    from kiosk.views.request import tracking_qr_text
+
+    bg = state.language != "en"
+    r = Receipt().title(state.municipality_name() or ("Община" if bg else "Municipality"))
+    if receipt.office:
+        r.text(receipt.office, align="center")
+    r.separator().bold(receipt.title)
+    r.kv("Входящ номер" if bg and receipt.official else "Incoming number" if receipt.official
+         else "Номер (временен)" if bg else "Reference (provisional)", receipt.reference, bold=True)
+    r.kv("Дата и час" if bg else "Date and time", receipt.created_at.astimezone().strftime("%d.%m.%Y %H:%M"))
+    if receipt.fee_eur:
+        r.kv("Такса" if bg else "Fee", receipt.fee_eur)
+    if receipt.deadline:
+        r.kv("Срок" if bg else "Deadline", receipt.deadline)
+    if receipt.tracking_code:
+        r.kv("Код за проследяване" if bg else "Tracking code", receipt.tracking_code, bold=True)
+    if not receipt.official:
+        r.text("Заявлението е записано и ще бъде изпратено автоматично." if bg
+               else "Your request is saved and will be sent automatically.")
+    r.separator()
+    if receipt.reference != "TEST":
+        r.qr(tracking_qr_text(state, receipt), caption="Проследете заявлението си" if bg else "Track your request")
+    return r.blank().cut()
+
+
+def make_backend(data_dir: Path | None, simulate: bool):
+    """The real store + hub client; `--simulate` without a data dir gets the in-memory stand-in."""
+    if data_dir is not None:
+        from kiosk.store_backend import StoreBackend
+
+        return StoreBackend(data_dir)
+    if not simulate:
+        raise SystemExit("kiosk: a data dir is needed (--data-dir or EOBSHTINA_DATA_DIR)")
+    from kiosk.demo_catalogue import demo_catalogue
+    from kiosk.simulated_backend import SimulatedBackend
+
+    log.warning("no data dir: using the in-memory simulated backend and the demo catalogue")
+    return SimulatedBackend(demo_catalogue())
+
+
+def open_headset(devices: Any, mode: Any = "auto") -> tuple[Any, bool]:
+    """The headset plug detector and whether we own it (close it): `mode` is a detector, or
+    "simulated" | "evdev" | "none" | "auto". Auto: the devices' own `headset` if they have one;
+    a simulation when the devices are simulated (--simulate); else the sound card's evdev jack
+    switch when there is one. No detector is not an error (the Raspberry Pi's jack reports
+    nothing): speech mode still starts from the keypad, it is only logged."""
+    from hardware.headset import EvdevHeadsetDetector, SimulatedHeadset
+
+    if mode is None or mode == "none":
+        return None, False
+    if not isinstance(mode, str):
+        return mode, False
+    if mode == "simulated":
+        return SimulatedHeadset(), True
+    if mode == "auto":
+        own = getattr(devices, "headset", None) if devices is not None else None
+        if own is not None:
+            return own, False
+        if devices is None:
+            log.info("headset: no devices, no plug detection")
+            return None, False
+        simulated = any(type(getattr(devices, name, None)).__name__.startswith("Simulated")
+                        for name in ("id_reader", "scanner", "badge", "buttons", "printer"))
+        if simulated:
+            log.info("headset: simulated plug detection (simulated devices)")
+            return SimulatedHeadset(), True
+        from hardware.config import Devices
+
+        if not isinstance(devices, Devices):
+            log.info("headset: no plug detection for these devices")
+            return None, False
+    elif mode != "evdev":
+        raise ValueError(f"headset: unknown mode {mode!r} (simulated, evdev, none, auto)")
+    try:
+        detector = EvdevHeadsetDetector()
+    except Exception as exc:  # DeviceUnavailable, no evdev module, no permission: not fatal
+        log.info("headset: no plug detection (%s); speech mode starts from the keypad", exc)
+        return None, False
+    log.info("headset: plug detection from the sound card's jack switch")
+    return detector, True
+
+
+class _FirstFrame(QObject):
+    """Calls `then` once, from the event loop, after `window` has painted its first frame."""
+
+    def __init__(self, window, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window, self._then = window, then
+        window.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Paint and obj is self._window:
+            self._window.removeEventFilter(self)
+            # the paint is still in progress: the load starts once this frame is on screen
+            QTimer.singleShot(0, self._then)
+        return False
+
+
+def welcome_cache_path(data_dir: Path | None) -> Path | None:
+    """Where the welcome screen's names are cached: beside the terminal store."""
+    from kiosk.state.welcome_cache import FILE_NAME
+
+    return Path(data_dir) / FILE_NAME if data_dir is not None else None
+
+
+def store_loader(data_dir: Path | None, simulate: bool,
+                 open_devices: Callable[[], Any] | None = None) -> Callable[[], tuple[Any, Any]]:
+    """What `KioskApp(load=…)` runs after the first frame: the backend (store, catalogue) and
+    the devices. `make_backend`'s checks stay synchronous: a kiosk without a data dir fails at once."""
+    if data_dir is None and not simulate:
+        raise SystemExit("kiosk: a data dir is needed (--data-dir or EOBSHTINA_DATA_DIR)")
+
+    def load() -> tuple[Any, Any]:
+        backend = make_backend(data_dir, simulate)
+        try:
+            devices = open_devices() if open_devices is not None else None
+        except BaseException:
+            getattr(backend, "close", lambda: None)()
+            raise
+        return backend, devices
+
+    return load
+
+
+class KioskApp:
+    """Everything one kiosk process owns; `window` is the MainWindow, `devices` the open drivers.
+
+    Given a `backend`, everything is ready when the constructor returns (tests, tools). Given
+    `load` instead (the real kiosk: `kiosk.__main__`), the window is built with only Qt and the
+    light state modules, the welcome screen shows the names cached in `welcome_cache`, and
+    `load()` → (backend, devices) runs right after the window's first frame (`finish_loading`):
+    the store, the catalogue, the drivers and the accessibility layer. A tile touched before that
+    opens its screen once the load is done (KioskState.when_ready).
+    """
+
+    def __init__(self, app: QApplication, backend, settings: KioskSettings | None = None, *,
+                 devices: Any = None, bridge: DeviceBridge | None = None, keyboard: bool = True,
+                 accessibility: bool = True, clock=None, headset: Any = "auto",
+                 load: Callable[[], tuple[Any, Any]] | None = None,
+                 welcome_cache: Path | None = None) -> None:
+        if (backend is None) == (load is None):
+            raise ValueError("KioskApp needs a backend or a load function, not both")
+        self.app = app
+        self.settings = settings or KioskSettings()
+        self.backend = backend
+        self.devices = None
+        self.welcome_cache = welcome_cache
+        self._load = load
+        #: what stopped the deferred load, if it failed (the app then exits with status 2)
+        self.load_error: BaseException | None = None
+        widgets.set_min_target(self.settings.min_target_px)
+        self.switcher = LanguageSwitcher(app)
+        self.switcher(self.settings.language)
+        app.setStyleSheet(DEFAULT_QSS)
+        self.bridge = bridge or DeviceBridge()
+        from kiosk.state.session import Session
+        from kiosk.state.welcome_cache import read_welcome_names
+
+        session = Session(self.settings.timeouts, clock=clock) if clock is not None else None
+        names = read_welcome_names(welcome_cache) if load is not None else None
+        self.state = KioskState(backend, self.settings, session=session, apply_language=self.switcher,
+                                welcome_names=names)
+        from kiosk.maintenance import badge_checker, badge_hashes
+
+        self.settings.badge_uids = badge_hashes(self.settings.badge_uids)  # never a raw UID in memory
+        self.state.badge_allowed = badge_checker(self.settings.badge_uids)
+        self.bridge.connect_state(self.state)
+        self.window = build_window(self.state, keyboard=keyboard)
+        self.health_reporter = None
+        self.state.exit_requested.connect(app.quit)
+        # the agent refreshes the store's catalogue; pick it up between citizens, never mid-session
+        self._catalogue_timer = QTimer(self.window)
+        self._catalogue_timer.setInterval(15_000)
+        self._catalogue_timer.timeout.connect(self.refresh_catalogue)
+        self._catalogue_timer.start()
+        self.a11y: Any = None
+        #: the headset plug detector (hardware.headset), or None: plugging in starts speech mode
+        self.headset: Any = None
+        self._own_headset = False
+        self._accessibility, self._headset_mode = accessibility, headset
+        if load is None:
+            self._attach(devices)
+        else:
+            self._first_frame = _FirstFrame(self.window, self.finish_loading)
+
+    def _attach(self, devices: Any) -> None:
+        """Wire the devices (printer, health, speech) once they are open."""
+        self.devices = devices
+        if devices is not None and getattr(devices, "printer", None) is not None:
+            self.state.printer = lambda receipt: devices.printer.print_receipt(printable_receipt(receipt, self.state))
+        if devices is not None:
+            self.state.device_health = self._device_health
+        self.health_reporter = self._start_health_reporting()
+        if self._accessibility:
+            self._start_accessibility()
+            self._start_headset(self._headset_mode)
+
+    def finish_loading(self) -> bool:
+        """The deferred half of the start (see the class): True once loaded, False if there was
+        nothing to load (already loaded, or built with a backend) or the load failed."""
+        if self._load is None:
+            return False
+        load, self._load = self._load, None
+        try:
+            backend, devices = load()
+        except BaseException as exc:  # a broken store stops the kiosk as it did before the first frame
+            log.critical("the kiosk could not load its store and devices: %s", exc, exc_info=True)
+            self.load_error = exc
+            self.app.exit(2)
+            return False
+        self.backend = backend
+        self._attach(devices)
+        self.state.set_backend(backend)  # runs what was touched meanwhile
+        self._save_welcome_names()
+        current = self.window.current_screen()
+        if self.window.current_screen_name() == "welcome" and getattr(current, "outdated", lambda: False)():
+            # first boot (no cache) or a renamed office: the only case the welcome frame changes
+            self.window.show_screen("welcome", remember=False)
+        from kiosk.views.registry import import_screens
+
+        import_screens()  # the other pages' modules, so the first touch on each is not slower
+        return True
+
+    def _save_welcome_names(self) -> None:
+        catalogue = self.state.catalogue
+        if self.welcome_cache is None or catalogue is None:
+            return
+        from kiosk.state.welcome_cache import WelcomeNames, read_welcome_names, write_welcome_names
+
+        names = WelcomeNames.from_catalogue(catalogue)
+        if names == read_welcome_names(self.welcome_cache):
+            return
+        try:
+            write_welcome_names(self.welcome_cache, names)
+        except OSError as exc:  # a read-only data dir costs only the names on the next first frame
+            log.warning("could not write the welcome names cache %s: %s", self.welcome_cache, exc)
+
+    def _start_accessibility(self) -> None:
+        try:
+            from kiosk.a11y import AccessibilityController
+        except ImportError:
+            log.warning("accessibility layer not installed")
+            return
+        speech = getattr(self.devices, "speech", None) if self.devices is not None else None
+        try:
+            # [kiosk]'s accessibility keys (kiosk.config.KioskConfig.a11y); else the panel's geometry
+            self.a11y = AccessibilityController(self.window, speech, getattr(self.settings, "a11y", None))
+        except Exception:  # the kiosk stays usable by sight even if speech fails to start
+            log.exception("accessibility layer failed to start")
+
+    def _start_headset(self, mode: Any) -> None:
+        if self.a11y is None:
+            return
+        try:
+            self.headset, self._own_headset = open_headset(self.devices, mode)
+        except Exception:  # the keypad still starts speech mode
+            log.exception("headset detection failed to start")
+            return
+        if self.headset is not None:
+            # a headset already plugged in is reported at once; later changes arrive from the
+            # detector's thread and are queued to the GUI thread by the controller
+            self.headset.set_listener(self.a11y)
+
+    def refresh_catalogue(self) -> bool:
+        """Reload the cached catalogue if it changed and nobody is using the kiosk."""
+        if self.state.session.active or not self.state.is_ready:
+            return False
+        try:
+            fresh = self.backend.catalogue()
+        except Exception:
+            log.exception("reading the cached catalogue failed")
+            return False
+        current = self.state.catalogue
+        if fresh is None or (current is not None and fresh.version == current.version):
+            return False
+        self.state.reload_catalogue()
+        self._save_welcome_names()
+        if self.window.current_screen_name() == "welcome":
+            self.window.show_screen("welcome", remember=False)
+        return True
+
+    def _start_health_reporting(self):
+        """Every device's state change goes to the store, so the agent's heartbeats carry it."""
+        report = getattr(self.backend, "report_device", None)
+        if self.devices is None or report is None:
+            return None
+        from kiosk.maintenance import DeviceHealthReporter
+
+        reporter = DeviceHealthReporter(self.devices, report, self.state.tasks, parent=self.window)
+        self.bridge.device_state.connect(reporter.on_device_state)
+        self.state.printer_status.connect(reporter.poll)  # paper out shows after a print
+        reporter.start()
+        return reporter
+
+    def _device_health(self) -> dict[str, str]:
+        try:
+            return {name: f"{h.state.value}{' — ' + h.reason if h.reason else ''}"
+                    for name, h in self.devices.health().items()}
+        except Exception as exc:
+            return {"devices": f"error: {exc}"}
+
+    def close(self) -> None:
+        if self.headset is not None:
+            self.headset.set_listener(None)
+            if self._own_headset:
+                self.headset.close()
+        if self.a11y is not None:
+            self.a11y.close()
+        if self.health_reporter is not None:
+            self.health_reporter.stop()
+        self.window.shutdown()
+        self.switcher("en")  # uninstall our translator from the (shared) application
+        if self.devices is not None:
+            self.devices.close()
+        close = getattr(self.backend, "close", None) if self.backend is not None else None
+        if close:
+            close()

@@ -1,0 +1,113 @@
+"""Validation of a service's form fields from the catalogue's FormField rules, with bilingual errors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from stdnum.bg import egn as stdnum_egn
+from stdnum.bg import pnf as stdnum_pnf
+
+from server_sync.protocol.catalogue import FieldType, FormField
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    label: str
+    message: str
+
+    def text(self) -> str:
+        return f"{self.label}: {self.message}"
+
+
+_MESSAGES = {
+    "required": ("полето е задължително", "this field is required"),
+    "too_long": ("най-много {n} знака", "at most {n} characters"),
+    "pattern": ("неправилен формат", "wrong format"),
+    "number": ("въведете число", "enter a number"),
+    "min": ("най-малко {n}", "at least {n}"),
+    "max": ("най-много {n}", "at most {n}"),
+    "date": ("датата е във вид ДД.ММ.ГГГГ", "the date is written DD.MM.YYYY"),
+    "phone": ("телефонът съдържа само цифри, интервал и + ( ) / -", "a phone number has only digits, spaces and + ( ) / -"),
+    "email": ("неправилен имейл адрес", "not a valid e-mail address"),
+    "choice": ("изберете една от възможностите", "choose one of the options"),
+    "egn": ("невалидно ЕГН или ЛНЧ (10 цифри с контролна цифра)", "not a valid ЕГН or ЛНЧ (10 digits with a check digit)"),
+}
+
+
+def _msg(key: str, lang: str, **kw) -> str:
+    bg, en = _MESSAGES[key]
+    return (en if lang == "en" else bg).format(**kw)
+
+
+def parse_date(value: str) -> date | None:
+    m = re.fullmatch(r"\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*", value)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def valid_egn_or_lnch(value: str) -> bool:
+    return stdnum_egn.is_valid(value) or stdnum_pnf.is_valid(value)
+
+
+def validate_field(field: FormField, raw, lang: str = "bg") -> tuple[object, FieldError | None]:
+    """Return (clean value, error or None) for one field."""
+    label = field.label.get(lang)
+
+    def err(key: str, **kw):
+        return None, FieldError(field.name, label, _msg(key, lang, **kw))
+
+    if field.type == FieldType.CHECKBOX:
+        value = bool(raw)
+        if field.required and not value:
+            return err("required")
+        return value, None
+    text = ("" if raw is None else str(raw)).strip()
+    if not text:
+        return (None, FieldError(field.name, label, _msg("required", lang))) if field.required else (None, None)
+    if field.max_length and len(text) > field.max_length:
+        return err("too_long", n=field.max_length)
+    if field.type == FieldType.NUMBER:
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            return err("number")
+        if field.min_value is not None and number < field.min_value:
+            return err("min", n=f"{field.min_value:g}")
+        if field.max_value is not None and number > field.max_value:
+            return err("max", n=f"{field.max_value:g}")
+        return (int(number) if number.is_integer() else number), None
+    if field.type == FieldType.DATE:
+        parsed = parse_date(text)
+        if parsed is None:
+            return err("date")
+        text = parsed.isoformat()
+    elif field.type == FieldType.PHONE and not re.fullmatch(r"[0-9+ ()/-]{3,32}", text):
+        return err("phone")
+    elif field.type == FieldType.EMAIL and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+        return err("email")
+    elif field.type == FieldType.CHOICE and text not in {c.value for c in field.choices}:
+        return err("choice")
+    elif field.type == FieldType.EGN and not valid_egn_or_lnch(text):
+        return err("egn")
+    if field.pattern and not re.fullmatch(field.pattern, text):
+        return err("pattern")
+    return text, None
+
+
+def validate_form(fields: list[FormField], values: dict, lang: str = "bg") -> tuple[dict, list[FieldError]]:
+    clean: dict = {}
+    errors: list[FieldError] = []
+    for field in fields:
+        value, error = validate_field(field, values.get(field.name), lang)
+        if error:
+            errors.append(error)
+        elif value is not None:
+            clean[field.name] = value
+    return clean, errors

@@ -1,0 +1,386 @@
+"""The kiosk's application state: language, session, catalogue, ID card, submissions — no widgets."""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from kiosk.state.backend import Draft, KioskBackend, SubmitOutcome
+from kiosk.state.session import Identity, Session, SessionTimeouts
+from kiosk.state.tasks import TaskRunner
+from kiosk.state.welcome_cache import WelcomeNames
+
+if TYPE_CHECKING:  # the pydantic catalogue arrives with the backend, after the first frame
+    from kiosk.state.search import SearchIndex
+    from server_sync.protocol.catalogue import Catalogue, Service
+
+log = logging.getLogger(__name__)
+
+PRINTED_KEPT = 5
+
+
+@dataclass
+class KioskSettings:
+    """The [kiosk] section of the terminal config."""
+
+    office_id: str | None = None
+    terminal_name: str = ""
+    language: str = "bg"
+    timeouts: SessionTimeouts = field(default_factory=SessionTimeouts)
+    technician_pin: str | None = None
+    #: technician badges as sha256 hex of the normalised UID, never the UIDs themselves (the hub's
+    #: allow-list has the same form). One hash: `python -c "from hardware.badge import hash_uid;
+    #: print(hash_uid('04:A3:B2:C1'))"`. Checked by `badge_allowed` (the app wires
+    #: kiosk.maintenance.badge_checker, which hashes a raw UID found here at once, with a warning).
+    badge_uids: tuple[str, ...] = ()
+    screen_width_mm: float = 216.96  # 10.1" 16:10 panel
+    screen_width_px: int = 1280
+    screen_height_px: int = 800
+
+    @property
+    def min_target_px(self) -> int:
+        """Touch targets ≥ 9 mm (EN 301 549 11.2.5) at this panel's pixel pitch."""
+        return int(9.0 * self.screen_width_px / self.screen_width_mm + 0.999)
+
+
+@dataclass
+class ReceiptData:
+    """What a receipt says, on paper and on screen (the same content)."""
+
+    reference: str
+    official: bool
+    title: str
+    created_at: datetime
+    office: str
+    tracking_code: str | None
+    tracking_url: str | None
+    fee_eur: str | None = None
+    deadline: str | None = None
+    kind: str = "service_request"
+
+
+def identity_refusal(doc: Any, today: date | None = None) -> tuple[str, str] | None:
+    """Why an ID document cannot be used (bg, en), or None if it can."""
+    today = today or date.today()
+    expiry = getattr(doc, "expiry_date", None)
+    if expiry is not None and expiry < today:
+        return ("Документът е с изтекъл срок на валидност.", "The document has expired.")
+    if not getattr(doc, "egn", None):
+        return ("В документа няма ЕГН — обърнете се към служител.", "The document carries no ЕГН — please ask a clerk.")
+    return None
+
+
+class KioskState(QObject):
+    """One per kiosk process; views take it (or parts of it) in their constructors."""
+
+    language_changed = Signal(str)
+    catalogue_changed = Signal()
+    document_read = Signal(object)  # Identity accepted from the card
+    document_refused = Signal(str)  # reason in the current language
+    code_scanned = Signal(str)
+    badge_presented = Signal(str)
+    printer_status = Signal(str, bool)  # message, ok
+    speech_mode_requested = Signal()  # the big welcome button / keypad key: A11Y starts speech mode
+    exit_requested = Signal()  # maintenance mode: a technician closes the app
+    ready = Signal()  # the backend (store, catalogue) is loaded: every screen can be used
+
+    def __init__(
+        self,
+        backend: KioskBackend | None,
+        settings: KioskSettings | None = None,
+        session: Session | None = None,
+        printer: Callable[[ReceiptData], None] | None = None,
+        apply_language: Callable[[str], None] | None = None,
+        today: Callable[[], date] = date.today,
+        parent: QObject | None = None,
+        welcome_names: WelcomeNames | None = None,
+    ) -> None:
+        super().__init__(parent)
+        #: None until the app has loaded it (after the first frame): see `set_backend`
+        self.backend = backend
+        #: the names the welcome screen shows while the catalogue is not loaded yet
+        self.welcome_names = welcome_names
+        #: what a touch asked for before the backend was ready, run once it is (key → action)
+        self._pending: dict[str, Callable[[], None]] = {}
+        self.settings = settings or KioskSettings()
+        self.session = session or Session(self.settings.timeouts, parent=self)
+        self.printer = printer
+        self._apply_language = apply_language
+        self._today = today
+        self.language = self.settings.language
+        self.tasks = TaskRunner(self)
+        self.catalogue: Catalogue | None = None
+        self._index: SearchIndex | None = None
+        self.last_receipt: ReceiptData | None = None
+        #: the last few receipts printed (the simulator scans the last one's QR); bounded, for a
+        #: kiosk prints for months without a restart
+        self.printed: deque[ReceiptData] = deque(maxlen=PRINTED_KEPT)
+        #: device name → health text, filled by the app from the drivers (maintenance mode)
+        self.device_health: Callable[[], dict[str, str]] = lambda: {}
+        #: badge UID → may this technician in? (the app wires the hashed allow-list; none by default)
+        self.badge_allowed: Callable[[str], bool] = lambda uid: False
+        if backend is not None:
+            self.reload_catalogue()
+
+    # -- deferred start ------------------------------------------------------------
+    @property
+    def is_ready(self) -> bool:
+        return self.backend is not None
+
+    def set_backend(self, backend: KioskBackend) -> None:
+        """The backend arrives (once): load the catalogue, then do what was asked meanwhile."""
+        self.backend = backend
+        self.reload_catalogue()
+        self.ready.emit()
+        pending, self._pending = self._pending, {}
+        for action in pending.values():
+            action()
+
+    def when_ready(self, key: str, action: Callable[[], None]) -> bool:
+        """Run `action` now if the backend is loaded, else once it is (True: ran now). A later
+        request with the same key replaces an earlier one: two taps on two tiles open the last."""
+        if self.is_ready:
+            action()
+            return True
+        self._pending.pop(key, None)
+        self._pending[key] = action
+        return False
+
+    # -- language -----------------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        if lang not in ("bg", "en") or lang == self.language:
+            return
+        self.language = lang
+        if self._apply_language:
+            self._apply_language(lang)
+        self.language_changed.emit(lang)
+
+    def t(self, i18n) -> str:
+        return i18n.get(self.language) if i18n is not None else ""
+
+    # -- catalogue ----------------------------------------------------------------------
+    def reload_catalogue(self) -> None:
+        if self.backend is None:
+            return
+        try:
+            self.catalogue = self.backend.catalogue()
+        except Exception:  # a damaged cache must not stop the kiosk; it says "no catalogue"
+            log.exception("reading the cached catalogue failed")
+            self.catalogue = None
+        self._index = None
+        self.catalogue_changed.emit()
+
+    def municipality_name(self) -> str:
+        if self.catalogue:
+            return self.t(self.catalogue.municipality.name)
+        if self.welcome_names is not None and not self.is_ready:
+            return self.welcome_names.municipality.get(self.language, "")
+        return ""
+
+    def office(self):
+        if not self.catalogue:
+            return None
+        offices = self.catalogue.offices
+        return next((o for o in offices if o.id == self.settings.office_id), offices[0] if offices else None)
+
+    def office_name(self) -> str:
+        office = self.office()
+        if office is None and self.welcome_names is not None and not self.is_ready:
+            return self.welcome_names.office(self.settings.office_id).get(self.language) or self.settings.terminal_name
+        return self.t(office.name) if office else self.settings.terminal_name
+
+    def unit_name(self, unit_id: str | None) -> str:
+        if not self.catalogue or not unit_id:
+            return ""
+        unit = next((u for u in self.catalogue.units if u.id == unit_id), None)
+        return self.t(unit.name) if unit else ""
+
+    def service(self, service_id: str) -> Service | None:
+        if not self.catalogue:
+            return None
+        return next((s for s in self.catalogue.services if s.id == service_id), None)
+
+    def services_in_situation(self, situation_id: str) -> list[Service]:
+        return [s for s in (self.catalogue.services if self.catalogue else []) if situation_id in s.life_situations]
+
+    def services_in_unit(self, unit_id: str) -> list[Service]:
+        return [s for s in (self.catalogue.services if self.catalogue else []) if s.unit_id == unit_id]
+
+    def search_services(self, query: str) -> list[Service]:
+        if not self.catalogue:
+            return []
+        from kiosk.state.search import SearchIndex
+
+        if self._index is None:
+            self._index = SearchIndex(
+                (s, [s.name.bg, s.name.en, s.description.bg, s.description.en, *s.keywords,
+                     s.iisda_code or "", self.unit_name(s.unit_id)])
+                for s in self.catalogue.services
+            )
+        return [hit.item for hit in self._index.search(query)]
+
+    def search_hotlines(self, query: str):
+        hotlines = self.catalogue.hotlines if self.catalogue else []
+        if not query.strip():
+            return list(hotlines)
+        from kiosk.state.search import SearchIndex
+
+        index = SearchIndex((h, [h.name.bg, h.name.en, h.phone, self.unit_name(h.unit_id)]) for h in hotlines)
+        return [hit.item for hit in index.search(query)]
+
+    # -- devices (called by the bridge on the GUI thread) ----------------------------------
+    def accept_document(self, doc: Any) -> None:
+        refusal = identity_refusal(doc, self._today())
+        if refusal:
+            self.document_refused.emit(refusal[1] if self.language == "en" else refusal[0])
+            return
+        identity = Identity(
+            egn=doc.egn,
+            given_names=getattr(doc, "given_names", ""),
+            surname=getattr(doc, "surname", ""),
+            document_number=getattr(doc, "document_number", ""),
+            birth_date=getattr(doc, "birth_date", None),
+            expiry_date=getattr(doc, "expiry_date", None),
+            nationality=getattr(doc, "nationality", "BGR"),
+        )
+        self.session.start()
+        self.session.set_identity(identity)
+        self.document_read.emit(identity)
+
+    def reject_document(self, error: Any) -> None:
+        text = getattr(error, "message_en" if self.language == "en" else "message_bg", None) or str(error)
+        prefix = "The card could not be read: " if self.language == "en" else "Картата не може да бъде прочетена: "
+        self.document_refused.emit(prefix + text)
+
+    def applicant(self) -> dict[str, Any] | None:
+        ident = self.session.identity
+        if ident is None:
+            return None
+        return {
+            "egn": ident.egn,
+            "document_number": ident.document_number,
+            "given_names": ident.given_names,
+            "surname": ident.surname,
+            "birth_date": ident.birth_date,
+        }
+
+    # -- submissions -----------------------------------------------------------------------
+    def submit(self, draft: Draft, on_done: Callable[[SubmitOutcome], None], on_error: Callable[[Exception], None]) -> None:
+        self.tasks.run(lambda: self.backend.submit(draft), on_done, on_error)
+
+    def make_receipt(self, draft: Draft, outcome: SubmitOutcome) -> ReceiptData:
+        from server_sync.protocol.catalogue import Tier
+
+        fee = deadline = None
+        if draft.kind == "service_request":
+            service = self.service(draft.service_id or "")
+            title = self.t(service.name) if service else (draft.service_id or "")
+            tier = service.tier(draft.tier or Tier.ORDINARY) if service else None
+            if tier is not None:
+                fee = format_fee(tier.fee_eur, self.language)
+                deadline = format_deadline(tier.deadline, self.language)
+        else:
+            cat = next((c for c in self.catalogue.signal_categories if c.id == draft.signal_category_id), None) if self.catalogue else None
+            title = (("Signal: " if self.language == "en" else "Сигнал: ") + self.t(cat.name)) if cat else "—"
+        receipt = ReceiptData(
+            reference=outcome.reference,
+            official=outcome.delivered,
+            title=title,
+            created_at=outcome.registered_at,
+            office=self.office_name(),
+            tracking_code=outcome.tracking_code,
+            tracking_url=outcome.tracking_url,
+            fee_eur=fee,
+            deadline=deadline,
+            kind=draft.kind,
+        )
+        self.last_receipt = receipt
+        return receipt
+
+    def print_receipt(self, receipt: ReceiptData) -> None:
+        if self.printer is None:
+            self.printer_status.emit(self._printer_text(False), False)
+            return
+
+        def done(_):
+            self.printed.append(receipt)
+            self.printer_status.emit(self._printer_text(True), True)
+
+        self.tasks.run(lambda: self.printer(receipt), done, lambda exc: self.printer_status.emit(self._printer_text(False, exc), False))
+
+    def _printer_text(self, ok: bool, exc: Exception | None = None) -> str:
+        if ok:
+            return "The receipt is printed — please take it." if self.language == "en" else "Разписката е отпечатана — моля, вземете я."
+        if self.language == "en":
+            return "The printer is not working right now. Please write down the number shown on the screen."
+        return "Принтерът не работи в момента. Моля, запишете номера от екрана."
+
+    def record_press(self, score: int, service_id: str | None = None, on_done=None, on_error=None) -> None:
+        self.tasks.run(
+            lambda: self.backend.record_press(score, service_id),
+            on_done or (lambda _: None),
+            on_error or (lambda exc: log.warning("press not recorded: %s", exc)),
+        )
+
+    # -- maintenance ---------------------------------------------------------------------
+    def technician_allowed(self, pin: str | None = None, badge: str | None = None) -> bool:
+        import hmac
+
+        if pin and self.settings.technician_pin:
+            return hmac.compare_digest(pin, self.settings.technician_pin)
+        if badge:
+            return self.badge_allowed(badge)
+        return False
+
+    def maintenance_status(self) -> dict[str, str]:
+        status: dict[str, str] = {}
+        if self.backend is None:
+            return {"store": "loading"}
+        try:
+            status.update({k: str(v) for k, v in self.backend.status().items()})
+        except Exception as exc:
+            status["store"] = f"error: {exc}"
+        status["catalogue"] = self.catalogue.version if self.catalogue else "none"
+        status.update(self.device_health())
+        return status
+
+    def test_print(self) -> None:
+        now = datetime.now().astimezone()
+        self.print_receipt(ReceiptData(reference="TEST", official=False, title="Test print / Пробен печат",
+                                       created_at=now, office=self.office_name(), tracking_code=None, tracking_url=None))
+
+    # -- session end ---------------------------------------------------------------------
+    def on_session_end(self) -> None:
+        """Everything personal goes: identity, last receipt, store session data; language back."""
+        self.last_receipt = None
+        try:
+            if self.backend is not None:
+                self.backend.wipe_session_data()
+        except Exception:
+            log.exception("wiping the store's session data failed")
+        self.set_language(self.settings.language)
+
+
+def format_fee(fee, lang: str) -> str:
+    if fee is None:
+        return "not published" if lang == "en" else "не е обявена"
+    if fee == 0:
+        return "free" if lang == "en" else "безплатно"
+    text = f"{fee:.2f}"
+    return f"€{text}" if lang == "en" else f"{text.replace('.', ',')} €"
+
+
+def format_deadline(deadline, lang: str) -> str:
+    if deadline is None:
+        return "not published" if lang == "en" else "не е обявен"
+    unit, n = deadline.unit, deadline.amount
+    en = {"immediate": "immediately", "same_day": "the same day", "hours": f"{n} hours",
+          "days": f"{n} days", "working_days": f"{n} working days"}
+    bg = {"immediate": "веднага", "same_day": "в деня на заявяването", "hours": f"{n} часа",
+          "days": f"{n} дни", "working_days": f"{n} работни дни"}
+    return (en if lang == "en" else bg)[str(unit)]

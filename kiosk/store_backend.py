@@ -1,0 +1,193 @@
+"""The kiosk's real backend: the terminal store (outbox first) and the hub client (online calls)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+from urllib.parse import quote
+
+from kiosk.state.backend import Draft, NotFound, Offline, Refused, SubmitOutcome
+from server_sync.protocol.catalogue import Catalogue
+from server_sync.protocol.messages import (
+    Applicant,
+    CitizenSessionRequest,
+    Consultation,
+    DossierResponse,
+    Location,
+    SupportRequest,
+    SupportResult,
+    TrackingResponse,
+)
+from server_sync.store import NotEnrolledError, Store
+
+if TYPE_CHECKING:
+    from server_sync.client import HubClient
+
+log = logging.getLogger(__name__)
+
+
+class PendingLocally(NotFound):
+    """Tracked by a provisional reference that is still in this kiosk's outbox."""
+
+    reason = "pending_locally"
+
+
+def _default_client(store: Store) -> "HubClient":
+    # imported on first use: httpx is not needed to show the welcome screen
+    from server_sync.client import HubClient
+
+    return HubClient.for_store(store, timeout_s=5.0, connect_timeout_s=2.0)
+
+
+def _applicant(data: dict[str, Any] | None, personal: dict[str, str] | None = None) -> Applicant | None:
+    if not data and not personal:
+        return None
+    fields = {k: v for k, v in (data or {}).items() if v not in (None, "")}
+    return Applicant(**fields, personal_fields=personal or {})
+
+
+class StoreBackend:
+    """Submissions go to the store's outbox first, then `deliver_now` tries the hub for ≤ 3 s.
+
+    `client_factory(store) -> HubClient` is injectable so tests can cut the network.
+    """
+
+    def __init__(self, store: Store | str | Path, *, deliver_timeout_s: float = 3.0,
+                 client_factory: Callable[[Store], HubClient] | None = None) -> None:
+        self.store = store if isinstance(store, Store) else Store(store)
+        self.deliver_timeout_s = deliver_timeout_s
+        self.client_factory = client_factory or _default_client
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def report_device(self, device: str, health: Any) -> None:
+        """Record a device's latest `hardware.base.Health` in the store; heartbeats carry it to the hub."""
+        from server_sync.protocol.messages import DeviceHealth
+
+        detail = {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v)
+                  for k, v in dict(health.detail).items()}
+        reason = health.reason[:300] if health.reason else None
+        self.store.report_device(device, DeviceHealth(state=health.state.value, reason=reason, detail=detail))
+
+    def _client(self) -> "HubClient":
+        try:
+            return self.client_factory(self.store)
+        except NotEnrolledError as exc:
+            raise Offline(str(exc)) from exc
+
+    def _online(self, call: Callable[["HubClient"], Any]) -> Any:
+        from server_sync.client import HubError, HubRefused
+
+        client = self._client()
+        try:
+            return call(client)
+        except HubRefused as exc:
+            if exc.status == 404:
+                raise NotFound(exc.message) from exc
+            if exc.status in (401, 403):
+                raise Refused(exc.message) from exc
+            raise
+        except HubError as exc:
+            raise Offline(str(exc)) from exc
+        finally:
+            client.close()
+
+    # -- catalogue -------------------------------------------------------------------
+    def catalogue(self) -> Catalogue | None:
+        return self.store.catalogue()
+
+    def _tracking_url(self, reference: str, code: str | None) -> str | None:
+        catalogue = self.store.catalogue()
+        if not catalogue or not code:
+            return None
+        return f"{catalogue.municipality.tracking_base_url}{quote(reference, safe='')}?code={code}"
+
+    # -- submissions -------------------------------------------------------------------
+    def submit(self, draft: Draft) -> SubmitOutcome:
+        location = None
+        if draft.address_text or draft.place_id:
+            location = Location(address_text=draft.address_text, place_id=draft.place_id)
+        record = self.store.submit(
+            draft.kind, service_id=draft.service_id, tier=draft.tier,
+            signal_category_id=draft.signal_category_id, signal_type=draft.signal_type,
+            description=draft.description, location=location,
+            form={**draft.form, **draft.personal_fields},  # the store seals the personal ones
+            anonymous=draft.anonymous, applicant=None if draft.anonymous else _applicant(draft.applicant),
+            language=draft.language,
+        )
+        number, code = None, record.tracking_code
+        delivered = False
+        try:
+            client = self._client()
+        except Offline:
+            client = None
+        if client is not None:
+            try:
+                result = client.deliver_now(self.store, record.client_id, timeout_s=self.deliver_timeout_s)
+                delivered, number = result.delivered, result.number
+                code = result.tracking_code or code
+            except Exception:  # the row is durable; the agent delivers it later
+                log.exception("immediate delivery failed")
+            finally:
+                client.close()
+        return SubmitOutcome(
+            client_id=str(record.client_id), delivered=delivered, number=number,
+            provisional_ref=record.provisional_ref, tracking_code=code,
+            # Offline, the QR points at the provisional reference: the hub maps it to the
+            # official number once the agent has delivered the request.
+            tracking_url=self._tracking_url(number if delivered else record.provisional_ref, code),
+            registered_at=record.terminal_time,
+        )
+
+    def track(self, reference: str, code: str) -> TrackingResponse:
+        reference, code = reference.strip(), code.strip()
+        if not code:
+            # A provisional reference from THIS kiosk: the code the hub issued on delivery
+            # is in our outbox row, so the citizen can track with the receipt's reference only.
+            row = self.store.submission(reference)
+            outbox = self.store.outbox_row(row["client_id"]) if row else None
+            if outbox is None:
+                raise NotFound(reference)
+            if outbox["state"] != "delivered" or not outbox["hub_tracking_code"]:
+                raise PendingLocally(reference)
+            code = outbox["hub_tracking_code"]
+        return self._online(lambda c: c.track(reference, code))
+
+    def dossier(self, applicant: dict[str, Any], access_code: str) -> DossierResponse:
+        def call(client: "HubClient") -> DossierResponse:
+            session = client.citizen_session(CitizenSessionRequest(
+                egn=applicant["egn"], document_number=applicant["document_number"], access_code=access_code))
+            return client.dossier(session.token)
+
+        return self._online(call)
+
+    def consultations(self) -> list[Consultation]:
+        return self._online(lambda c: c.consultations().consultations)
+
+    def support(self, consultation_id: str, applicant: dict[str, Any]) -> SupportResult:
+        request = SupportRequest(client_id=uuid.uuid4(), terminal_time=datetime.now(timezone.utc),
+                                 applicant=_applicant(applicant))
+        return self._online(lambda c: c.support(consultation_id, request))
+
+    def record_press(self, score: int, service_id: str | None = None) -> None:
+        self.store.record_press(score, scale=4, service_id=service_id, source="kiosk")
+
+    def status(self) -> dict[str, Any]:
+        q = self.store.queue_stats()
+        s = self.store.sync_state()
+        ident = self.store.identity()
+        return {
+            "terminal": ident.terminal_id if ident else "not enrolled",
+            "queue_depth": q.depth,
+            "last_sync": s.last_sync_at,
+            "last_error": s.last_error,
+        }
+
+    def wipe_session_data(self) -> None:
+        """Nothing personal is kept in clear by the store; sealed blobs cannot be read here."""

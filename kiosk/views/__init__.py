@@ -1,0 +1,1 @@
+"""Kiosk views: Qt widgets over kiosk.state; never touch drivers or the database."""

@@ -1,0 +1,508 @@
+"""Signals, tracking, the dossier, hotlines, consultations and maintenance mode."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, unquote, urlparse
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QGridLayout, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
+
+from kiosk.state.backend import Draft
+from kiosk.views.base import Screen
+from kiosk.views.request import signal_type_names
+from kiosk.views.widgets import big_button, clear_layout, heading, paragraph, scroll_area, show_rows, vbox
+
+
+def _backend_error_text(ctx, exc) -> str:
+    reason = getattr(exc, "reason", "error")
+    if reason == "offline":
+        return QCoreApplication.translate("Common", "There is no connection to the municipality right now. Please try again later or ask at the counter.")
+    if reason == "pending_locally":
+        return QCoreApplication.translate("Common", "This request is saved on this kiosk and will be sent as soon as there is a connection. Try again later.")
+    if reason == "not_found":
+        return QCoreApplication.translate("Common", "No request with this number and code was found. Check both and try again.")
+    if reason == "refused":
+        return QCoreApplication.translate("Common", "The access code is not correct.")
+    return QCoreApplication.translate("Common", "Something went wrong. Please try again or ask a clerk.")
+
+
+def done_button(screen: Screen):
+    """"Done" at the foot of an information flow: on to the four smileys (how was it?)."""
+    button = big_button(QCoreApplication.translate("Common", "Done"), kind="primary")
+    button.clicked.connect(lambda: screen.navigate.emit("feedback", {"service_id": None}))
+    return button
+
+
+class SignalScreen(Screen):
+    """A signal: type, category, description, location; anonymous where the category allows."""
+
+    def __init__(self, state) -> None:
+        super().__init__()
+        self.state = state
+        outer = vbox(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        body = QWidget()
+        layout = vbox(body)
+        layout.addWidget(heading(self.tr("What kind of signal?"), 2))
+        self.type_group = QButtonGroup(self)
+        row = QHBoxLayout()
+        for value, name in signal_type_names(self).items():
+            b = big_button(name)
+            b.setCheckable(True)
+            b.setProperty("value", value)
+            b.setChecked(value == "problem")
+            self.type_group.addButton(b)
+            row.addWidget(b)
+        layout.addLayout(row)
+        layout.addWidget(heading(self.tr("About what?"), 2))
+        self.category_group = QButtonGroup(self)
+        self.category_group.buttonClicked.connect(lambda _b: self._category_changed())
+        grid = QGridLayout()
+        cats = state.catalogue.signal_categories if state.catalogue else []
+        self.categories = {c.id: c for c in cats}
+        for i, c in enumerate(cats):
+            b = big_button(state.t(c.name))
+            b.setCheckable(True)
+            b.setProperty("value", c.id)
+            self.category_group.addButton(b)
+            grid.addWidget(b, i // 3, i % 3)
+        layout.addLayout(grid)
+        layout.addWidget(heading(self.tr("Describe it"), 2))
+        self.description = QPlainTextEdit()
+        self.description.setAccessibleName(self.tr("Description"))
+        self.description.setMinimumHeight(110)
+        layout.addWidget(self.description)
+        layout.addWidget(heading(self.tr("Where? (optional)"), 2))
+        self.address = QLineEdit()
+        self.address.setPlaceholderText(self.tr("Street and number, or a landmark"))
+        self.address.setAccessibleName(self.tr("Address"))
+        self.address.setMinimumHeight(52)
+        layout.addWidget(self.address)
+        self.place_group = QButtonGroup(self)
+        places = QGridLayout()
+        for i, p in enumerate(state.catalogue.places if state.catalogue else []):
+            b = big_button(state.t(p.name))
+            b.setCheckable(True)
+            b.setProperty("value", p.id)
+            self.place_group.addButton(b)
+            places.addWidget(b, i // 3, i % 3)
+        layout.addLayout(places)
+        self.anonymous = QCheckBox(self.tr("Send without my name (anonymous)"))
+        self.anonymous.setAccessibleName(self.tr("Send without my name (anonymous)"))
+        self.anonymous.setMinimumHeight(48)
+        layout.addWidget(self.anonymous)
+        self.anonymous_note = paragraph(self.tr("By law (АПК, art. 111) anonymous signals are only recorded: no proceedings are opened "
+                                                "and you get no answer. To get an answer, send it with your ID card."), "Notice")
+        layout.addWidget(self.anonymous_note)
+        self.error_label = paragraph("", "Error")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        outer.addWidget(scroll_area(body), 1)
+        self.continue_button = big_button(self.tr("Continue"), kind="primary")
+        self.continue_button.clicked.connect(self.submit_form)
+        outer.addWidget(self.continue_button)
+
+    def _category_changed(self) -> None:
+        b = self.category_group.checkedButton()
+        allowed = self.categories[b.property("value")].anonymous_allowed if b else True
+        self.anonymous.setEnabled(allowed)
+        if not allowed:
+            self.anonymous.setChecked(False)
+            self.anonymous_note.setText(self.tr("Signals in this category need your name: anonymous sending is not possible."))
+        else:
+            self.anonymous_note.setText(self.tr("By law (АПК, art. 111) anonymous signals are only recorded: no proceedings are opened "
+                                                "and you get no answer. To get an answer, send it with your ID card."))
+
+    def submit_form(self) -> None:
+        errors = []
+        cat = self.category_group.checkedButton()
+        if cat is None:
+            errors.append(self.tr("Category: choose what the signal is about"))
+        text = self.description.toPlainText().strip()
+        if len(text) < 5:
+            errors.append(self.tr("Description: write at least a few words"))
+        if errors:
+            self.error_label.setText("\n".join(errors))
+            self.error_label.show()
+            self.announce.emit(self.tr("Please correct: ") + "; ".join(errors), False)
+            return
+        place = next((b.property("value") for b in self.place_group.buttons() if b.isChecked()), None)
+        draft = Draft(
+            kind="signal",
+            language=self.state.language,
+            signal_type=self.type_group.checkedButton().property("value"),
+            signal_category_id=cat.property("value"),
+            description=text,
+            address_text=self.address.text().strip() or None,
+            place_id=place,
+            anonymous=self.anonymous.isChecked(),
+        )
+        if draft.anonymous or self.state.session.identity is not None:
+            self.navigate.emit("review", {"draft": draft})
+        else:
+            self.navigate.emit("identify", {"then": "review", "then_kwargs": {"draft": draft}})
+
+    def wipe(self) -> None:
+        self.description.clear()
+        self.address.clear()
+
+    def title_text(self) -> str:
+        return self.tr("Signal")
+
+    def instructions_text(self) -> str:
+        return self.tr("Choose the kind and the category, describe the problem, add where it is, then touch Continue.")
+
+
+def parse_tracking_scan(text: str) -> tuple[str, str] | None:
+    """A receipt QR: ".../t/<number-or-ref>?code=<code>" → (reference, code)."""
+    url = urlparse(text.strip())
+    m = re.search(r"/t/([^/?#]+)$", url.path)
+    code = parse_qs(url.query).get("code", [""])[0]
+    if not m or not code:
+        return None
+    return unquote(m.group(1)), code
+
+
+class TrackScreen(Screen):
+    """Number and tracking code typed, or the receipt's QR scanned → status and history."""
+
+    def __init__(self, state, reference: str = "", code: str = "") -> None:
+        super().__init__()
+        self.state = state
+        layout = vbox(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        layout.addWidget(paragraph(self.tr("Type the number and the tracking code from your receipt, or hold the receipt's QR code under the scanner.")))
+        self.reference = QLineEdit(reference)
+        self.reference.setPlaceholderText(self.tr("Number, e.g. 94-00012/05.01.2026 or K07-000123"))
+        self.reference.setAccessibleName(self.tr("Request number"))
+        self.code = QLineEdit(code)
+        self.code.setPlaceholderText(self.tr("Tracking code"))
+        self.code.setAccessibleName(self.tr("Tracking code"))
+        for w in (self.reference, self.code):
+            w.setMinimumHeight(56)
+            layout.addWidget(w)
+        self.show_button = big_button(self.tr("Show status"), kind="primary")
+        self.show_button.clicked.connect(self.look_up)
+        layout.addWidget(self.show_button)
+        self.result = paragraph("", "Result")
+        layout.addWidget(self.result)
+        self.history_host = QWidget()
+        self.history = vbox(self.history_host, 6)
+        layout.addWidget(scroll_area(self.history_host), 1)
+        layout.addWidget(done_button(self))
+        state.code_scanned.connect(self._on_scan)
+        if reference and code:
+            self.look_up()
+
+    def _on_scan(self, text: str) -> None:
+        parsed = parse_tracking_scan(text)
+        if parsed is None:
+            self.result.setText(self.tr("This code is not from one of our receipts."))
+            self.announce.emit(self.result.text(), False)
+            return
+        self.reference.setText(parsed[0])
+        self.code.setText(parsed[1])
+        self.look_up()
+
+    def look_up(self) -> None:
+        ref, code = self.reference.text().strip(), self.code.text().strip()
+        if not ref:
+            self.result.setText(self.tr("Please type the number (and the tracking code, if your receipt has one)."))
+            self.announce.emit(self.result.text(), False)
+            return
+        self.result.setText(self.tr("Looking it up…"))
+        self.state.tasks.run(lambda: self.state.backend.track(ref, code), self._show, self._fail)
+
+    def _show(self, tracking) -> None:
+        names = status_names(self)
+        title = self.state.t(tracking.title)
+        self.result.setText(self.tr("{number}: {title} — {status}").format(
+            number=tracking.number, title=title, status=names.get(str(tracking.status), str(tracking.status))))
+        clear_layout(self.history)
+        for change in tracking.history:
+            self.history.addWidget(paragraph(f"{change.at.astimezone():%d.%m.%Y %H:%M} — {names.get(str(change.status), str(change.status))}"
+                                             + (f" ({change.note})" if change.note else ""), "HistoryLine"))
+        self.history.addStretch(1)
+        show_rows(self.history)
+        self.announce.emit(self.result.text(), False)
+
+    def _fail(self, exc) -> None:
+        self.result.setText(_backend_error_text(self, exc))
+        self.announce.emit(self.result.text(), False)
+
+    def wipe(self) -> None:
+        try:
+            self.state.code_scanned.disconnect(self._on_scan)
+        except (RuntimeError, TypeError):
+            pass
+
+    def title_text(self) -> str:
+        return self.tr("Track a request")
+
+    def instructions_text(self) -> str:
+        return self.tr("Type the number and the tracking code, then touch Show status. Or scan the QR code of your receipt.")
+
+
+def status_names(ctx) -> dict[str, str]:
+    return {
+        "registered": QCoreApplication.translate("Common", "registered"),
+        "pending": QCoreApplication.translate("Common", "pending"),
+        "in_progress": QCoreApplication.translate("Common", "in progress"),
+        "resolved": QCoreApplication.translate("Common", "resolved"),
+        "rejected": QCoreApplication.translate("Common", "rejected"),
+    }
+
+
+class DossierScreen(Screen):
+    """The ID card and the personal access code → the citizen's requests (online only)."""
+
+    def __init__(self, state) -> None:
+        super().__init__()
+        self.state = state
+        layout = vbox(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        layout.addWidget(paragraph(self.tr("You need your ID card and the personal access code the municipality gave you. "
+                                           "This works only while the kiosk is connected.")))
+        self.card_label = paragraph("", "Notice")
+        layout.addWidget(self.card_label)
+        self.access_code = QLineEdit()
+        self.access_code.setEchoMode(QLineEdit.Password)
+        self.access_code.setPlaceholderText(self.tr("Personal access code"))
+        self.access_code.setAccessibleName(self.tr("Personal access code"))
+        self.access_code.setMinimumHeight(56)
+        layout.addWidget(self.access_code)
+        self.open_button = big_button(self.tr("Show my requests"), kind="primary")
+        self.open_button.clicked.connect(self.open_dossier)
+        layout.addWidget(self.open_button)
+        self.result = paragraph("", "Result")
+        layout.addWidget(self.result)
+        self.items_host = QWidget()
+        self.items = vbox(self.items_host, 6)
+        layout.addWidget(scroll_area(self.items_host), 1)
+        layout.addWidget(done_button(self))
+        state.document_read.connect(self._update_card)
+        state.document_refused.connect(self._refused)
+        self._update_card()
+
+    def _update_card(self, *_):
+        ident = self.state.session.identity
+        if ident is None:
+            self.card_label.setText(self.tr("Place your ID card on the reader."))
+        else:
+            self.card_label.setText(self.tr("ID card read: {name}").format(name=ident.full_name))
+
+    def _refused(self, reason: str) -> None:
+        self.card_label.setText(reason)
+        self.announce.emit(reason, False)
+
+    def open_dossier(self) -> None:
+        applicant = self.state.applicant()
+        code = self.access_code.text()
+        if applicant is None:
+            self.result.setText(self.tr("Place your ID card on the reader first."))
+        elif len(code) < 4:
+            self.result.setText(self.tr("Personal access code: type at least 4 characters."))
+        else:
+            self.result.setText(self.tr("Looking it up…"))
+            self.state.tasks.run(lambda: self.state.backend.dossier(applicant, code), self._show, self._fail)
+            return
+        self.announce.emit(self.result.text(), False)
+
+    def _show(self, dossier) -> None:
+        names = status_names(self)
+        clear_layout(self.items)
+        self.result.setText(self.tr("Your requests: {n}").format(n=len(dossier.requests)))
+        for item in dossier.requests:
+            self.items.addWidget(paragraph(f"{item.number} — {self.state.t(item.title)} — {names.get(str(item.status), str(item.status))}", "DossierLine"))
+        self.items.addStretch(1)
+        show_rows(self.items)
+        self.announce.emit(self.result.text(), True)
+
+    def _fail(self, exc) -> None:
+        self.result.setText(_backend_error_text(self, exc))
+        self.announce.emit(self.result.text(), False)
+
+    def wipe(self) -> None:
+        self.access_code.clear()
+        for sig, slot in ((self.state.document_read, self._update_card), (self.state.document_refused, self._refused)):
+            try:
+                sig.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+
+    def title_text(self) -> str:
+        return self.tr("My requests")
+
+    def instructions_text(self) -> str:
+        return self.tr("Place your ID card on the reader, type your access code, then touch Show my requests.")
+
+
+class HotlinesScreen(Screen):
+    """The municipality's phone numbers, searchable, grouped by unit."""
+
+    def __init__(self, state) -> None:
+        super().__init__()
+        self.state = state
+        layout = vbox(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search by name or unit"))
+        self.search.setAccessibleName(self.tr("Search phone numbers"))
+        self.search.setMinimumHeight(56)
+        self.search.textChanged.connect(self._refresh)
+        layout.addWidget(self.search)
+        self.host = QWidget()
+        self.list = vbox(self.host, 6)
+        layout.addWidget(scroll_area(self.host), 1)
+        layout.addWidget(done_button(self))
+        self._refresh()
+
+    def _refresh(self) -> None:
+        clear_layout(self.list)
+        hotlines = self.state.search_hotlines(self.search.text())
+        groups: dict[str, list] = {}
+        for h in hotlines:
+            groups.setdefault(self.state.unit_name(h.unit_id) or self.tr("Other"), []).append(h)
+        if not hotlines:
+            self.list.addWidget(paragraph(self.tr("Nothing found.")))
+        for unit, items in groups.items():
+            self.list.addWidget(heading(unit, 2))
+            for h in items:
+                hours = f" ({self.state.t(h.hours)})" if h.hours else ""
+                self.list.addWidget(paragraph(f"{self.state.t(h.name)}: {h.phone}{hours}", "HotlineLine"))
+        self.list.addStretch(1)
+        show_rows(self.list)
+
+    def title_text(self) -> str:
+        return self.tr("Phone numbers")
+
+    def instructions_text(self) -> str:
+        return self.tr("Phone numbers of the municipality, grouped by unit. Type in the search field to filter.")
+
+
+class ConsultationsScreen(Screen):
+    """Current public consultations, their documents' summaries, and support with the ID card."""
+
+    def __init__(self, state, support_id: str | None = None) -> None:
+        super().__init__()
+        self.state = state
+        layout = vbox(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        self.result = paragraph(self.tr("Loading…"), "Result")
+        layout.addWidget(self.result)
+        self.host = QWidget()
+        self.list = vbox(self.host, 10)
+        layout.addWidget(scroll_area(self.host), 1)
+        layout.addWidget(done_button(self))
+        self.support_buttons = {}
+        state.tasks.run(state.backend.consultations, self._show, self._fail)
+        if support_id and state.session.identity is not None:
+            self.support(support_id)
+
+    def _show(self, consultations) -> None:
+        t = self.state.t
+        if self.result.text() == self.tr("Loading…"):
+            self.result.setText(self.tr("Open consultations: {n}").format(n=len(consultations)) if consultations
+                                else self.tr("There are no open consultations now."))
+        for c in consultations:
+            self.list.addWidget(heading(t(c.title), 2))
+            self.list.addWidget(paragraph(t(c.summary)))
+            self.list.addWidget(paragraph(self.tr("Open until {date}").format(date=f"{c.closes_at.astimezone():%d.%m.%Y}")))
+            for d in c.documents:
+                self.list.addWidget(paragraph(f"• {t(d.title)}: {t(d.summary)}"))
+            b = big_button(self.tr("Support with my ID card"), self.tr("Support: {title}").format(title=t(c.title)))
+            b.clicked.connect(lambda _=False, cid=c.id: self.support(cid))
+            self.support_buttons[c.id] = b
+            self.list.addWidget(b)
+        self.list.addStretch(1)
+        show_rows(self.list)
+
+    def support(self, consultation_id: str) -> None:
+        applicant = self.state.applicant()
+        if applicant is None:
+            self.navigate.emit("identify", {"then": "consultations", "then_kwargs": {"support_id": consultation_id}})
+            return
+        self.result.setText(self.tr("Sending your support…"))
+        self.state.tasks.run(lambda: self.state.backend.support(consultation_id, applicant), self._supported, self._fail)
+
+    def _supported(self, result) -> None:
+        if result.already_supported:
+            self.result.setText(self.tr("You have already supported this consultation. Each person can support it once."))
+        else:
+            self.result.setText(self.tr("Thank you, your support is recorded. Supporters so far: {n}").format(n=result.support_count))
+        self.announce.emit(self.result.text(), False)
+
+    def _fail(self, exc) -> None:
+        self.result.setText(_backend_error_text(self, exc))
+        self.announce.emit(self.result.text(), False)
+
+    def title_text(self) -> str:
+        return self.tr("Public consultations")
+
+    def instructions_text(self) -> str:
+        return self.tr("Read the consultations. To support one, touch its button and place your ID card on the reader.")
+
+
+class MaintenanceScreen(Screen):
+    """Technicians: badge or PIN → device health, queue depth, sync state, test print, exit."""
+
+    def __init__(self, state) -> None:
+        super().__init__()
+        self.state = state
+        layout = vbox(self)
+        layout.setContentsMargins(32, 16, 32, 16)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.Password)
+        self.pin.setPlaceholderText(self.tr("Technician PIN or badge"))
+        self.pin.setAccessibleName(self.tr("Technician PIN"))
+        self.pin.setMinimumHeight(56)
+        layout.addWidget(self.pin)
+        self.unlock_button = big_button(self.tr("Unlock"))
+        self.unlock_button.clicked.connect(lambda: self.unlock(pin=self.pin.text()))
+        layout.addWidget(self.unlock_button)
+        self.status = paragraph("", "Result")
+        self.status.setTextFormat(Qt.PlainText)
+        layout.addWidget(self.status)
+        row = QHBoxLayout()
+        self.refresh_button = big_button(self.tr("Refresh"))
+        self.refresh_button.clicked.connect(self.refresh)
+        self.test_print_button = big_button(self.tr("Test print"))
+        self.test_print_button.clicked.connect(state.test_print)
+        self.exit_button = big_button(self.tr("Exit the kiosk application"))
+        self.exit_button.clicked.connect(state.exit_requested.emit)
+        for b in (self.refresh_button, self.test_print_button, self.exit_button):
+            b.setEnabled(False)
+            row.addWidget(b)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        state.badge_presented.connect(self._on_badge)
+
+    def _on_badge(self, uid: str) -> None:
+        self.unlock(badge=uid)
+
+    def unlock(self, pin: str | None = None, badge: str | None = None) -> None:
+        if self.state.technician_allowed(pin=pin, badge=badge):
+            for b in (self.refresh_button, self.test_print_button, self.exit_button):
+                b.setEnabled(True)
+            self.refresh()
+        else:
+            self.status.setText(self.tr("Not allowed."))
+        self.pin.clear()
+
+    def refresh(self) -> None:
+        lines = [f"{k}: {v}" for k, v in self.state.maintenance_status().items()]
+        self.status.setText("\n".join(lines))
+
+    def wipe(self) -> None:
+        try:
+            self.state.badge_presented.disconnect(self._on_badge)
+        except (RuntimeError, TypeError):
+            pass
+
+    def title_text(self) -> str:
+        return self.tr("Maintenance")
+
+    def instructions_text(self) -> str:
+        return self.tr("For technicians only.")

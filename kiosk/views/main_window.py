@@ -1,0 +1,316 @@
+"""The kiosk's one top-level window: header, the screen stack, the timeout warning, the keyboard."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.state.tasks import RETIRED_PROPERTY
+from kiosk.views.base import Screen
+
+ScreenFactory = Callable[..., Screen]
+
+
+class _ActivityFilter(QObject):
+    """Any touch, click or key anywhere in the window counts as activity for the session."""
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+        if event.type() in (QEvent.MouseButtonRelease, QEvent.KeyRelease, QEvent.TouchEnd):
+            self._window.session.touch()
+        return False
+
+
+class MainWindow(QWidget):
+    """Holds the current Screen; A11Y hooks `screen_changed` and `session` signals."""
+
+    screen_changed = Signal(Screen)
+    language_changed = Signal(str)
+    session_warning = Signal(int)  # seconds left (re-emitted from the session)
+    session_extended = Signal(int)
+    session_timed_out = Signal()
+
+    def __init__(self, state, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self.session = state.session
+        self.setObjectName("KioskMainWindow")
+        self.setWindowTitle(self.tr("e-Municipality kiosk"))
+        self._factories: dict[str, ScreenFactory] = {}
+        self._history: list[tuple[str, dict]] = []
+        self._current: Screen | None = None
+        self._current_name = ""
+        self._current_kwargs: dict = {}
+
+        root = QVBoxLayout(self)
+        # the window is the panel: content adapts to it, never the other way round
+        root.setSizeConstraint(QVBoxLayout.SetNoConstraint)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+
+        self.header = QFrame(objectName="Header")
+        bar = QHBoxLayout(self.header)
+        bar.setContentsMargins(16, 8, 16, 8)
+        self.back_button = QPushButton(objectName="BackButton")
+        self.back_button.clicked.connect(self.go_back)
+        self.title_label = QLabel(objectName="ScreenTitle")
+        self.title_label.setWordWrap(False)  # a wrapping header makes the window taller than the panel
+        self.title_label.setMinimumWidth(100)
+        self.language_button = QPushButton(objectName="LanguageButton")
+        self.language_button.clicked.connect(self.toggle_language)
+        self.finish_button = QPushButton(objectName="FinishButton")
+        self.finish_button.clicked.connect(self.finish_session)
+        bar.addWidget(self.back_button)
+        bar.addWidget(self.title_label, 1)
+        bar.addWidget(self.language_button)
+        bar.addWidget(self.finish_button)
+        root.addWidget(self.header)
+
+        self.warning_bar = QFrame(objectName="TimeoutWarning")
+        warn = QHBoxLayout(self.warning_bar)
+        warn.setContentsMargins(16, 8, 16, 8)
+        self.warning_label = QLabel(objectName="TimeoutWarningText")
+        self.warning_label.setWordWrap(True)
+        self.extend_button = QPushButton(objectName="ExtendButton")
+        self.extend_button.clicked.connect(self._extend)
+        warn.addWidget(self.warning_label, 1)
+        warn.addWidget(self.extend_button)
+        self.warning_bar.hide()
+        root.addWidget(self.warning_bar)
+
+        self.stack = QStackedWidget(objectName="ScreenStack")
+        root.addWidget(self.stack, 1)
+
+        #: the embedded on-screen keyboard (added by the app when built); None until then
+        self.keyboard: QWidget | None = None
+        self._keyboard_slot = QVBoxLayout()
+        self._keyboard_slot.setContentsMargins(0, 0, 0, 0)
+        root.addLayout(self._keyboard_slot)
+
+        self.session.warning.connect(self._on_warning)
+        self.session.extended.connect(self._on_extended)
+        self.session.timed_out.connect(self._on_timed_out)
+        self.session.wiped.connect(self._on_wiped)
+        self._activity = _ActivityFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._activity)
+        self.retranslate()
+
+    def install_keyboard(self, layout_name: str | None = None) -> None:
+        """Embed the on-screen keyboard; it shows while a text field has focus."""
+        from kiosk.views import widgets
+        from kiosk.views.keyboard import OnScreenKeyboard
+
+        if self.keyboard is not None:
+            return
+        default = layout_name or ("en" if self.state.language == "en" else "bg_phonetic")
+        self.keyboard = OnScreenKeyboard(default, key_height=widgets.MIN_TARGET_PX)
+        self.keyboard.hide()
+        self._keyboard_slot.addWidget(self.keyboard)
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._focus_changed)
+
+    def shutdown(self) -> None:
+        """Detach from the application-wide signals and filters (the app outlives windows in tests)."""
+        app = QApplication.instance()
+        if app is None or getattr(self, "_shut_down", False):
+            return
+        self._shut_down = True
+        app.removeEventFilter(self._activity)
+        if self.keyboard is not None:
+            try:
+                app.focusChanged.disconnect(self._focus_changed)
+            except (RuntimeError, TypeError):
+                pass
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self.shutdown()
+        super().closeEvent(event)
+
+    def _focus_changed(self, _old, new) -> None:
+        from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+        if self.keyboard is None:
+            return
+        wants = isinstance(new, QPlainTextEdit) or (isinstance(new, QLineEdit) and not new.isReadOnly())
+        if wants and self.isAncestorOf(new):
+            self.keyboard.show()
+        elif new is not None and self.isAncestorOf(new):
+            self.keyboard.hide()
+
+    # -- screens ---------------------------------------------------------------
+    def register_screen(self, name: str, factory: ScreenFactory) -> None:
+        self._factories[name] = factory
+
+    def screen_names(self) -> list[str]:
+        return list(self._factories)
+
+    def current_screen(self) -> Screen | None:
+        return self._current
+
+    def current_screen_name(self) -> str:
+        return self._current_name
+
+    def show_screen(self, name: str, remember: bool = True, **kwargs) -> Screen:
+        """Build a fresh screen (no page is cached across visits) and show it."""
+        factory = self._factories[name]
+        if remember and self._current is not None and self._current_name != name:
+            self._history.append((self._current_name, self._current_kwargs))
+        app = QApplication.instance()
+        # building a page sends thousands of internal events; the Python activity filter only
+        # needs real input, so it steps aside while the page is built (a third of the cost)
+        if app is not None and not getattr(self, "_shut_down", False):
+            app.removeEventFilter(self._activity)
+        try:
+            return self._show_screen(name, factory, kwargs, remember)
+        finally:
+            if app is not None and not getattr(self, "_shut_down", False):
+                app.installEventFilter(self._activity)
+
+    def _show_screen(self, name: str, factory: ScreenFactory, kwargs: dict, remember: bool) -> Screen:
+        screen = factory(**kwargs)
+        screen.screen_name = name
+        screen.navigate.connect(self.navigate)
+        screen.back_requested.connect(self.go_back)
+        old = self._current
+        self.stack.addWidget(screen)
+        self.stack.setCurrentWidget(screen)
+        self._current, self._current_name, self._current_kwargs = screen, name, kwargs
+        if not screen.allow_back:
+            self._history.clear()
+        if old is not None:
+            self.stack.removeWidget(old)
+            # a result still loading for the old page is dropped (kiosk.state.tasks), not shown
+            old.setProperty(RETIRED_PROPERTY, True)
+            old.wipe()
+            old.clear_all_text()
+            old.setParent(None)
+            old.deleteLater()
+        # focus starts on the page's first button, not on a text field: the on-screen keyboard
+        # appears when a field is touched, and a keypad user starts on something to press
+        from PySide6.QtWidgets import QAbstractButton
+
+        first = next((b for b in screen.findChildren(QAbstractButton)
+                      if b.focusPolicy() != Qt.NoFocus and b.isVisibleTo(screen) and b.isEnabled()), None)
+        (first or screen).setFocus(Qt.OtherFocusReason)
+        if name != "welcome":
+            self.session.start()
+        self._update_header()
+        self.screen_changed.emit(screen)
+        return screen
+
+    def navigate(self, target: str, kwargs: dict | None = None) -> None:
+        """A screen asked for another one. Before the store is loaded (the first half second
+        after the start) the request waits and is carried out once it is: the welcome page's
+        tiles work from the first frame, the last one touched wins."""
+        kwargs = dict(kwargs or {})
+        origin = self._current
+        ready = getattr(self.state, "when_ready", None)
+
+        def go() -> None:
+            # only if the page that asked is still the one shown (no timeout, no other touch since)
+            if origin is None or self._current is origin:
+                self.show_screen(target, **kwargs)
+
+        if ready is None or target == "welcome":
+            go()
+        else:
+            ready("navigate", go)
+
+    def go_back(self) -> None:
+        if not self._history:
+            self.show_screen("welcome", remember=False)
+            return
+        name, kwargs = self._history.pop()
+        self.show_screen(name, remember=False, **kwargs)
+
+    def go_home(self) -> None:
+        self._history.clear()
+        self.show_screen("welcome", remember=False)
+
+    def finish_session(self) -> None:
+        """"Край": wipe everything personal and return to the welcome screen."""
+        self.session.end()
+
+    # -- language ------------------------------------------------------------------
+    def toggle_language(self) -> None:
+        self.state.set_language("en" if self.state.language == "bg" else "bg")
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("e-Municipality kiosk"))
+        self.back_button.setText(self.tr("◀ Back"))
+        self.back_button.setAccessibleName(self.tr("Back"))
+        # the switch is labelled in the language it switches TO, so a visitor can read it
+        self.language_button.setText("English" if self.state.language == "bg" else "Български")
+        self.language_button.setAccessibleName(
+            "Switch to English" if self.state.language == "bg" else "Превключи на български"
+        )
+        self.finish_button.setText(self.tr("Finish"))
+        self.finish_button.setAccessibleName(self.tr("Finish and clear my data"))
+        self.extend_button.setText(self.tr("More time"))
+        self.extend_button.setAccessibleName(self.tr("More time"))
+        if self.session.warning_active:
+            self._on_warning(self.session.seconds_left())
+        self._update_header()
+
+    def _update_header(self) -> None:
+        screen = self._current
+        on_welcome = self._current_name in ("", "welcome")
+        self.back_button.setVisible(not on_welcome and (screen is None or screen.allow_back))
+        self.language_button.setVisible(not on_welcome)  # the welcome screen has its own, bigger one
+        self.finish_button.setVisible(not on_welcome)
+        self.title_label.setText(screen.title_text() if screen else "")
+
+    def rebuild_current(self) -> None:
+        """After a language change: rebuild the current screen in the new language."""
+        if self._current is not None:
+            self.retranslate()
+            self.show_screen(self._current_name, remember=False, **self._current_kwargs)
+
+    # -- session -------------------------------------------------------------------
+    def _warning_text(self, seconds: int) -> str:
+        return self.tr("Are you still there? The session ends in {seconds} s. Touch “More time” to continue.").format(seconds=seconds)
+
+    def _on_warning(self, seconds: int) -> None:
+        first = not self.warning_bar.isVisible()
+        self.warning_label.setText(self._warning_text(seconds))
+        self.extend_button.setEnabled(self.session.can_extend)
+        self.warning_bar.show()
+        self.session_warning.emit(seconds)
+        if first and self._current is not None:
+            self._current.announce.emit(self._warning_text(seconds), False)
+
+    def _extend(self) -> None:
+        # the click's release already reached session.touch() through the filter; extend
+        # explicitly too, for keypad activation paths that bypass the mouse
+        if self.session.warning_active:
+            self.session.extend()
+
+    def _on_extended(self, count: int) -> None:
+        self.warning_bar.hide()
+        self.session_extended.emit(count)
+
+    def _on_timed_out(self) -> None:
+        self.session_timed_out.emit()
+
+    def _on_wiped(self) -> None:
+        self.warning_bar.hide()
+        self._history.clear()
+        self.state.on_session_end()
+        self.show_screen("welcome", remember=False)

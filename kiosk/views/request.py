@@ -1,0 +1,461 @@
+"""The binding flows: identify with the ID card, the form, review and confirm, receipt, smileys."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+from kiosk.state.backend import Draft
+from kiosk.state.forms import validate_form
+from kiosk.views.base import Screen
+from kiosk.views.widgets import big_button, heading, paragraph, qr_pixmap, scroll_area, smiley_icon, vbox
+from server_sync.protocol.catalogue import FieldType
+
+
+class IdentifyScreen(Screen):
+    """Waits for the ID card; a refused card says why, and the citizen may try again."""
+
+    def __init__(self, state, then: str, then_kwargs: dict | None = None, purpose: str = "") -> None:
+        super().__init__()
+        self.state, self.then, self.then_kwargs = state, then, then_kwargs or {}
+        layout = vbox(self, 20)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.addWidget(heading(self.tr("Place your ID card on the reader")))
+        layout.addWidget(paragraph(self.tr("Put the card with the photo side down, the three lines of letters and digits towards the reader. "
+                                           "We read only your name, ЕГН, document number and dates; nothing is kept after you finish.")))
+        self.error_label = paragraph("", "Error")
+        self.error_label.setAccessibleName(self.tr("Error"))
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        cancel = big_button(self.tr("Cancel"))
+        cancel.clicked.connect(self.go_back)
+        layout.addWidget(cancel)
+        state.document_read.connect(self._on_read)
+        state.document_refused.connect(self._on_refused)
+
+    def _on_read(self, identity) -> None:
+        self.navigate.emit(self.then, dict(self.then_kwargs))
+
+    def _on_refused(self, reason: str) -> None:
+        self.error_label.setText(reason + " " + self.tr("Please try another document or ask a clerk."))
+        self.error_label.show()
+        self.announce.emit(self.error_label.text(), False)
+
+    def wipe(self) -> None:
+        for sig, slot in ((self.state.document_read, self._on_read), (self.state.document_refused, self._on_refused)):
+            try:
+                sig.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+
+    def title_text(self) -> str:
+        return self.tr("Identification")
+
+    def instructions_text(self) -> str:
+        return self.tr("Place your ID card on the reader below the screen.")
+
+
+class IdentityPanel(QWidget):
+    """Name and document from the card, read-only: the citizen cannot edit what the card says."""
+
+    def __init__(self, identity, parent=None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        self.fields = []
+        for label, value in ((self.tr("Name"), identity.full_name), (self.tr("ЕГН"), identity.egn),
+                             (self.tr("ID card number"), identity.document_number)):
+            edit = QLineEdit(value)
+            edit.setReadOnly(True)
+            edit.setFocusPolicy(Qt.TabFocus)
+            edit.setAccessibleName(label)
+            edit.setProperty("private", True)
+            edit.setObjectName("IdentityField")
+            self.fields.append(edit)
+            form.addRow(label, edit)
+
+
+class RequestFormScreen(Screen):
+    """The applicant (from the card), the service's own fields, and the tier."""
+
+    def __init__(self, state, service_id: str) -> None:
+        super().__init__()
+        self.state = state
+        self.service = service = state.service(service_id)
+        outer = vbox(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        self.inputs, self.errors = {}, {}
+        if service is None:  # the catalogue changed under the citizen's feet
+            outer.addWidget(paragraph(self.tr("This service is no longer in the list.")))
+            return
+        body = QWidget()
+        layout = vbox(body)
+        layout.addWidget(heading(state.t(service.name)))
+        identity = state.session.identity
+        if identity is not None:
+            layout.addWidget(heading(self.tr("Applicant (from your ID card)"), 2))
+            self.identity_panel = IdentityPanel(identity)
+            layout.addWidget(self.identity_panel)
+        if service.form_fields:
+            layout.addWidget(heading(self.tr("Details of the request"), 2))
+        for field in service.form_fields:
+            label = state.t(field.label) + (" *" if field.required else "")
+            layout.addWidget(paragraph(label, "FieldLabel"))
+            if field.type == FieldType.CHOICE:
+                widget = QWidget()
+                row = QHBoxLayout(widget)
+                group = QButtonGroup(widget)
+                for choice in field.choices:
+                    b = big_button(state.t(choice.label))
+                    b.setCheckable(True)
+                    b.setProperty("value", choice.value)
+                    group.addButton(b)
+                    row.addWidget(b)
+                widget.group = group
+            elif field.type == FieldType.CHECKBOX:
+                widget = QCheckBox(state.t(field.label))
+                widget.setMinimumHeight(48)
+            elif field.type == FieldType.MULTILINE:
+                widget = QPlainTextEdit()
+                widget.setMinimumHeight(120)
+            else:
+                widget = QLineEdit()
+                widget.setMinimumHeight(52)
+                if field.type == FieldType.DATE:
+                    widget.setPlaceholderText(self.tr("DD.MM.YYYY"))
+            widget.setAccessibleName(state.t(field.label))
+            if field.help:
+                widget.setAccessibleDescription(state.t(field.help))
+            self.inputs[field.name] = widget
+            layout.addWidget(widget)
+            error = paragraph("", "Error")
+            error.hide()
+            self.errors[field.name] = error
+            layout.addWidget(error)
+        layout.addWidget(heading(self.tr("How fast?"), 2))
+        from kiosk.state.kiosk_state import format_deadline, format_fee
+
+        names = {"ordinary": self.tr("Ordinary"), "fast": self.tr("Fast"), "express": self.tr("Express")}
+        self.tier_group = QButtonGroup(self)
+        tiers = QHBoxLayout()
+        for i, tier in enumerate(service.tiers):
+            text = f"{names[str(tier.tier)]}\n{format_deadline(tier.deadline, state.language)} · {format_fee(tier.fee_eur, state.language)}"
+            b = big_button(text, text.replace("\n", ", "), kind="choice")
+            b.setMinimumHeight(80)
+            b.setCheckable(True)
+            b.setChecked(i == 0)
+            b.setProperty("value", str(tier.tier))
+            self.tier_group.addButton(b)
+            tiers.addWidget(b)
+        layout.addLayout(tiers)
+        layout.addStretch(1)
+        self.scroll = scroll_area(body)
+        outer.addWidget(self.scroll, 1)
+        self.continue_button = big_button(self.tr("Continue to review"), kind="primary")
+        self.continue_button.clicked.connect(self.submit_form)
+        outer.addWidget(self.continue_button)
+
+    def values(self) -> dict:
+        out = {}
+        for name, w in self.inputs.items():
+            if isinstance(w, QLineEdit):
+                out[name] = w.text()
+            elif isinstance(w, QPlainTextEdit):
+                out[name] = w.toPlainText()
+            elif isinstance(w, QCheckBox):
+                out[name] = w.isChecked()
+            else:
+                checked = w.group.checkedButton()
+                out[name] = checked.property("value") if checked else ""
+        return out
+
+    def submit_form(self) -> None:
+        clean, errors = validate_form(self.service.form_fields, self.values(), self.state.language)
+        for label in self.errors.values():
+            label.hide()
+        if errors:
+            for e in errors:
+                self.errors[e.field].setText(e.message)
+                self.errors[e.field].show()
+            first = self.inputs[errors[0].field]
+            first.setFocus()
+            # after the keyboard has taken its room, bring the first wrong field (and its error) into view
+            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.errors[errors[0].field], 20, 120))
+            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(first, 20, 60))
+            self.announce.emit(self.tr("Please correct: ") + "; ".join(e.text() for e in errors), False)
+            return
+        personal_names = {f.name for f in self.service.form_fields if f.personal}
+        draft = Draft(
+            kind="service_request",
+            language=self.state.language,
+            service_id=self.service.id,
+            tier=self.tier_group.checkedButton().property("value"),
+            form={k: v for k, v in clean.items() if k not in personal_names},
+            personal_fields={k: str(v) for k, v in clean.items() if k in personal_names},
+        )
+        self.navigate.emit("review", {"draft": draft})
+
+    def wipe(self) -> None:
+        for w in self.inputs.values():
+            if isinstance(w, (QLineEdit, QPlainTextEdit)):
+                w.clear()
+
+    def title_text(self) -> str:
+        return self.tr("Request")
+
+    def instructions_text(self) -> str:
+        return self.tr("Fill in the fields marked with a star, choose how fast, then touch Continue.")
+
+
+class ReviewScreen(Screen):
+    """11.3.3.4: everything the citizen is about to send, and a separate confirm."""
+
+    def __init__(self, state, draft: Draft) -> None:
+        super().__init__()
+        self.state, self.draft = state, draft
+        if not draft.anonymous and draft.applicant is None:
+            draft.applicant = state.applicant()
+        outer = vbox(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        outer.addWidget(heading(self.tr("Please check before sending")))
+        body = QWidget()
+        layout = vbox(body, 8)
+        self.lines = []
+        for label, value in self._summary():
+            line = paragraph(f"{label}: {value}", "ReviewLine")
+            self.lines.append(line)
+            layout.addWidget(line)
+        layout.addStretch(1)
+        outer.addWidget(scroll_area(body), 1)
+        self.status_label = paragraph("", "Notice")
+        self.status_label.hide()  # an empty notice box would look like a broken field
+        outer.addWidget(self.status_label)
+        row = QHBoxLayout()
+        self.edit_button = big_button(self.tr("Change"))
+        self.edit_button.clicked.connect(self.go_back)
+        self.confirm_button = big_button(self.tr("Confirm and send"), kind="primary")
+        self.confirm_button.clicked.connect(self.confirm)
+        row.addWidget(self.edit_button)
+        row.addWidget(self.confirm_button, 2)
+        outer.addLayout(row)
+
+    def _summary(self) -> list[tuple[str, str]]:
+        s, d, t = self.state, self.draft, self.state.t
+        rows = []
+        if d.kind == "service_request":
+            service = s.service(d.service_id)
+            rows.append((self.tr("Service"), t(service.name)))
+            tier = service.tier(d.tier)
+            from kiosk.state.kiosk_state import format_deadline, format_fee
+
+            rows.append((self.tr("Deadline"), format_deadline(tier.deadline, s.language)))
+            rows.append((self.tr("Fee"), format_fee(tier.fee_eur, s.language)))
+            for f in service.form_fields:
+                value = d.form.get(f.name, d.personal_fields.get(f.name))
+                if value not in (None, ""):
+                    if f.type == FieldType.CHOICE:
+                        value = next((t(c.label) for c in f.choices if c.value == value), value)
+                    rows.append((t(f.label), str(value)))
+        else:
+            types = signal_type_names(self)
+            rows.append((self.tr("Type"), types.get(d.signal_type, d.signal_type)))
+            cat = next((c for c in s.catalogue.signal_categories if c.id == d.signal_category_id), None)
+            rows.append((self.tr("Category"), t(cat.name) if cat else ""))
+            rows.append((self.tr("Description"), d.description or ""))
+            place = next((p for p in s.catalogue.places if p.id == d.place_id), None) if d.place_id else None
+            if place or d.address_text:
+                rows.append((self.tr("Location"), t(place.name) if place else d.address_text))
+        if d.anonymous:
+            rows.append((self.tr("Sender"), self.tr("anonymous (only recorded)")))
+        elif d.applicant:
+            rows.append((self.tr("Applicant"), f"{d.applicant['given_names']} {d.applicant['surname']}"))
+        return rows
+
+    def confirm(self) -> None:
+        self.confirm_button.setEnabled(False)
+        self.edit_button.setEnabled(False)
+        self.status_label.setText(self.tr("Sending… please wait."))
+        self.status_label.show()
+        self.state.submit(self.draft, self._done, self._failed)
+
+    def _done(self, outcome) -> None:
+        receipt = self.state.make_receipt(self.draft, outcome)
+        self.navigate.emit("receipt", {"receipt": receipt, "service_id": self.draft.service_id})
+
+    def _failed(self, exc) -> None:
+        self.confirm_button.setEnabled(True)
+        self.edit_button.setEnabled(True)
+        self.status_label.setText(self.tr("Your request could not be saved on this kiosk. Nothing was sent. Please ask a clerk."))
+        self.announce.emit(self.status_label.text(), False)
+
+    def title_text(self) -> str:
+        return self.tr("Review")
+
+    def instructions_text(self) -> str:
+        return self.tr("Check the details. Touch “Confirm and send” to file it, or “Change” to go back.")
+
+
+def signal_type_names(ctx) -> dict[str, str]:
+    return {
+        "problem": QCoreApplication.translate("Common", "Problem"),
+        "complaint": QCoreApplication.translate("Common", "Complaint"),
+        "praise": QCoreApplication.translate("Common", "Praise"),
+        "proposal": QCoreApplication.translate("Common", "Proposal"),
+        "question": QCoreApplication.translate("Common", "Question"),
+    }
+
+
+class ReceiptScreen(Screen):
+    """The number (or provisional reference), the tracking code and QR; printed at the same time."""
+
+    allow_back = False
+
+    def __init__(self, state, receipt, service_id: str | None = None) -> None:
+        super().__init__()
+        self.state, self.receipt, self.service_id = state, receipt, service_id
+        layout = vbox(self, 12)
+        layout.setContentsMargins(32, 16, 32, 16)
+        row = QHBoxLayout()
+        text = vbox(None, 8)
+        if receipt.official:
+            text.addWidget(heading(self.tr("Your request is registered")))
+            text.addWidget(paragraph(self.tr("Incoming number:"), "FieldLabel"))
+        else:
+            text.addWidget(heading(self.tr("Your request is saved")))
+            text.addWidget(paragraph(self.tr("There is no connection to the municipality right now. It will be sent automatically. "
+                                             "Your reference number (valid for tracking):"), "Notice"))
+        self.number_label = QLabel(receipt.reference)
+        self.number_label.setObjectName("ReceiptNumber")
+        self.number_label.setTextInteractionFlags(Qt.NoTextInteraction)
+        text.addWidget(self.number_label)
+        if receipt.tracking_code:
+            self.code_label = paragraph(self.tr("Tracking code: {code}").format(code=receipt.tracking_code), "ReceiptCode")
+            text.addWidget(self.code_label)
+        text.addWidget(paragraph(receipt.title))
+        local = receipt.created_at.astimezone()
+        text.addWidget(paragraph(self.tr("Date and time: {when}").format(when=local.strftime("%d.%m.%Y %H:%M"))))
+        if receipt.fee_eur:
+            text.addWidget(paragraph(self.tr("Fee: {fee}").format(fee=receipt.fee_eur)))
+        if receipt.deadline:
+            text.addWidget(paragraph(self.tr("Deadline: {deadline}").format(deadline=receipt.deadline)))
+        if receipt.office:
+            text.addWidget(paragraph(self.tr("Office: {office}").format(office=receipt.office)))
+        row.addLayout(text, 2)
+        self.qr_label = QLabel()
+        self.qr_label.setAccessibleName(self.tr("QR code for tracking this request"))
+        self.qr_label.setPixmap(qr_pixmap(tracking_qr_text(state, receipt)))
+        row.addWidget(self.qr_label, 1, Qt.AlignTop)
+        layout.addLayout(row)
+        self.printer_label = paragraph(self.tr("Printing your receipt…"), "Notice")
+        layout.addWidget(self.printer_label)
+        layout.addStretch(1)
+        done = big_button(self.tr("Done"), kind="primary")
+        done.clicked.connect(lambda: self.navigate.emit("feedback", {"service_id": self.service_id}))
+        layout.addWidget(done)
+        state.printer_status.connect(self._on_printer)
+        state.print_receipt(receipt)
+
+    def _on_printer(self, _message: str, ok: bool) -> None:
+        message = (self.tr("The receipt is printed — please take it.") if ok else
+                   self.tr("The printer is not working right now. Please write down the number shown on the screen."))
+        self.printer_label.setText(message)
+        self.printer_label.setObjectName("Notice" if ok else "Error")
+        self.printer_label.style().polish(self.printer_label)
+        if not ok:
+            self.announce.emit(message, False)
+
+    def spoken_summary(self) -> str:
+        r = self.receipt
+        parts = [self.tr("Number {number}.").format(number=" ".join(r.reference))]
+        if r.tracking_code:
+            parts.append(self.tr("Tracking code {code}.").format(code=" ".join(r.tracking_code)))
+        if r.fee_eur:
+            parts.append(self.tr("Fee: {fee}").format(fee=r.fee_eur) + ".")
+        if r.deadline:
+            parts.append(self.tr("Deadline: {deadline}").format(deadline=r.deadline) + ".")
+        return " ".join(parts)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self.announce.emit(self.spoken_summary(), False)
+
+    def wipe(self) -> None:
+        try:
+            self.state.printer_status.disconnect(self._on_printer)
+        except (RuntimeError, TypeError):
+            pass
+
+    def title_text(self) -> str:
+        return self.tr("Receipt")
+
+    def instructions_text(self) -> str:
+        return self.tr("Take your printed receipt. The number and the code are also on the screen.")
+
+
+def tracking_qr_text(state, receipt) -> str:
+    if receipt.tracking_url:
+        return receipt.tracking_url
+    base = state.catalogue.municipality.tracking_base_url if state.catalogue else "/t/"
+    return f"{base}{receipt.reference}?code={receipt.tracking_code or ''}"
+
+
+class FeedbackScreen(Screen):
+    """Four smileys after every flow; a press is stored as this kiosk's feedback."""
+
+    SCORES = (1, 2, 3, 4)
+    allow_back = False
+
+    def __init__(self, state, service_id: str | None = None) -> None:
+        super().__init__()
+        self.state, self.service_id = state, service_id
+        layout = vbox(self, 24)
+        layout.setContentsMargins(48, 32, 48, 32)
+        layout.addWidget(heading(self.tr("How was it?")))
+        row = QHBoxLayout()
+        names = [self.tr("Very bad"), self.tr("Bad"), self.tr("Good"), self.tr("Very good")]
+        self.face_buttons = []
+        for score, name in zip(self.SCORES, names):
+            b = big_button(name, name, kind="smiley")
+            b.setIcon(smiley_icon(score))
+            b.setIconSize(QSize(96, 96))
+            b.setMinimumHeight(150)
+            b.clicked.connect(lambda _=False, s=score: self.press(s))
+            self.face_buttons.append(b)
+            row.addWidget(b)
+        layout.addLayout(row)
+        self.thanks = paragraph("", "Notice")
+        self.thanks.hide()
+        layout.addWidget(self.thanks)
+        layout.addStretch(1)
+        row2 = QHBoxLayout()
+        menu = big_button(self.tr("Something else"))
+        menu.clicked.connect(lambda: self.navigate.emit("welcome", {}))
+        finish = big_button(self.tr("Finish"), self.tr("Finish and clear my data"), kind="primary")
+        finish.clicked.connect(state.session.end)
+        row2.addWidget(menu)
+        row2.addWidget(finish)
+        layout.addLayout(row2)
+
+    def press(self, score: int) -> None:
+        for b in self.face_buttons:
+            b.setEnabled(False)
+        self.state.record_press(score, self.service_id)
+        self.thanks.setText(self.tr("Thank you for your opinion!"))
+        self.thanks.show()
+        self.announce.emit(self.thanks.text(), False)
+
+    def title_text(self) -> str:
+        return self.tr("Your opinion")
+
+    def instructions_text(self) -> str:
+        return self.tr("How was it? Touch one of the four faces, from very bad to very good.")

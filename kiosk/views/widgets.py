@@ -1,0 +1,137 @@
+"""Touch-sized building blocks shared by the kiosk screens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+#: minimum touch target in px; the app sets it from the panel's size (9 mm)
+MIN_TARGET_PX = 40
+
+
+def set_min_target(px: int) -> None:
+    global MIN_TARGET_PX
+    MIN_TARGET_PX = max(px, 24)
+
+
+def big_button(text: str, accessible: str | None = None, kind: str = "normal") -> QPushButton:
+    """A button at least 9 mm each way; QPushButton activates on release."""
+    button = QPushButton(text)
+    button.setAccessibleName(accessible or text.replace("\n", " "))
+    button.setMinimumHeight(max(MIN_TARGET_PX, 72 if kind == "tile" else MIN_TARGET_PX))
+    button.setMinimumWidth(MIN_TARGET_PX)
+    button.setProperty("kind", kind)
+    button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+    button.setAutoDefault(False)
+    return button
+
+
+def heading(text: str, level: int = 1) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setObjectName("Heading" if level == 1 else "Subheading")
+    label.setTextInteractionFlags(Qt.NoTextInteraction)
+    return label
+
+
+def paragraph(text: str, object_name: str = "Body") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setObjectName(object_name)
+    return label
+
+
+def scroll_area(inner: QWidget) -> QScrollArea:
+    """A list area that scrolls kinetically under a finger (and by mouse in the demo)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.NoFrame)
+    area.setWidget(inner)
+    QScroller.grabGesture(area.viewport(), QScroller.LeftMouseButtonGesture)
+    return area
+
+
+def vbox(parent: QWidget | None = None, spacing: int = 12) -> QVBoxLayout:
+    layout = QVBoxLayout(parent)
+    layout.setSpacing(spacing)
+    return layout
+
+
+def qr_pixmap(text: str, size: int = 220) -> QPixmap:
+    """The receipt's QR, drawn from qrcode's module matrix (the same data the printer prints)."""
+    import qrcode
+
+    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(text)
+    qr.make(fit=True)
+    matrix = qr.get_matrix()
+    n = len(matrix)
+    image = QImage(n, n, QImage.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setPen(QColor("black"))
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                painter.drawPoint(x, y)
+    painter.end()
+    return QPixmap.fromImage(image.scaled(size, size, Qt.KeepAspectRatio, Qt.FastTransformation))
+
+
+def clear_layout(layout) -> None:
+    """Remove every item now (hidden at once, deleted later) so stale rows are never seen or tapped."""
+    while layout.count():
+        item = layout.takeAt(0)
+        w = item.widget()
+        if w is not None:
+            w.hide()
+            w.deleteLater()
+        elif item.layout() is not None:
+            clear_layout(item.layout())
+
+
+SMILEY_COLOURS = {1: "#c62828", 2: "#ef6c00", 3: "#7cb342", 4: "#2e7d32"}
+
+
+def smiley_icon(score: int, size: int = 96):
+    """A face drawn with QPainter (no emoji font needed on the Pi): 1 = very unhappy … 4 = very happy."""
+    from PySide6.QtCore import QPointF, QRectF
+    from PySide6.QtGui import QBrush, QIcon, QPainterPath, QPen
+
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.Antialiasing)
+    p.setPen(QPen(QColor("#1a1a1a"), size * 0.04))
+    p.setBrush(QBrush(QColor(SMILEY_COLOURS[score])))
+    m = size * 0.05
+    p.drawEllipse(QRectF(m, m, size - 2 * m, size - 2 * m))
+    p.setBrush(QBrush(QColor("#1a1a1a")))
+    for x in (0.36, 0.64):
+        p.drawEllipse(QPointF(size * x, size * 0.4), size * 0.055, size * 0.055)
+    p.setBrush(Qt.NoBrush)
+    p.setPen(QPen(QColor("#1a1a1a"), size * 0.06, Qt.SolidLine, Qt.RoundCap))
+    curve = {1: -0.16, 2: -0.07, 3: 0.07, 4: 0.16}[score]  # mouth: frown … smile
+    path = QPainterPath(QPointF(size * 0.3, size * 0.68))
+    path.quadTo(QPointF(size * 0.5, size * (0.68 + 2 * curve)), QPointF(size * 0.7, size * 0.68))
+    p.drawPath(path)
+    p.end()
+    return QIcon(pixmap)
+
+
+def show_rows(layout) -> None:
+    """Show rows added to a visible page now, not on Qt's next event-loop pass (keypad and speech see them at once)."""
+    for i in range(layout.count()):
+        w = layout.itemAt(i).widget()
+        if w is not None and w.isHidden() and w.parentWidget() is not None and w.parentWidget().isVisible():
+            w.show()

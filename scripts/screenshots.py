@@ -1,0 +1,170 @@
+"""`make screenshots`: render every kiosk screen in Bulgarian, English and high contrast to PNG files."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QDeadlineTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from hardware.idcard import parse_mrz  # noqa: E402
+from kiosk.app import KioskApp  # noqa: E402
+from kiosk.simulated_backend import SimulatedBackend  # noqa: E402
+from kiosk.simulator import demo_cards  # noqa: E402
+from kiosk.state.backend import Draft  # noqa: E402
+from kiosk.state.kiosk_state import KioskSettings  # noqa: E402
+
+
+def shipped_catalogue():
+    from server_sync.hub.testing import seed_catalogue
+    from server_sync.protocol.catalogue import Catalogue
+
+    return Catalogue(**seed_catalogue().model_dump(), version="screenshots")
+
+
+def settle(app: QApplication, kiosk: KioskApp) -> None:
+    """Let worker results and deferred layout land (bounded, no sleeping)."""
+    deadline = QDeadlineTimer(5000)
+    while (kiosk.state.tasks.busy or kiosk.state.tasks.pool.activeThreadCount()) and not deadline.hasExpired():
+        app.processEvents()
+        kiosk.state.tasks.pool.waitForDone(20)
+    for _ in range(5):
+        app.processEvents()
+
+
+def scenes(kiosk: KioskApp, backend: SimulatedBackend):
+    w, state = kiosk.window, kiosk.state
+    cards = demo_cards()
+    card = parse_mrz(cards["valid"], allow_expired=True)
+    expired = parse_mrz(cards["expired"], allow_expired=True)
+
+    def identify():
+        state.session.end()
+        state.accept_document(card)
+
+    draft = Draft(kind="service_request", service_id="heirs-certificate", tier="fast",
+                  form={"deceased_names": "Петър Иванов Колев", "deceased_egn": "4803151938",
+                        "date_of_death": "2026-10-01", "purpose": "notary", "copies": 1})
+    signal = Draft(kind="signal", signal_type="problem", signal_category_id="street-lighting",
+                   description="Не свети лампата пред блок 5 от три дни.", place_id="city-park")
+
+    def receipt(online: bool):
+        def run():
+            identify()
+            backend.online = online
+            d = Draft(**{**draft.__dict__, "applicant": state.applicant()})
+            outcome = backend.submit(d)
+            w.show_screen("receipt", receipt=state.make_receipt(d, outcome), service_id=d.service_id)
+            backend.online = True
+        return run
+
+    def form_with_errors():
+        identify()
+        w.show_screen("request_form", service_id="heirs-certificate")
+        w.current_screen().submit_form()
+
+    def refused():
+        state.session.end()
+        w.show_screen("identify", then="request_form", then_kwargs={"service_id": "heirs-certificate"})
+        state.accept_document(expired)
+
+    def tracked():
+        outcome = backend.submit(signal)
+        w.show_screen("track", reference=outcome.reference, code=outcome.tracking_code)
+
+    def search():
+        w.show_screen("catalogue", mode="situations", query="naslednitsi")
+        w.current_screen().search.setFocus()
+
+    def warning():
+        identify()
+        w.show_screen("request_form", service_id="current-address")
+        state.session._last_activity -= state.settings.timeouts.idle_seconds + 1
+        state.session.tick()
+
+    def maintenance():
+        w.show_screen("maintenance")
+        w.current_screen().unlock(pin=state.settings.technician_pin)
+
+    return [
+        ("welcome", lambda: w.go_home()),
+        ("catalogue-situations", lambda: w.show_screen("catalogue", mode="situations")),
+        ("catalogue-units", lambda: w.show_screen("catalogue", mode="units")),
+        ("catalogue-group", lambda: w.show_screen("catalogue", mode="situations", group_id="death")),
+        ("catalogue-search-keyboard", search),
+        ("service", lambda: w.show_screen("service", service_id="heirs-certificate")),
+        ("identify", lambda: (state.session.end(), w.show_screen("identify", then="welcome"))),
+        ("identify-refused", refused),
+        ("request-form", lambda: (identify(), w.show_screen("request_form", service_id="heirs-certificate"))),
+        ("request-form-errors", form_with_errors),
+        ("review", lambda: (identify(), w.show_screen("review", draft=Draft(**draft.__dict__)))),
+        ("receipt", receipt(True)),
+        ("receipt-offline-printer-out", receipt(False)),
+        ("feedback", lambda: w.show_screen("feedback", service_id="heirs-certificate")),
+        ("signal", lambda: w.show_screen("signal")),
+        ("signal-review", lambda: w.show_screen("review", draft=Draft(**{**signal.__dict__, "anonymous": True}))),
+        ("track", lambda: w.show_screen("track")),
+        ("track-result", tracked),
+        ("dossier", lambda: (identify(), w.show_screen("dossier"))),
+        ("hotlines", lambda: w.show_screen("hotlines")),
+        ("consultations", lambda: w.show_screen("consultations")),
+        ("timeout-warning", warning),
+        ("maintenance", maintenance),
+    ]
+
+
+def render(out_dir: Path, lang: str, theme: str, only: set[str] | None = None) -> list[Path]:
+    app = QApplication.instance() or QApplication([])
+    backend = SimulatedBackend(shipped_catalogue())
+    settings = KioskSettings(language=lang, office_id="centre", technician_pin="2468")
+    printed_ok = [True]
+
+    def printer(receipt):
+        if not backend.online or not printed_ok[0]:
+            raise RuntimeError("paper out")
+
+    kiosk = KioskApp(app, backend, settings, accessibility=False)
+    kiosk.state.printer = printer
+    if theme != "default":
+        from kiosk.a11y.themes import apply_theme
+
+        apply_theme(app, theme)
+    kiosk.window.resize(settings.screen_width_px, settings.screen_height_px)
+    kiosk.window.show()
+    written = []
+    for n, (name, action) in enumerate(scenes(kiosk, backend), 1):
+        if only and name not in only:
+            continue
+        printed_ok[0] = "printer-out" not in name
+        action()
+        settle(app, kiosk)
+        path = out_dir / f"{lang}{'' if theme == 'default' else '-' + theme.replace('_', '-')}-{n:02d}-{name}.png"
+        kiosk.window.grab().save(str(path))
+        written.append(path)
+    kiosk.close()
+    kiosk.window.close()
+    app.setStyleSheet("")
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out_dir", type=Path, nargs="?", default=Path("docs/screenshots"))
+    parser.add_argument("--only", nargs="*", help="scene names to render (default: all)")
+    args = parser.parse_args(argv)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    total = []
+    for lang, theme in (("bg", "default"), ("en", "default"), ("bg", "high_contrast")):
+        total += render(args.out_dir, lang, theme, set(args.only) if args.only else None)
+    print(f"{len(total)} screenshots in {args.out_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

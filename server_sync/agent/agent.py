@@ -1,0 +1,371 @@
+"""The agent's loop: drain the outbox in batches, pull the catalogue, heartbeat, notice a restored hub."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from server_sync import __version__
+from server_sync.agent import sdnotify, system
+from server_sync.client import HubClient, HubError, HubRefused, TokenRefused, UnexpectedBody
+from server_sync.config import HubSection, SyncSection
+from server_sync.protocol import FeedbackBatch, HeartbeatRequest, HeartbeatResponse
+from server_sync.store import Identity, OutboxItem, Store
+
+__all__ = ["Agent", "Backoff", "SUBMISSION_KINDS"]
+
+log = logging.getLogger("sync_agent")
+
+SUBMISSION_KINDS = ("service_request", "signal", "support")
+SUBMISSION_BATCH = 20
+PURGE_EVERY_S = 3600.0
+MAX_SLEEP_S = 5.0
+
+
+@dataclass
+class Backoff:
+    """Exponential backoff with full jitter, capped: sleep U(0, min(cap, base·2ⁿ))."""
+
+    base_s: float
+    cap_s: float
+    rng: random.Random = field(default_factory=random.Random)
+    failures: int = 0
+
+    def next_delay(self) -> float:
+        ceiling = min(self.cap_s, self.base_s * (2 ** min(self.failures, 30)))
+        self.failures += 1
+        # Never quite zero: a burst of failures must not become a hot loop.
+        return max(self.base_s / 10, self.rng.uniform(0, ceiling))
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+class Agent:
+    """One terminal's sync agent. `run(stop)` loops until `stop` is set; each step is also
+    callable on its own (tests, `run --until-empty`)."""
+
+    def __init__(self, store: Store, sync: SyncSection | None = None, hub: HubSection | None = None, *,
+                 client_factory: Callable[[Identity], HubClient] | None = None,
+                 rng: random.Random | None = None, owner: str | None = None) -> None:
+        self.store = store
+        self.sync = sync or SyncSection()
+        self.hub = hub or HubSection()
+        self.client_factory = client_factory or self._default_client
+        self.backoff = Backoff(self.sync.backoff_initial_s, self.sync.backoff_max_s, rng or random.Random())
+        self.owner = owner or f"agent-{os.getpid()}"
+        self.lease_s = max(60.0, 3 * self.hub.timeout_s)
+        self._client: HubClient | None = None
+        self._client_key: tuple[str, str] | None = None
+        self._hub_wait_until = 0.0  # monotonic: no hub call before this (backoff)
+        self._next_heartbeat = 0.0
+        self._next_catalogue = 0.0
+        self._next_purge = 0.0
+        self._not_enrolled_logged = False
+        self._revoked_token: str | None = None  # the token the hub refused, while we wait
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def _default_client(self, identity: Identity) -> HubClient:
+        return HubClient(self.hub.url or identity.hub_url, identity.token, timeout_s=self.hub.timeout_s,
+                         connect_timeout_s=self.hub.connect_timeout_s,
+                         verify=self.hub.ca_file or True)
+
+    def _client_for(self, identity: Identity) -> HubClient:
+        key = (identity.hub_url, identity.token)
+        if self._client is None or self._client_key != key:  # re-enrolled meanwhile
+            if self._client is not None:
+                self._client.close()
+            self._client, self._client_key = self.client_factory(identity), key
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def _transient_failure(self, what: str, exc: HubError) -> float:
+        delay = self.backoff.next_delay()
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after:  # the hub (or its proxy) asked for a pause: honour it, within the cap
+            delay = max(delay, min(retry_after, self.sync.backoff_max_s))
+        self._hub_wait_until = time.monotonic() + delay
+        message = f"{what}: {type(exc).__name__}: {exc}"
+        log.warning("%s; retrying in %.1f s", message, delay)
+        now = time.time()
+        self.store.update_sync_state(last_error=message[:500], last_error_at=now)
+        if self.backoff.failures in (1, 5, 10) or self.backoff.failures % 50 == 0:
+            self.store.record_error("sync", message)  # not every retry: the log stays bounded
+        return delay
+
+    def _not_blocking_failure(self, what: str, exc: Exception) -> None:
+        message = f"{what}: {type(exc).__name__}: {exc}"
+        log.error("%s", message)
+        self.store.update_sync_state(last_error=message[:500], last_error_at=time.time())
+        self.store.record_error("sync", message)
+
+    def _revoked(self, exc: TokenRefused) -> None:
+        message = (f"the hub refused this terminal's token ({exc.status} {exc.code}: {exc.message}); "
+                   "delivery stopped until the terminal is re-enrolled (sync-agent enroll)")
+        log.error(message)
+        self.store.update_sync_state(revoked=True, revoked_reason=message[:500], last_error=message[:500],
+                                     last_error_at=time.time())
+        self.store.record_error("sync", "token revoked: delivery stopped")
+        self._hub_wait_until = time.monotonic() + self.sync.revoked_recheck_s
+        identity = self.store.identity()
+        self._revoked_token = identity.token if identity else None
+
+    def _contact(self) -> None:
+        self.backoff.reset()
+        self._hub_wait_until = 0.0
+
+    # --- the loop ---------------------------------------------------------------------
+
+    def run(self, stop: threading.Event, *, until_empty: bool = False) -> None:
+        """Loop until `stop` is set (SIGTERM) — or, with `until_empty`, until nothing is pending."""
+        released = self.store.release_claims_of("agent-")  # only one agent runs per data dir
+        if released:
+            log.info("took over %d rows claimed by a previous agent that did not finish", released)
+        sdnotify.notify("READY=1\nSTATUS=draining the outbox")
+        watchdog = sdnotify.watchdog_interval_s()
+        try:
+            while not stop.is_set():
+                if watchdog:
+                    sdnotify.notify("WATCHDOG=1")
+                worked = self.step()
+                if until_empty and not self.store.has_pending():
+                    return
+                if not worked:
+                    wait = self.sync.idle_poll_s
+                    backoff_left = self._hub_wait_until - time.monotonic()
+                    if backoff_left > 0:
+                        # Wake now and then even in a long wait: a re-enrolment or SIGTERM
+                        # should not wait out an hour's recheck interval.
+                        wait = min(backoff_left, MAX_SLEEP_S)
+                    if watchdog:
+                        wait = min(wait, watchdog)
+                    stop.wait(max(wait, 0.001))
+        finally:
+            sdnotify.notify("STOPPING=1")
+
+    def step(self) -> bool:
+        """Do what is due now; True if it did something worth looping on at once."""
+        identity = self.store.identity()
+        if identity is None:
+            if not self._not_enrolled_logged:
+                log.warning("not enrolled with a hub: presses queue locally (sync-agent enroll --hub URL --code CODE)")
+                self._not_enrolled_logged = True
+            return False
+        self._not_enrolled_logged = False
+        now = time.monotonic()
+        if now >= self._next_purge:
+            self._next_purge = now + PURGE_EVERY_S
+            blobs, rows = self.store.purge()
+            if blobs or rows:
+                log.info("purged %d sealed personal blobs and %d old delivered rows", blobs, rows)
+        state = self.store.sync_state()
+        if self._revoked_token is not None and (not state.revoked or identity.token != self._revoked_token):
+            log.info("re-enrolled: delivery resumes")
+            self._revoked_token, self._hub_wait_until = None, 0.0
+        if now < self._hub_wait_until:
+            return False
+        client = self._client_for(identity)
+        if state.revoked:
+            # Re-check rarely, with one heartbeat: no busy retry loop against a revoked token.
+            self.heartbeat(identity, client)
+            return False
+        if now >= self._next_heartbeat and not self.heartbeat(identity, client):
+            return False
+        if now >= self._next_catalogue and not self.pull_catalogue(client):
+            return False
+        if not self.store.has_pending():
+            return False  # a read, not a write lock: an idle agent leaves the UIs the database
+        return self.drain_once(identity, client)
+
+    # --- heartbeats and the restored-hub check ----------------------------------------
+
+    def build_heartbeat(self) -> HeartbeatRequest:
+        stats = self.store.queue_stats()
+        state = self.store.sync_state()
+        errors = [f"{source}: {message}"[:300] for _at, source, message in self.store.recent_errors(20)]
+        return HeartbeatRequest(
+            terminal_time=datetime.now().astimezone(),
+            seq=self.store.next_heartbeat_seq(),
+            software_version=__version__,
+            uptime_s=system.uptime_s(),
+            queue_depth=stats.depth,
+            oldest_undelivered_age_s=stats.oldest_age_s(),
+            last_sync_at=(datetime.fromtimestamp(state.last_sync_at, timezone.utc)
+                          if state.last_sync_at else None),
+            disk_free_bytes=system.disk_free_bytes(self.store.data_dir),
+            cpu_temp_c=system.cpu_temp_c(),
+            under_voltage=system.under_voltage(),
+            catalogue_version=self.store.catalogue_version(),
+            devices=self.store.device_states(),
+            last_errors=errors,
+        )
+
+    def heartbeat(self, identity: Identity | None = None, client: HubClient | None = None) -> bool:
+        identity = identity or self.store.identity()
+        client = client or self._client_for(identity)
+        try:
+            answer = client.heartbeat(self.build_heartbeat())
+        except TokenRefused as exc:
+            self._revoked(exc)
+            return False
+        except (HubRefused, UnexpectedBody, ValueError) as exc:
+            # The hub is there but dislikes this report (or we built a bad one): say so, and
+            # do not let health reporting hold up delivery.
+            self._not_blocking_failure("heartbeat", exc)
+            self._next_heartbeat = time.monotonic() + self.sync.heartbeat_interval_s
+            return True
+        except HubError as exc:
+            self._transient_failure("heartbeat", exc)
+            return False
+        self._contact()
+        self._next_heartbeat = time.monotonic() + self.sync.heartbeat_interval_s
+        now = time.time()
+        updates = dict(last_contact_at=now, last_heartbeat_at=now, hub_last_seq=answer.last_seq)
+        if self.store.sync_state().revoked:
+            log.warning("the hub accepts this terminal's token again: delivery resumes")
+            updates.update(revoked=False, revoked_reason=None)
+            self._revoked_token = None
+        self.store.update_sync_state(**updates)
+        self._check_hub_continuity(identity, answer)
+        if answer.catalogue_version and answer.catalogue_version != self.store.catalogue_version():
+            self._next_catalogue = 0.0  # a new catalogue is out: pull it now
+        return True
+
+    def _check_hub_continuity(self, identity: Identity, answer: HeartbeatResponse) -> None:
+        """A hub restored from an older backup has lost what we delivered after that backup."""
+        if answer.hub_epoch != identity.hub_epoch:
+            count = self.store.requeue_lost(new_epoch=answer.hub_epoch)
+            self.store.update_hub_epoch(answer.hub_epoch)
+            log.warning("hub epoch changed (%s → %s): the hub was reset or restored; re-sending %d items",
+                        identity.hub_epoch, answer.hub_epoch, count)
+            self.store.record_error("sync", f"hub epoch changed; re-sending {count} items")
+        delivered = self.store.max_delivered_seq()
+        if delivered is not None and (answer.last_seq or 0) < delivered:
+            count = self.store.requeue_lost(above_seq=answer.last_seq or 0)
+            if count:
+                log.warning("the hub holds events up to seq %s but we delivered up to %s "
+                            "(restored from a backup?): re-sending %d items",
+                            answer.last_seq, delivered, count)
+                self.store.record_error("sync", f"hub lost events after seq {answer.last_seq}; re-sending {count}")
+
+    # --- catalogue --------------------------------------------------------------------
+
+    def pull_catalogue(self, client: HubClient | None = None) -> bool:
+        client = client or self._client_for(self.store.identity())
+        try:
+            result = client.catalogue(self.store.catalogue_etag())
+        except TokenRefused as exc:
+            self._revoked(exc)
+            return False
+        except (HubRefused, UnexpectedBody) as exc:
+            # Keep the cached catalogue (the kiosk works from it) and keep delivering.
+            self._not_blocking_failure("catalogue", exc)
+            self._next_catalogue = time.monotonic() + self.sync.catalogue_interval_s
+            return True
+        except HubError as exc:
+            self._transient_failure("catalogue", exc)
+            return False
+        self._contact()
+        self._next_catalogue = time.monotonic() + self.sync.catalogue_interval_s
+        if result is not None:
+            catalogue, etag = result
+            self.store.save_catalogue(catalogue, etag)
+            log.info("catalogue %s stored (%d services)", catalogue.version, len(catalogue.services))
+        self.store.update_sync_state(last_contact_at=time.time())
+        return True
+
+    # --- the outbox -------------------------------------------------------------------
+
+    def drain_once(self, identity: Identity | None = None, client: HubClient | None = None) -> bool:
+        """Deliver one batch of submissions and one batch of presses; True if any went."""
+        identity = identity or self.store.identity()
+        client = client or self._client_for(identity)
+        sent = self._drain_submissions(identity, client)
+        if sent is None:
+            return False
+        presses = self._drain_presses(identity, client)
+        if presses is None:
+            return False
+        return bool(sent or presses)
+
+    def _fail(self, items: list[OutboxItem], what: str, exc: HubError) -> None:
+        delay = self._transient_failure(what, exc)
+        self.store.mark_failed([i.id for i in items], f"{type(exc).__name__}: {exc}",
+                               retry_at=time.time() + delay)
+
+    def _drain_submissions(self, identity: Identity, client: HubClient) -> int | None:
+        items = self.store.claim(SUBMISSION_KINDS, SUBMISSION_BATCH, owner=self.owner, lease_s=self.lease_s)
+        done = 0
+        for n, item in enumerate(items):
+            try:
+                delivery = client.deliver_item(item)
+            except TokenRefused as exc:
+                self.store.release([i.id for i in items[n:]])
+                self._revoked(exc)
+                return None
+            except HubRefused as exc:
+                log.error("the hub refused %s %s for good: %s", item.kind, item.client_id, exc)
+                self.store.mark_rejected(item.id, str(exc))
+                self.store.record_error("sync", f"{item.kind} refused by the hub: {exc.code}")
+                continue
+            except HubError as exc:
+                self._fail([item], f"{item.kind} {item.client_id}", exc)
+                self.store.release([i.id for i in items[n + 1:]])
+                return None
+            self.store.mark_delivered([(item.id, delivery.number, delivery.tracking_code)],
+                                      hub_epoch=identity.hub_epoch)
+            self._contact()
+            done += 1
+        return done
+
+    def _drain_presses(self, identity: Identity, client: HubClient) -> int | None:
+        items = self.store.claim(("press",), self.sync.press_batch, owner=self.owner, lease_s=self.lease_s)
+        if not items:
+            return 0
+        try:
+            client.send_feedback_json([i.payload_json for i in items])
+        except TokenRefused as exc:
+            self.store.release([i.id for i in items])
+            self._revoked(exc)
+            return None
+        except HubRefused as exc:
+            # One bad press must not hold the rest hostage: send them one by one.
+            log.warning("the hub refused a batch of %d presses (%s); isolating", len(items), exc)
+            return self._presses_one_by_one(identity, client, items)
+        except HubError as exc:
+            self._fail(items, f"{len(items)} presses", exc)
+            return None
+        self.store.mark_delivered([(i.id, None, None) for i in items], hub_epoch=identity.hub_epoch)
+        self._contact()
+        return len(items)
+
+    def _presses_one_by_one(self, identity: Identity, client: HubClient, items: list[OutboxItem]) -> int | None:
+        done = 0
+        for n, item in enumerate(items):
+            try:
+                client.send_feedback(FeedbackBatch(presses=[item.press()]))
+            except TokenRefused as exc:
+                self.store.release([i.id for i in items[n:]])
+                self._revoked(exc)
+                return None
+            except HubRefused as exc:
+                self.store.mark_rejected(item.id, str(exc))
+                continue
+            except HubError as exc:
+                self._fail([item], "press", exc)
+                self.store.release([i.id for i in items[n + 1:]])
+                return None
+            self.store.mark_delivered([(item.id, None, None)], hub_epoch=identity.hub_epoch)
+            done += 1
+        return done

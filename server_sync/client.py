@@ -1,0 +1,414 @@
+"""HubClient: every call a terminal makes to the hub, with strict checking of what counts as an answer."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Sequence, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from server_sync import __version__
+from server_sync.protocol import (
+    MAX_FEEDBACK_BATCH,
+    SCHEMA_VERSION,
+    Catalogue,
+    CitizenSessionRequest,
+    CitizenSessionResponse,
+    ConsultationList,
+    DossierResponse,
+    EnrollRequest,
+    EnrollResponse,
+    ErrorResponse,
+    FeedbackBatch,
+    FeedbackBatchResult,
+    HealthResponse,
+    HeartbeatRequest,
+    HeartbeatResponse,
+    SubmissionReceipt,
+    SubmissionRequest,
+    SupportRequest,
+    SupportResult,
+    TrackingResponse,
+)
+
+if TYPE_CHECKING:  # the kiosk may use the client without a store (tracking only)
+    from server_sync.store import OutboxItem, Store
+
+__all__ = [
+    "HubError",
+    "HubUnreachable",
+    "HubTimeout",
+    "HubBadResponse",
+    "NotJsonResponse",
+    "TruncatedResponse",
+    "UnexpectedBody",
+    "HubServerError",
+    "HubRefused",
+    "TokenRefused",
+    "ClientIdConflict",
+    "Delivery",
+    "DeliveryResult",
+    "HubClient",
+]
+
+log = logging.getLogger(__name__)
+# httpx logs every request URL at INFO, and tracking URLs carry the citizen's tracking code
+# (`?code=…`): keep those out of the terminal's journal.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+_TOKEN_CODES = {"unauthorized", "token_revoked", "terminal_revoked", "forbidden"}
+M = TypeVar("M", bound=BaseModel)
+
+
+class HubError(Exception):
+    """Root of every hub call failure. `transient` says whether retrying later may help."""
+
+    transient = True
+
+
+class HubUnreachable(HubError):
+    """No answer: DNS failure, refused or reset connection, network down."""
+
+
+class HubTimeout(HubUnreachable):
+    """The hub (or something in between) accepted but did not answer in time.
+
+    The request may have been committed: only retry with the same client id."""
+
+
+class HubBadResponse(HubError):
+    """Something answered, but not the hub's expected JSON (never counts as delivered)."""
+
+    def __init__(self, message: str, status: int | None = None, content_type: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.content_type = status, content_type
+
+
+class NotJsonResponse(HubBadResponse):
+    """A 2xx that is not application/json: a captive portal's login page, a proxy's page."""
+
+
+class TruncatedResponse(HubBadResponse):
+    """The body was cut short (connection dropped mid-body, or JSON that does not parse)."""
+
+
+class UnexpectedBody(HubBadResponse):
+    """Valid JSON that is not the protocol message we asked for (or answers another item)."""
+
+
+class HubServerError(HubError):
+    """5xx, 429 or a 4xx that is not the hub's own error JSON (a proxy's 502 page…)."""
+
+    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status, self.retry_after = status, retry_after
+
+
+class HubRefused(HubError):
+    """The hub itself refused the request (its ErrorResponse JSON): retrying will not help."""
+
+    transient = False
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+class TokenRefused(HubRefused):
+    """401/403 from the hub on a terminal call: the token is unknown or revoked."""
+
+
+class ClientIdConflict(HubRefused):
+    """409: the client id was already used for a different payload."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The hub's answer to one delivered outbox item."""
+
+    number: str | None = None
+    tracking_code: str | None = None
+    tracking_url: str | None = None
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """What `deliver_now` achieved: delivered (with the hub's number) or left for the agent."""
+
+    delivered: bool
+    client_id: uuid.UUID
+    number: str | None = None
+    tracking_code: str | None = None
+    error: HubError | None = None
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+class HubClient:
+    """A synchronous client of the hub's /api/v1 (used from the agent and from kiosk worker threads).
+
+    Only a 2xx whose Content-Type is application/json and whose body parses into the
+    expected protocol model counts as an answer; everything else raises a `HubError`
+    subclass saying what went wrong.
+    """
+
+    def __init__(self, base_url: str, token: str | None = None, *, timeout_s: float = 10.0,
+                 connect_timeout_s: float = 5.0, verify: bool | str = True,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s)
+        self._http = httpx.Client(
+            base_url=self.base_url, timeout=self.timeout, verify=verify, transport=transport,
+            follow_redirects=False,  # a captive portal redirects; that is a failure, not a hop
+            headers={"User-Agent": f"eobshtina-terminal/{__version__}", "Accept": "application/json"},
+            trust_env=False,  # a terminal talks to its hub directly, not through whatever env says
+        )
+
+    @classmethod
+    def for_store(cls, store: "Store", **kwargs: Any) -> "HubClient":
+        """A client with the enrolled hub URL and token (raises if not enrolled)."""
+        from server_sync.store import NotEnrolledError
+
+        identity = store.identity()
+        if identity is None:
+            raise NotEnrolledError("the terminal is not enrolled with a hub")
+        return cls(identity.hub_url, identity.token, **kwargs)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> "HubClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- the one place requests are made and answers judged ---------------------------
+
+    def _call(self, method: str, path: str, model: type[M] | None, *, body: BaseModel | None = None,
+              auth: str | None = "terminal", headers: dict[str, str] | None = None,
+              params: dict[str, str] | None = None, timeout: httpx.Timeout | float | None = None,
+              allow_304: bool = False, content: bytes | None = None) -> tuple[M | None, httpx.Response]:
+        hdrs = dict(headers or {})
+        if auth == "terminal" and self.token:
+            hdrs["Authorization"] = f"Bearer {self.token}"
+        elif auth and auth != "terminal":
+            hdrs["Authorization"] = f"Bearer {auth}"
+        if body is not None:
+            content = body.model_dump_json().encode()
+        if content is not None:
+            hdrs["Content-Type"] = "application/json"
+        try:
+            response = self._http.request(method, path, content=content, headers=hdrs, params=params,
+                                          timeout=timeout if timeout is not None else self.timeout)
+        except httpx.TimeoutException as exc:
+            raise HubTimeout(f"{method} {path}: no answer in time ({type(exc).__name__})") from exc
+        except httpx.RemoteProtocolError as exc:
+            # Headers arrived and then the connection dropped, or garbage instead of HTTP.
+            raise TruncatedResponse(f"{method} {path}: connection dropped mid-answer ({exc})") from exc
+        except (httpx.TransportError, OSError) as exc:
+            raise HubUnreachable(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
+        return self._judge(method, path, response, model, allow_304), response
+
+    def _judge(self, method: str, path: str, response: httpx.Response, model: type[M] | None,
+               allow_304: bool) -> M | None:
+        status = response.status_code
+        ctype = response.headers.get("Content-Type", "")
+        is_json = ctype.split(";")[0].strip().lower() == "application/json"
+        what = f"{method} {path}"
+        if status == 304 and allow_304:
+            return None
+        if 200 <= status < 300:
+            if not is_json:
+                raise NotJsonResponse(f"{what}: {status} with Content-Type {ctype or 'none'!r}, "
+                                      "not the hub's JSON (captive portal or proxy?)", status, ctype)
+            declared = response.headers.get("Content-Length")
+            encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
+            if (declared is not None and declared.isdigit() and not encoded
+                    and int(declared) != len(response.content)):
+                raise TruncatedResponse(f"{what}: body of {len(response.content)} bytes, "
+                                        f"{declared} announced", status, ctype)
+            try:
+                data = json.loads(response.content)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise TruncatedResponse(f"{what}: body is not complete JSON ({exc})", status, ctype) from exc
+            if model is None:
+                return None
+            try:
+                return model.model_validate(data)
+            except ValidationError as exc:
+                raise UnexpectedBody(f"{what}: JSON is not a {model.__name__} "
+                                     f"({exc.errors()[0].get('loc')}: {exc.errors()[0].get('msg')})",
+                                     status, ctype) from exc
+        # Not 2xx. Trust a refusal only when it is the hub's own error JSON: a proxy's
+        # 401 page or a portal's 403 must not revoke anything.
+        error = None
+        if is_json:
+            try:
+                error = ErrorResponse.model_validate_json(response.content).error
+            except ValidationError:
+                error = None
+        if error is not None and 400 <= status < 500 and status not in (408, 429):
+            # Only a refusal of the terminal's own credentials revokes; a citizen's wrong
+            # access code or expired session (also 401) is an ordinary refusal.
+            if status in (401, 403) and (error.field == "Authorization" or error.code in _TOKEN_CODES):
+                raise TokenRefused(status, error.code, error.message, error.field)
+            if status == 409 and error.code == "client_id_conflict":
+                raise ClientIdConflict(status, error.code, error.message, error.field)
+            raise HubRefused(status, error.code, error.message, error.field)
+        detail = f"{error.code}: {error.message}" if error else (ctype or "no content type")
+        raise HubServerError(f"{what}: HTTP {status} ({detail})", status, _retry_after(response))
+
+    # --- terminal calls ---------------------------------------------------------------
+
+    def health(self) -> HealthResponse:
+        return self._call("GET", "/api/v1/health", HealthResponse, auth=None)[0]
+
+    def enroll(self, code: str, *, hostname: str | None = None) -> EnrollResponse:
+        request = EnrollRequest(code=code, hostname=hostname or os.uname().nodename,
+                                software_version=__version__)
+        return self._call("POST", "/api/v1/terminals/enroll", EnrollResponse, body=request, auth=None)[0]
+
+    def heartbeat(self, report: HeartbeatRequest) -> HeartbeatResponse:
+        return self._call("POST", "/api/v1/terminals/heartbeat", HeartbeatResponse, body=report)[0]
+
+    def catalogue(self, etag: str | None = None) -> tuple[Catalogue, str | None] | None:
+        """(catalogue, etag), or None when unchanged since `etag` (304: no body)."""
+        headers = {"If-None-Match": etag} if etag else None
+        model, response = self._call("GET", "/api/v1/catalogue", Catalogue, headers=headers,
+                                     allow_304=True)
+        if model is None:
+            return None
+        return model, response.headers.get("ETag")
+
+    def submit(self, request: SubmissionRequest, *, timeout: float | None = None) -> SubmissionReceipt:
+        receipt = self._call("POST", "/api/v1/requests", SubmissionReceipt, body=request,
+                             timeout=timeout)[0]
+        if receipt.client_id != request.client_id:
+            raise UnexpectedBody(f"POST /api/v1/requests: receipt for {receipt.client_id}, "
+                                 f"sent {request.client_id}")
+        return receipt
+
+    def send_feedback(self, batch: FeedbackBatch, *, timeout: float | None = None) -> FeedbackBatchResult:
+        result = self._call("POST", "/api/v1/feedback", FeedbackBatchResult,
+                            body=batch, timeout=timeout)[0]
+        if result.accepted + result.duplicates != len(batch.presses):
+            raise UnexpectedBody(f"POST /api/v1/feedback: {result.accepted}+{result.duplicates} "
+                                 f"answered for {len(batch.presses)} presses")
+        return result
+
+    def send_feedback_json(self, presses_json: Sequence[str], *,
+                           timeout: float | None = None) -> FeedbackBatchResult:
+        """Send presses already serialised as protocol `Press` JSON (the outbox stores them
+        validated): the agent's hot path skips a parse/validate/dump round per press."""
+        if not 1 <= len(presses_json) <= MAX_FEEDBACK_BATCH:
+            raise ValueError(f"presses: 1…{MAX_FEEDBACK_BATCH} per batch, got {len(presses_json)}")
+        content = (f'{{"schema_version":{SCHEMA_VERSION},"presses":[' + ",".join(presses_json) + "]}").encode()
+        result = self._call("POST", "/api/v1/feedback", FeedbackBatchResult, content=content,
+                            headers={"Content-Type": "application/json"}, timeout=timeout)[0]
+        if result.accepted + result.duplicates != len(presses_json):
+            raise UnexpectedBody(f"POST /api/v1/feedback: {result.accepted}+{result.duplicates} "
+                                 f"answered for {len(presses_json)} presses")
+        return result
+
+    def support(self, consultation_id: str, request: SupportRequest, *,
+                timeout: float | None = None) -> SupportResult:
+        path = f"/api/v1/consultations/{quote(consultation_id, safe='')}/support"
+        result = self._call("POST", path, SupportResult, body=request, timeout=timeout)[0]
+        if result.consultation_id != consultation_id:
+            raise UnexpectedBody(f"POST {path}: result for consultation {result.consultation_id}")
+        return result
+
+    # --- citizen-facing calls (the kiosk, online only) --------------------------------
+
+    def track(self, number_or_ref: str, code: str) -> TrackingResponse:
+        path = f"/api/v1/requests/{quote(number_or_ref, safe='')}"
+        return self._call("GET", path, TrackingResponse, params={"code": code})[0]
+
+    def citizen_session(self, request: CitizenSessionRequest) -> CitizenSessionResponse:
+        return self._call("POST", "/api/v1/citizens/session", CitizenSessionResponse, body=request)[0]
+
+    def dossier(self, citizen_token: str) -> DossierResponse:
+        """The citizen's requests; the terminal's token authenticates the kiosk, the
+        citizen's short-lived token (from `citizen_session`) the person."""
+        return self._call("GET", "/api/v1/citizens/me/requests", DossierResponse,
+                          headers={"X-Citizen-Token": citizen_token})[0]
+
+    def consultations(self) -> ConsultationList:
+        return self._call("GET", "/api/v1/consultations", ConsultationList)[0]
+
+    # --- outbox items -----------------------------------------------------------------
+
+    def deliver_item(self, item: "OutboxItem", *, timeout: float | None = None) -> Delivery:
+        """Send one non-press outbox item with its own client id; the hub's answer."""
+        if item.kind in ("service_request", "signal"):
+            receipt = self.submit(item.submission(), timeout=timeout)
+            return Delivery(receipt.number, receipt.tracking_code, receipt.tracking_url)
+        if item.kind == "support":
+            consultation_id, request = item.support()
+            self.support(consultation_id, request, timeout=timeout)
+            return Delivery()
+        if item.kind == "press":
+            self.send_feedback(FeedbackBatch(presses=[item.press()]), timeout=timeout)
+            return Delivery()
+        raise ValueError(f"unknown outbox kind {item.kind!r}")
+
+    def deliver_now(self, store: "Store", client_id: uuid.UUID | str, *,
+                    timeout_s: float = 3.0) -> DeliveryResult:
+        """The kiosk's immediate delivery of a just-written outbox row, within `timeout_s`.
+
+        Claims the row (so the agent skips it meanwhile), sends it with the SAME client id
+        and marks it delivered exactly as the agent would. On any failure the row goes back
+        to the queue for the agent. If the agent holds the row, waits (to the deadline) for
+        it to deliver.
+        """
+        client_id = uuid.UUID(str(client_id))
+        deadline = time.monotonic() + timeout_s
+        owner = f"immediate-{os.getpid()}"
+        item = store.claim_one(client_id, owner=owner, lease_s=timeout_s + 30)
+        if item is None:
+            return self._await_other_deliverer(store, client_id, deadline)
+        remaining = max(0.1, deadline - time.monotonic())
+        budget = httpx.Timeout(remaining, connect=min(remaining, 1.5))
+        identity = store.identity()
+        try:
+            delivery = self.deliver_item(item, timeout=budget)
+        except HubRefused as exc:
+            if isinstance(exc, TokenRefused):
+                store.release([item.id])
+            else:
+                store.mark_rejected(item.id, str(exc))
+            store.record_error("immediate", str(exc))
+            return DeliveryResult(False, client_id, error=exc)
+        except HubError as exc:
+            # Back to the agent at once; the agent owns backoff.
+            store.mark_failed([item.id], f"{type(exc).__name__}: {exc}", retry_at=time.time())
+            return DeliveryResult(False, client_id, error=exc)
+        store.mark_delivered([(item.id, delivery.number, delivery.tracking_code)],
+                             hub_epoch=identity.hub_epoch if identity else None)
+        return DeliveryResult(True, client_id, delivery.number, delivery.tracking_code)
+
+    @staticmethod
+    def _await_other_deliverer(store: "Store", client_id: uuid.UUID, deadline: float) -> DeliveryResult:
+        while True:
+            row = store.outbox_row(client_id)
+            if row is None:
+                return DeliveryResult(False, client_id, error=HubError("no such outbox row"))
+            if row["state"] == "delivered":
+                return DeliveryResult(True, client_id, row["hub_number"], row["hub_tracking_code"])
+            if row["state"] != "pending" or time.monotonic() >= deadline:
+                return DeliveryResult(False, client_id)
+            time.sleep(0.05)

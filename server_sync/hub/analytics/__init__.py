@@ -1,0 +1,1 @@
+"""Feedback analytics on the hub: satisfaction index, time patterns, alerts, open data, /metrics."""

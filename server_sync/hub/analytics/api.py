@@ -1,0 +1,194 @@
+"""Feedback analytics API: index, heatmap, trends, alerts and their rules, open-data exports, /metrics."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timezone
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+
+from server_sync.hub.analytics import alerts as alert_service
+from server_sync.hub.analytics import queries
+from server_sync.hub.analytics.metrics import metrics_text
+from server_sync.hub.api.deps import Hub, StaffCredentials, staff_user
+from server_sync.hub.errors import ApiError
+from server_sync.protocol import ErrorResponse
+
+router = APIRouter(tags=["feedback analytics"],
+                   responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}})
+
+PREFIX = "/api/v1/feedback"
+
+
+def _day(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time(0), tzinfo=timezone.utc)
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ApiError(400, "bad_request", f"{name}: expected YYYY-MM-DD or an ISO 8601 time", name) from None
+    if parsed.tzinfo is None:
+        raise ApiError(400, "bad_request", f"{name}: give a time zone (e.g. Z or +02:00)", name)
+    return parsed
+
+
+def _period(since: str | None, until: str | None) -> queries.Period:
+    return queries.Period(_day(since, "since"), _day(until, "until"))
+
+
+def _tz(tz: str | None) -> str | None:
+    if tz is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ApiError(400, "bad_request", f"tz: unknown time zone {tz!r}", "tz") from None
+    return tz
+
+
+Since = Annotated[str | None, Query(description="start, YYYY-MM-DD (UTC midnight) or ISO 8601", max_length=40)]
+Until = Annotated[str | None, Query(description="end (exclusive)", max_length=40)]
+OfficeId = Annotated[str | None, Query(max_length=64)]
+CounterId = Annotated[str | None, Query(max_length=64)]
+Tz = Annotated[str | None, Query(description="IANA time zone; default: the office's", max_length=64)]
+
+
+@router.get(f"{PREFIX}/satisfaction")
+def satisfaction(hub: Hub, credentials: StaffCredentials,
+                 group_by: Literal["counter", "office", "service", "terminal"] = "counter",
+                 since: Since = None, until: Until = None, office_id: OfficeId = None) -> dict:
+    """Satisfaction index (0–100), counts per smiley, negative share and filtered counts per group."""
+    period = _period(since, until)
+    with hub.sessions() as session:
+        staff_user(session, credentials)
+        return {"group_by": group_by,
+                "groups": queries.satisfaction(session=session, group_by=group_by, period=period,
+                                               office_id=office_id)}
+
+
+@router.get(f"{PREFIX}/heatmap")
+def heatmap(hub: Hub, credentials: StaffCredentials, since: Since = None, until: Until = None,
+            office_id: OfficeId = None, counter_id: CounterId = None, tz: Tz = None) -> dict:
+    """Responses and index per weekday × hour in the office's time zone."""
+    period = _period(since, until)
+    with hub.sessions() as session:
+        staff_user(session, credentials)
+        return queries.heatmap(session=session, period=period, office_id=office_id, counter_id=counter_id,
+                               tz=_tz(tz))
+
+
+@router.get(f"{PREFIX}/trend")
+def trend(hub: Hub, credentials: StaffCredentials, interval: Literal["day", "week"] = "day",
+          since: Since = None, until: Until = None, office_id: OfficeId = None, counter_id: CounterId = None,
+          tz: Tz = None) -> dict:
+    """Daily or weekly (ISO weeks, from Monday) responses and index."""
+    period = _period(since, until)
+    with hub.sessions() as session:
+        staff_user(session, credentials)
+        return queries.trend(session=session, interval=interval, period=period, office_id=office_id,
+                             counter_id=counter_id, tz=_tz(tz))
+
+
+@router.get(f"{PREFIX}/alerts")
+def list_alerts(hub: Hub, credentials: StaffCredentials, state: Literal["open", "all"] = "open",
+                office_id: OfficeId = None) -> dict:
+    """Alerts (newest first), after judging the presses received since the last look."""
+    with hub.sessions.begin() as session:
+        staff_user(session, credentials)
+        alert_service.evaluate(session=session)
+        found = alert_service.alerts(session=session, open_only=state == "open", office_id=office_id)
+        return {"alerts": [alert_service.alert_dict(a) for a in found]}
+
+
+class AcknowledgeBody(BaseModel):
+    note: str | None = Field(default=None, max_length=500)
+
+
+@router.post(f"{PREFIX}/alerts/{{alert_id}}/acknowledge")
+def acknowledge(alert_id: int, hub: Hub, credentials: StaffCredentials, body: AcknowledgeBody | None = None) -> dict:
+    with hub.sessions.begin() as session:
+        user = staff_user(session, credentials)
+        try:
+            alert = alert_service.acknowledge(session=session, alert_id=alert_id, by=user.username,
+                                              note=body.note if body else None)
+        except alert_service.AlertNotFound:
+            raise ApiError(404, "not_found", f"no alert {alert_id}", "alert_id") from None
+        return alert_service.alert_dict(alert)
+
+
+class RuleBody(BaseModel):
+    window_s: int = Field(default=900, ge=60, le=86400)
+    min_responses: int = Field(default=4, ge=1, le=10000)
+    negative_share: float = Field(default=0.5, gt=0, le=1)
+    enabled: bool = True
+
+
+def _rule_key(office_id: str) -> str | None:
+    return None if office_id == "default" else office_id
+
+
+@router.get(f"{PREFIX}/alert-rules/{{office_id}}")
+def get_rule(office_id: str, hub: Hub, credentials: StaffCredentials) -> dict:
+    """The rule that applies to an office ("default": the rule for offices without their own)."""
+    with hub.sessions() as session:
+        staff_user(session, credentials)
+        rule = alert_service.rule_for(session, _rule_key(office_id))
+        return {"office_id": office_id, **RuleBody(**rule.__dict__).model_dump()}
+
+
+@router.put(f"{PREFIX}/alert-rules/{{office_id}}")
+def put_rule(office_id: str, body: RuleBody, hub: Hub, credentials: StaffCredentials) -> dict:
+    if len(office_id) > 64:
+        raise ApiError(400, "bad_request", "office_id: too long", "office_id")
+    with hub.sessions.begin() as session:
+        staff_user(session, credentials)
+        alert_service.set_rule(session=session, office_id=_rule_key(office_id),
+                               rule=alert_service.Rule(**body.model_dump()))
+        return {"office_id": office_id, **body.model_dump()}
+
+
+@router.get(f"{PREFIX}/open-data.json")
+def open_data_json(hub: Hub, since: Since = None, until: Until = None) -> dict:
+    """Open data (public): counted presses per office, counter, service and UTC hour, per score."""
+    period = _period(since, until)
+    with hub.sessions() as session:
+        rows = queries.open_data_rows(session=session, period=period)
+    return {"licence": "CC0-1.0", "fields": queries.OPEN_DATA_FIELDS, "rows": rows}
+
+
+@router.get(f"{PREFIX}/open-data.csv")
+def open_data_csv(hub: Hub, since: Since = None, until: Until = None) -> Response:
+    period = _period(since, until)
+    with hub.sessions() as session:
+        rows = queries.open_data_rows(session=session, period=period)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=queries.OPEN_DATA_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="feedback-open-data.csv"'})
+
+
+@router.get(f"{PREFIX}/summary")
+def summary(hub: Hub, credentials: StaffCredentials, since: Since = None) -> dict:
+    """The same document as `kiosk-hub feedback-summary --json`."""
+    start = _day(since, "since")
+    with hub.sessions() as session:
+        staff_user(session, credentials)
+        return queries.terminal_summary(session=session, since=start)
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(hub: Hub) -> Response:
+    """Prometheus text format: feedback presses and open alerts (evaluated on each scrape)."""
+    with hub.sessions.begin() as session:
+        alert_service.evaluate(session=session)
+        body = metrics_text(session)
+    return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")

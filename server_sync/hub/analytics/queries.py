@@ -1,0 +1,228 @@
+"""Satisfaction queries: index, counts per smiley, negative share, heatmap, trends, open-data rows, summary.
+
+The satisfaction index of a group of counted presses is the mean of each press's score
+normalised to 0–100 on its own scale: (score − 1) / (scale − 1) × 100, so 4 smileys give
+0, 33.3, 66.7, 100 and mixed 3/4/5-button terminals stay comparable. A press is negative
+when it is in the bottom third of its scale: score 1 on 3 buttons, 1–2 on 4, 1–2 on 5.
+Filtered presses (response interval, outside hours) never enter the index or the shares;
+they are counted separately.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server_sync.hub.models import FeedbackPress, Terminal
+
+__all__ = [
+    "GroupBy",
+    "Period",
+    "is_negative",
+    "normalised",
+    "satisfaction",
+    "heatmap",
+    "trend",
+    "open_data_rows",
+    "terminal_summary",
+    "office_timezone",
+]
+
+GroupBy = Literal["counter", "office", "service", "terminal"]
+_COLUMN = {"counter": "counter_id", "office": "office_id", "service": "service_id", "terminal": "terminal_id"}
+
+
+def negative_threshold(scale: int) -> int:
+    """Highest score that counts as negative: the bottom third of the scale."""
+    return 1 if scale <= 3 else 2
+
+
+def is_negative(score: int, scale: int) -> bool:
+    return score <= negative_threshold(scale)
+
+
+def normalised(score: int, scale: int) -> float:
+    return (score - 1) / (scale - 1) * 100.0
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open interval [since, until) of terminal time; either end may be open."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _presses(session: Session, period: Period, *, office_id: str | None = None,
+             counter_id: str | None = None, terminal_id: str | None = None,
+             service_id: str | None = None) -> list[Any]:
+    q = select(FeedbackPress.terminal_id, FeedbackPress.terminal_time, FeedbackPress.score, FeedbackPress.scale,
+               FeedbackPress.counter_id, FeedbackPress.office_id, FeedbackPress.service_id,
+               FeedbackPress.filtered, FeedbackPress.outside_hours, FeedbackPress.filter_reason)
+    if period.since is not None:
+        q = q.where(FeedbackPress.terminal_time >= period.since)
+    if period.until is not None:
+        q = q.where(FeedbackPress.terminal_time < period.until)
+    for column, value in (("office_id", office_id), ("counter_id", counter_id),
+                          ("terminal_id", terminal_id), ("service_id", service_id)):
+        if value is not None:
+            q = q.where(getattr(FeedbackPress, column) == value)
+    return list(session.execute(q))
+
+
+@dataclass
+class Stats:
+    """Counted and filtered presses of one group, and what follows from them."""
+
+    counted: dict[str, int] = field(default_factory=dict)
+    filtered: dict[str, int] = field(default_factory=dict)
+    filtered_by_reason: dict[str, int] = field(default_factory=dict)
+    _sum: float = 0.0
+    _negative: int = 0
+
+    def add(self, row: Any) -> None:
+        key = str(row.score)
+        if row.filtered:
+            self.filtered[key] = self.filtered.get(key, 0) + 1
+            reason = row.filter_reason or ("outside_hours" if row.outside_hours else "other")
+            self.filtered_by_reason[reason] = self.filtered_by_reason.get(reason, 0) + 1
+            return
+        self.counted[key] = self.counted.get(key, 0) + 1
+        self._sum += normalised(row.score, row.scale)
+        self._negative += is_negative(row.score, row.scale)
+
+    @property
+    def responses(self) -> int:
+        return sum(self.counted.values())
+
+    @property
+    def index(self) -> float | None:
+        return round(self._sum / self.responses, 2) if self.responses else None
+
+    @property
+    def negative_share(self) -> float | None:
+        return round(self._negative / self.responses, 4) if self.responses else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "responses": self.responses,
+            "index": self.index,
+            "negative": self._negative,
+            "negative_share": self.negative_share,
+            "counts": dict(sorted(self.counted.items())),
+            "filtered": sum(self.filtered.values()),
+            "filtered_counts": dict(sorted(self.filtered.items())),
+            "filtered_by_reason": dict(sorted(self.filtered_by_reason.items())),
+        }
+
+
+def satisfaction(*, session: Session, group_by: GroupBy, period: Period = Period(),
+                 office_id: str | None = None) -> list[dict[str, Any]]:
+    """The index, counts per smiley and negative share per counter, office, service or terminal."""
+    groups: dict[str | None, Stats] = defaultdict(Stats)
+    for row in _presses(session, period, office_id=office_id):
+        groups[getattr(row, _COLUMN[group_by])].add(row)
+    return [{group_by: key, **stats.as_dict()}
+            for key, stats in sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))]
+
+
+def office_timezone(session: Session, office_id: str | None, default: str = "Europe/Sofia") -> str:
+    """The office's time zone from the current catalogue (Europe/Sofia when unknown)."""
+    if office_id is None:
+        return default
+    from server_sync.hub.catalogue_store import current_revision
+
+    revision = current_revision(session)
+    for office in (revision.data.get("offices", []) if revision else []):
+        if office.get("id") == office_id:
+            return office.get("timezone") or default
+    return default
+
+
+def heatmap(*, session: Session, period: Period = Period(), office_id: str | None = None,
+            counter_id: str | None = None, tz: str | None = None) -> dict[str, Any]:
+    """Counted responses and index per weekday (Monday = 0) × local hour in the office's time zone."""
+    zone = ZoneInfo(tz or office_timezone(session, office_id))
+    cells: dict[tuple[int, int], Stats] = defaultdict(Stats)
+    for row in _presses(session, period, office_id=office_id, counter_id=counter_id):
+        local = row.terminal_time.astimezone(zone)
+        cells[(local.weekday(), local.hour)].add(row)
+    return {
+        "timezone": zone.key,
+        "cells": [{"weekday": wd, "hour": hour, "responses": s.responses, "index": s.index,
+                   "negative_share": s.negative_share, "filtered": sum(s.filtered.values())}
+                  for (wd, hour), s in sorted(cells.items())],
+    }
+
+
+def trend(*, session: Session, interval: Literal["day", "week"], period: Period = Period(),
+          office_id: str | None = None, counter_id: str | None = None, tz: str | None = None) -> dict[str, Any]:
+    """Per local day (or ISO week, starting Monday) in the office's time zone: responses and index."""
+    zone = ZoneInfo(tz or office_timezone(session, office_id))
+    buckets: dict[date, Stats] = defaultdict(Stats)
+    for row in _presses(session, period, office_id=office_id, counter_id=counter_id):
+        day = row.terminal_time.astimezone(zone).date()
+        if interval == "week":
+            day -= timedelta(days=day.weekday())
+        buckets[day].add(row)
+    return {
+        "timezone": zone.key,
+        "interval": interval,
+        "points": [{"start": day.isoformat(), **stats.as_dict()} for day, stats in sorted(buckets.items())],
+    }
+
+
+def open_data_rows(*, session: Session, period: Period = Period()) -> list[dict[str, Any]]:
+    """Open data: counted presses per office, counter and UTC hour, per score. No personal data exists
+    in presses; the follow-up reasons and terminal ids are left out as well."""
+    rows: dict[tuple, dict[str, Any]] = {}
+    for row in _presses(session, period):
+        if row.filtered:
+            continue
+        hour = row.terminal_time.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+        key = (hour, row.office_id or "", row.counter_id or "", row.service_id or "", row.scale)
+        item = rows.setdefault(key, {
+            "hour_utc": hour.isoformat().replace("+00:00", "Z"), "office_id": key[1], "counter_id": key[2],
+            "service_id": key[3], "scale": row.scale, "responses": 0,
+            **{f"score_{n}": 0 for n in range(1, 6)},
+        })
+        item["responses"] += 1
+        item[f"score_{row.score}"] += 1
+    return [rows[k] for k in sorted(rows, key=lambda k: (k[0], k[1], k[2], k[3], k[4]))]
+
+
+OPEN_DATA_FIELDS = ["hour_utc", "office_id", "counter_id", "service_id", "scale", "responses",
+                    "score_1", "score_2", "score_3", "score_4", "score_5"]
+
+
+def terminal_summary(*, session: Session, since: datetime | None = None) -> dict[str, Any]:
+    """`{"terminals": [{"terminal_id", "name", "counted": {"1": n, …}, "filtered": {…}}]}` over
+    every feedback terminal (and any terminal with presses), keys being the button's score."""
+    names = {t.id: (t.name, t.kind) for t in session.scalars(select(Terminal))}
+    scales: dict[str, int] = {}
+    counted: dict[str, dict[str, int]] = defaultdict(dict)
+    filtered: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in _presses(session, Period(since=since)):
+        scales[row.terminal_id] = max(scales.get(row.terminal_id, 0), row.scale)
+        target = filtered if row.filtered else counted
+        bucket = target[row.terminal_id]
+        bucket[str(row.score)] = bucket.get(str(row.score), 0) + 1
+    ids = sorted({tid for tid, (_, kind) in names.items() if kind == "feedback"} | set(scales))
+    terminals = []
+    for tid in ids:
+        scale = scales.get(tid, 4)
+        keys = [str(n) for n in range(1, scale + 1)]
+        terminals.append({
+            "terminal_id": tid,
+            "name": names.get(tid, (tid, None))[0],
+            "counted": {k: counted[tid].get(k, 0) for k in keys},
+            "filtered": {k: filtered[tid].get(k, 0) for k in keys},
+        })
+    return {"terminals": terminals}
+

@@ -1,0 +1,73 @@
+"""Citizen session and dossier; public consultations and one support per person."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path
+
+from server_sync.hub.api.deps import Hub, TerminalToken, terminal
+from server_sync.hub.errors import ApiError
+from server_sync.hub.services import citizens as citizen_service
+from server_sync.hub.services import consultations as consultation_service
+from server_sync.protocol import (
+    CitizenSessionRequest,
+    CitizenSessionResponse,
+    ConsultationList,
+    DossierResponse,
+    ErrorResponse,
+    SupportRequest,
+    SupportResult,
+)
+
+router = APIRouter(prefix="/api/v1", responses={401: {"model": ErrorResponse}, 422: {"model": ErrorResponse}})
+
+
+@router.post("/citizens/session", response_model=CitizenSessionResponse, status_code=201, tags=["citizens"],
+             responses={429: {"model": ErrorResponse}})
+def citizen_session(body: CitizenSessionRequest, hub: Hub, token: TerminalToken) -> CitizenSessionResponse:
+    with hub.sessions() as session:
+        with session.begin():
+            t = terminal(session, token)
+            terminal_id = t.id
+        try:
+            with session.begin():
+                return citizen_service.open_session(session=session, keyring=hub.keyring, settings=hub.settings,
+                                                    request=body, terminal_id=terminal_id)
+        except ApiError as exc:
+            if exc.status == 401:  # a wrong code must be counted: record it in its own transaction
+                with session.begin():
+                    citizen_service.record_failure(session=session, keyring=hub.keyring, egn=body.egn,
+                                                   terminal_id=terminal_id)
+            raise
+
+
+@router.get("/citizens/me/requests", response_model=DossierResponse, tags=["citizens"])
+def my_requests(hub: Hub, x_citizen_token: Annotated[str | None, Header(max_length=200)] = None,
+                authorization: Annotated[str | None, Header(max_length=300)] = None) -> DossierResponse:
+    """The citizen's dossier; the citizen token goes in `X-Citizen-Token` or `Authorization: Bearer`."""
+    if not x_citizen_token and authorization and authorization.lower().startswith("bearer "):
+        x_citizen_token = authorization[7:].strip()
+    if not x_citizen_token:
+        raise ApiError(401, "citizen_session", "X-Citizen-Token: a citizen session token is required",
+                       "X-Citizen-Token")
+    with hub.sessions() as session:
+        citizen = citizen_service.citizen_for_token(session=session, token=x_citizen_token)
+        return citizen_service.dossier(session=session, citizen=citizen)
+
+
+@router.get("/consultations", response_model=ConsultationList, tags=["consultations"])
+def consultations(hub: Hub, token: TerminalToken) -> ConsultationList:
+    with hub.sessions.begin() as session:
+        terminal(session, token)
+        return consultation_service.list_open(session=session)
+
+
+@router.post("/consultations/{consultation_id}/support", response_model=SupportResult, tags=["consultations"],
+             responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
+def support(body: SupportRequest, hub: Hub, token: TerminalToken,
+            consultation_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]) -> SupportResult:
+    with hub.sessions.begin() as session:
+        t = terminal(session, token)
+        return consultation_service.support(session=session, keyring=hub.keyring,
+                                            consultation_id=consultation_id, request=body, terminal_id=t.id)

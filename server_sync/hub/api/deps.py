@@ -1,0 +1,61 @@
+"""Shared request plumbing: the hub context, terminal bearer auth, citizen tokens, staff basic auth."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPBasic, HTTPBasicCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from server_sync.hub.context import HubContext
+from server_sync.hub.errors import ApiError
+from server_sync.hub.models import StaffUser, Terminal
+from server_sync.hub.services import staff as staff_service
+from server_sync.hub.services import terminals as terminal_service
+
+# Declared for the OpenAPI document; the header is parsed below so errors stay in our format.
+bearer_scheme = HTTPBearer(auto_error=False, description="terminal token from enrolment")
+basic_scheme = HTTPBasic(auto_error=False, description="staff user")
+
+
+def get_hub(request: Request) -> HubContext:
+    return request.app.state.hub
+
+
+Hub = Annotated[HubContext, Depends(get_hub)]
+
+
+def bearer_token(authorization: Annotated[str | None, Header()] = None,
+                 _doc=Depends(bearer_scheme)) -> str:
+    if not authorization:
+        raise ApiError(401, "unauthorized", "Authorization: a terminal bearer token is required",
+                       "Authorization", headers={"WWW-Authenticate": "Bearer"})
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
+        raise ApiError(401, "unauthorized", "Authorization: expected 'Bearer <token>'", "Authorization",
+                       headers={"WWW-Authenticate": "Bearer"})
+    return token
+
+
+TerminalToken = Annotated[str, Depends(bearer_token)]
+
+
+def terminal(session: Session, token: str) -> Terminal:
+    return terminal_service.authenticate(session=session, token=token)
+
+
+def staff_user(session: Session, credentials: HTTPBasicCredentials | None) -> StaffUser:
+    if credentials is None:
+        raise ApiError(401, "unauthorized", "Authorization: staff basic credentials required", "Authorization",
+                       headers={"WWW-Authenticate": 'Basic realm="kiosk-hub"'})
+    user = staff_service.check_login(session=session, username=credentials.username,
+                                     password=credentials.password)
+    if user is None:
+        raise ApiError(401, "unauthorized", "wrong staff user name or password", "Authorization",
+                       headers={"WWW-Authenticate": 'Basic realm="kiosk-hub"'})
+    return user
+
+
+StaffCredentials = Annotated[HTTPBasicCredentials | None, Depends(basic_scheme)]

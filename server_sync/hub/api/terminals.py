@@ -1,0 +1,83 @@
+"""Health, enrolment, heartbeats and the catalogue (ETag / If-None-Match)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Header, Response
+
+from server_sync.hub.api.deps import Hub, TerminalToken, terminal
+from server_sync.hub.db import utcnow
+from server_sync.hub.errors import ApiError
+from server_sync.hub.services import terminals as service
+from server_sync.protocol import (
+    EnrollRequest,
+    EnrollResponse,
+    ErrorResponse,
+    HealthResponse,
+    HeartbeatRequest,
+    HeartbeatResponse,
+)
+
+router = APIRouter(prefix="/api/v1", responses={422: {"model": ErrorResponse}})
+
+
+def hub_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("eobshtina-terminals")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@router.get("/health", response_model=HealthResponse, tags=["terminals"])
+def health(hub: Hub) -> HealthResponse:
+    return HealthResponse(version=hub_version(), hub_epoch=hub.hub_epoch)
+
+
+@router.post("/terminals/enroll", response_model=EnrollResponse, status_code=201, tags=["terminals"],
+             responses={403: {"model": ErrorResponse}})
+def enroll(body: EnrollRequest, hub: Hub) -> EnrollResponse:
+    with hub.sessions.begin() as session:
+        return service.enroll(session=session, request=body, hub_public_key=hub.keyring.public_key_b64,
+                              hub_epoch=hub.hub_epoch)
+
+
+@router.post("/terminals/heartbeat", response_model=HeartbeatResponse, tags=["terminals"],
+             responses={401: {"model": ErrorResponse}})
+def heartbeat(body: HeartbeatRequest, hub: Hub, token: TerminalToken) -> HeartbeatResponse:
+    received_at = utcnow()
+    with hub.sessions.begin() as session:
+        t = terminal(session, token)
+        service.record_heartbeat(session=session, terminal=t, report=body, received_at=received_at,
+                                 retention_days=hub.settings.heartbeat_retention_days)
+        current = hub.catalogue.get(session)
+        return HeartbeatResponse(server_time=utcnow(), catalogue_version=current[0].version if current else "",
+                                 hub_epoch=hub.hub_epoch, last_seq=t.last_event_seq)
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    if header.strip() == "*":
+        return True
+    for candidate in header.split(","):
+        candidate = candidate.strip().removeprefix("W/")
+        if candidate == etag:
+            return True
+    return False
+
+
+@router.get("/catalogue", tags=["catalogue"], responses={
+    200: {"description": "the catalogue (server_sync.protocol.Catalogue)"},
+    304: {"description": "unchanged since If-None-Match"}, 401: {"model": ErrorResponse}})
+def catalogue(hub: Hub, token: TerminalToken,
+              if_none_match: str | None = Header(default=None, max_length=2000)) -> Response:
+    with hub.sessions.begin() as session:
+        terminal(session, token)
+        current = hub.catalogue.get(session)
+    if current is None:
+        raise ApiError(503, "no_catalogue", "no catalogue has been imported yet (kiosk-hub import-catalogue)")
+    cat, body = current
+    etag = f'"{cat.version}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if if_none_match and _etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/json", headers=headers)

@@ -1,0 +1,73 @@
+"""What one running hub holds: settings, engine, session factory, keys, epoch, catalogue cache."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from server_sync.hub import db
+from server_sync.hub.catalogue_store import SHIPPED_CATALOGUE, CatalogueCache, current_revision, import_catalogue
+from server_sync.hub.models import HubState
+from server_sync.hub.security import Keyring, load_keyring
+from server_sync.hub.settings import HubSettings
+
+log = logging.getLogger("server_sync.hub")
+
+
+@dataclass
+class HubContext:
+    settings: HubSettings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    keyring: Keyring
+    hub_epoch: str
+    catalogue: CatalogueCache = field(default_factory=CatalogueCache)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _state(session: Session, key: str, make) -> str:
+    value = session.scalar(select(HubState.value).where(HubState.key == key))
+    if value is not None:
+        return value
+    try:
+        with session.begin_nested():
+            session.execute(insert(HubState).values(key=key, value=make()))
+    except IntegrityError:  # another hub process won the race: use its value
+        pass
+    return session.scalar(select(HubState.value).where(HubState.key == key))
+
+
+def open_hub(settings: HubSettings) -> HubContext:
+    """Create the data dir, open and migrate the database, load or create the keys and epoch."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = db.make_engine(settings.effective_database_url)
+    if settings.schema_setup == "alembic":
+        db.migrate(engine)
+    elif settings.schema_setup == "create_all":
+        db.create_all(engine)
+    keyring = load_keyring(settings.effective_private_key_file, settings.data_dir, settings.hmac_key)
+    sessions = db.session_factory(engine)
+    with sessions.begin() as session:
+        # The epoch changes only with a new database: terminals compare it to notice a restore/reset.
+        epoch = _state(session, "hub_epoch", lambda: "e-" + secrets.token_hex(6))
+        public = _state(session, "public_key", lambda: keyring.public_key_b64)
+        if public != keyring.public_key_b64:
+            raise RuntimeError(
+                f"{settings.effective_private_key_file}: this key does not match the database's "
+                "hub key; terminals seal to the recorded key (restore the right key file)")
+        if settings.import_shipped_catalogue and current_revision(session) is None and SHIPPED_CATALOGUE.exists():
+            try:
+                from server_sync.hub.catalogue_store import load_catalogue_path
+
+                version = import_catalogue(session, load_catalogue_path(SHIPPED_CATALOGUE), "shipped")
+                log.info("imported the shipped catalogue, version %s", version)
+            except Exception as exc:  # noqa: BLE001 - a broken shipped file must not stop the hub
+                log.error("shipped catalogue not imported: %s", exc)
+    return HubContext(settings=settings, engine=engine, sessions=sessions, keyring=keyring, hub_epoch=epoch)

@@ -1,0 +1,1 @@
+"""Migration scripts, oldest first (the same scripts run on SQLite and PostgreSQL)."""

@@ -1,0 +1,236 @@
+"""The hub's tables (SQLAlchemy 2 declarative, the same schema on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server_sync.hub.db import Base, UTCDateTime
+
+
+class HubState(Base):
+    """Small key/value facts of this hub installation (hub_epoch, public key)."""
+
+    __tablename__ = "hub_state"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class CatalogueRevision(Base):
+    """Every imported catalogue; the newest is served. `version` is its content hash (the ETag)."""
+
+    __tablename__ = "catalogue_revisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version: Mapped[str] = mapped_column(String(64), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str | None] = mapped_column(String(300))
+
+
+class EnrollmentCode(Base):
+    __tablename__ = "enrollment_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(120))
+    location: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    terminal_id: Mapped[str | None] = mapped_column(String(16))
+
+
+class Terminal(Base):
+    __tablename__ = "terminals"
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # "K01", "F03"
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(120))
+    location: Mapped[str | None] = mapped_column(String(300))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hostname: Mapped[str | None] = mapped_column(String(120))
+    software_version: Mapped[str | None] = mapped_column(String(40))
+    last_heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clock_skew_s: Mapped[float | None] = mapped_column(Float)
+    # The newest heartbeat as received (every reported field), for the fleet page.
+    last_heartbeat: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    last_event_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class Heartbeat(Base):
+    """Heartbeat history: every report with the hub's receive time and the terminal's skew."""
+
+    __tablename__ = "heartbeats"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    terminal_time: Mapped[datetime] = mapped_column(UTCDateTime)
+    clock_skew_s: Mapped[float] = mapped_column(Float)
+    seq: Mapped[int] = mapped_column(Integer)
+    software_version: Mapped[str] = mapped_column(String(40))
+    uptime_s: Mapped[float] = mapped_column(Float)
+    queue_depth: Mapped[int] = mapped_column(Integer)
+    oldest_undelivered_age_s: Mapped[float | None] = mapped_column(Float)
+    last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disk_free_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    cpu_temp_c: Mapped[float | None] = mapped_column(Float)
+    under_voltage: Mapped[bool | None] = mapped_column(Boolean)
+    catalogue_version: Mapped[str | None] = mapped_column(String(64))
+    devices: Mapped[dict[str, Any]] = mapped_column(JSON)
+    last_errors: Mapped[list[str]] = mapped_column(JSON)
+
+
+class NumberCounter(Base):
+    """Gapless incoming-number counter, one row per scope and year, locked FOR UPDATE."""
+
+    __tablename__ = "number_counters"
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ServiceRequest(Base):
+    """A service request or a signal (kind), as registered with its official incoming number."""
+
+    __tablename__ = "requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(String(36), unique=True)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    terminal_id: Mapped[str | None] = mapped_column(ForeignKey("terminals.id"), index=True)
+    number: Mapped[str] = mapped_column(String(80), unique=True)
+    number_year: Mapped[int] = mapped_column(Integer)
+    number_seq: Mapped[int] = mapped_column(Integer)
+    # Compared in constant time; kept clear so a replay gets the very same receipt.
+    tracking_code: Mapped[str] = mapped_column(String(16))
+    provisional_ref: Mapped[str | None] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    terminal_time: Mapped[datetime] = mapped_column(UTCDateTime)
+    seq: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(2))
+    service_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    tier: Mapped[str | None] = mapped_column(String(16))
+    signal_category_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    signal_type: Mapped[str | None] = mapped_column(String(16))
+    title: Mapped[dict[str, str]] = mapped_column(JSON)
+    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    form: Mapped[dict[str, Any]] = mapped_column(JSON)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Personal data: the ЕГН only as HMAC, except where the service legally needs it.
+    egn_hmac: Mapped[str | None] = mapped_column(String(64), index=True)
+    egn: Mapped[str | None] = mapped_column(String(10))
+    given_names: Mapped[str | None] = mapped_column(String(120))
+    surname: Mapped[str | None] = mapped_column(String(120))
+    contact: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    personal_fields: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    history: Mapped[list["StatusChange"]] = relationship(
+        back_populates="request", order_by="StatusChange.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (UniqueConstraint("number_year", "number_seq", name="uq_requests_year_seq"),)
+
+
+class StatusChange(Base):
+    __tablename__ = "status_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+    by_staff: Mapped[str | None] = mapped_column(String(64))
+
+    request: Mapped[ServiceRequest] = relationship(back_populates="history")
+
+
+class FeedbackPress(Base):
+    __tablename__ = "feedback_presses"
+    press_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    terminal_id: Mapped[str] = mapped_column(ForeignKey("terminals.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    terminal_time: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    score: Mapped[int] = mapped_column(Integer)
+    scale: Mapped[int] = mapped_column(Integer)
+    counter_id: Mapped[str | None] = mapped_column(String(64))
+    office_id: Mapped[str | None] = mapped_column(String(64))
+    service_id: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16))
+    filtered: Mapped[bool] = mapped_column(Boolean)
+    filter_reason: Mapped[str | None] = mapped_column(String(32))
+    outside_hours: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(String(64))
+
+
+class Citizen(Base):
+    """A citizen issued a personal access code; known by HMACs only, the code hashed (scrypt)."""
+
+    __tablename__ = "citizens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    egn_hmac: Mapped[str] = mapped_column(String(64), unique=True)
+    document_hmac: Mapped[str | None] = mapped_column(String(64))
+    access_code_hash: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CitizenSession(Base):
+    __tablename__ = "citizen_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"), index=True)
+    terminal_id: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuthFailure(Base):
+    """Wrong access codes, for throttling per ЕГН-HMAC and per terminal."""
+
+    __tablename__ = "auth_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(16))  # "person" | "terminal"
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_auth_failures_scope_key_at", "scope", "key", "at"),)
+
+
+class Consultation(Base):
+    __tablename__ = "consultations"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[dict[str, str]] = mapped_column(JSON)
+    summary: Mapped[dict[str, str]] = mapped_column(JSON)
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Supports gathered before this hub counted them (paper lists, another system).
+    support_offset: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ConsultationSupport(Base):
+    __tablename__ = "consultation_supports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    consultation_id: Mapped[str] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
+    egn_hmac: Mapped[str] = mapped_column(String(64))
+    client_id: Mapped[str] = mapped_column(String(36), unique=True)
+    terminal_id: Mapped[str | None] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("consultation_id", "egn_hmac", name="uq_support_once_per_person"),)
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,107 @@
+"""Secrets of the hub: its sealing keypair, the ЕГН HMAC key, token/code hashing and generation."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from nacl.public import PrivateKey
+
+from server_sync.protocol.common import TRACKING_CODE_ALPHABET as UNAMBIGUOUS
+from server_sync.protocol.common import new_tracking_code  # noqa: F401 - the hub's name for it
+
+
+def random_code(length: int) -> str:
+    return "".join(secrets.choice(UNAMBIGUOUS) for _ in range(length))
+
+
+def new_enrollment_code() -> str:
+    raw = random_code(12)
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """Bearer tokens and one-time codes are high-entropy: a plain SHA-256 is the right hash."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def constant_time_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+# scrypt: memory-hard, in the standard library. n=2**14, r=8 → 16 MiB, a few ms per check.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_secret(secret: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, dklen=32, maxmem=64 * 1024 * 1024, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def verify_secret(secret: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    got = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
+                         dklen=len(digest) // 2, maxmem=64 * 1024 * 1024)
+    return hmac.compare_digest(got.hex(), digest)
+
+
+class Keyring:
+    """The hub's private sealing key and HMAC key, loaded once at start."""
+
+    def __init__(self, private_key_b64: str, hmac_key: bytes):
+        self.private_key_b64 = private_key_b64
+        self.public_key_b64 = base64.b64encode(
+            bytes(PrivateKey(base64.b64decode(private_key_b64)).public_key)
+        ).decode()
+        self._hmac_key = hmac_key
+
+    def hmac(self, value: str, purpose: str = "egn") -> str:
+        """Keyed hash linking records of one person without storing who it is."""
+        return hmac.new(self._hmac_key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _read_or_create_secret(path: Path, make: callable) -> str:
+    """Create the file 0600 exactly once (O_EXCL: two hubs starting together agree on one key)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        value = path.read_text().strip()
+        if not value:
+            raise RuntimeError(f"{path}: key file is empty")
+        return value
+    value = make()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return value
+
+
+def load_keyring(private_key_file: Path, data_dir: Path, hmac_key: str = "") -> Keyring:
+    private = _read_or_create_secret(
+        private_key_file, lambda: base64.b64encode(bytes(PrivateKey.generate())).decode()
+    )
+    if hmac_key:
+        key = hmac_key.encode()
+    else:
+        key = _read_or_create_secret(data_dir / "hmac.key", lambda: secrets.token_hex(32)).encode()
+    return Keyring(private, key)

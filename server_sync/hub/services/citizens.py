@@ -1,0 +1,97 @@
+"""Citizen sessions (ID data + personal access code), throttling of wrong codes, the dossier."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from server_sync.hub.db import utcnow
+from server_sync.hub.errors import ApiError
+from server_sync.hub.models import AuthFailure, Citizen, CitizenSession, ServiceRequest
+from server_sync.hub.security import Keyring, hash_secret, new_token, token_hash, verify_secret
+from server_sync.hub.services.submissions import tracking
+from server_sync.hub.settings import HubSettings
+from server_sync.protocol import (
+    CitizenSessionRequest,
+    CitizenSessionResponse,
+    DossierItem,
+    DossierResponse,
+)
+
+# Verified against when the ЕГН is unknown, so both answers cost the same time.
+_DUMMY_HASH = hash_secret("not-a-real-code")
+
+
+def register_citizen(*, session: Session, keyring: Keyring, egn: str, document_number: str | None,
+                     access_code: str, display_name: str | None = None) -> Citizen:
+    """Issue (or re-issue) a personal access code to a citizen (the municipality's counter does this)."""
+    egn_hmac = keyring.hmac(egn)
+    citizen = session.scalars(select(Citizen).where(Citizen.egn_hmac == egn_hmac)).first()
+    if citizen is None:
+        citizen = Citizen(egn_hmac=egn_hmac, created_at=utcnow(), access_code_hash="")
+        session.add(citizen)
+    citizen.document_hmac = keyring.hmac(document_number, "document") if document_number else None
+    citizen.access_code_hash = hash_secret(access_code)
+    citizen.display_name = display_name
+    session.flush()
+    return citizen
+
+
+def _recent_failures(session: Session, scope: str, key: str, since) -> int:
+    return session.scalar(select(func.count()).select_from(AuthFailure).where(
+        AuthFailure.scope == scope, AuthFailure.key == key, AuthFailure.at >= since)) or 0
+
+
+def open_session(*, session: Session, keyring: Keyring, settings: HubSettings, request: CitizenSessionRequest,
+                 terminal_id: str) -> CitizenSessionResponse:
+    now = utcnow()
+    window = now - timedelta(minutes=settings.citizen_failure_window_minutes)
+    egn_hmac = keyring.hmac(request.egn)
+    retry = str(int(settings.citizen_failure_window_minutes * 60))
+    if _recent_failures(session, "person", egn_hmac, window) >= settings.citizen_failures_per_person:
+        raise ApiError(429, "too_many_attempts", "too many wrong access codes for this person; try later",
+                       "access_code", headers={"Retry-After": retry})
+    if _recent_failures(session, "terminal", terminal_id, window) >= settings.citizen_failures_per_terminal:
+        raise ApiError(429, "too_many_attempts", "too many wrong access codes on this terminal; try later",
+                       "access_code", headers={"Retry-After": retry})
+    citizen = session.scalars(select(Citizen).where(Citizen.egn_hmac == egn_hmac)).first()
+    ok = verify_secret(request.access_code, citizen.access_code_hash if citizen else _DUMMY_HASH)
+    if ok and citizen.document_hmac and citizen.document_hmac != keyring.hmac(request.document_number, "document"):
+        ok = False
+    if not ok or citizen is None:
+        # The caller rolls this transaction back and counts the failure with record_failure().
+        raise ApiError(401, "bad_credentials", "the ID data or the access code is wrong", "access_code")
+    session.execute(delete(AuthFailure).where(AuthFailure.scope == "person", AuthFailure.key == egn_hmac))
+    session.execute(delete(AuthFailure).where(AuthFailure.at < window))  # expired, no longer counted
+    session.execute(delete(CitizenSession).where(CitizenSession.expires_at < now))
+    token = new_token()
+    expires = now + timedelta(minutes=settings.citizen_session_minutes)
+    session.add(CitizenSession(token_hash=token_hash(token), citizen_id=citizen.id, terminal_id=terminal_id,
+                               created_at=now, expires_at=expires))
+    return CitizenSessionResponse(token=token, expires_at=expires, display_name=citizen.display_name)
+
+
+def record_failure(*, session: Session, keyring: Keyring, egn: str, terminal_id: str) -> None:
+    now = utcnow()
+    session.add_all([AuthFailure(scope="person", key=keyring.hmac(egn), at=now),
+                     AuthFailure(scope="terminal", key=terminal_id, at=now)])
+
+
+def citizen_for_token(*, session: Session, token: str) -> Citizen:
+    row = session.get(CitizenSession, token_hash(token))
+    if row is None or row.expires_at <= utcnow():
+        raise ApiError(401, "citizen_session", "citizen session unknown or expired", "X-Citizen-Token")
+    return session.get(Citizen, row.citizen_id)
+
+
+def dossier(*, session: Session, citizen: Citizen) -> DossierResponse:
+    rows = session.scalars(select(ServiceRequest).where(ServiceRequest.egn_hmac == citizen.egn_hmac)
+                           .order_by(ServiceRequest.registered_at.desc()))
+    items = []
+    for row in rows:
+        t = tracking(row)
+        items.append(DossierItem(number=t.number, kind=t.kind, title=t.title, status=t.status,
+                                 registered_at=t.registered_at, deadline_at=t.deadline_at, history=t.history))
+    return DossierResponse(requests=items)

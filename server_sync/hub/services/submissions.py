@@ -1,0 +1,287 @@
+"""Service requests and signals: validation against the catalogue, gapless numbers, tracking, status."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date, datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server_sync.hub.db import utcnow
+from server_sync.hub.deadlines import SOFIA, deadline_for
+from server_sync.hub.errors import ApiError
+from server_sync.hub.models import NumberCounter, ServiceRequest, StatusChange
+from server_sync.hub.security import Keyring, constant_time_equal, new_tracking_code
+from server_sync.hub.services.terminals import note_event_seq
+from server_sync.protocol import (
+    Applicant,
+    Catalogue,
+    FieldType,
+    I18n,
+    RequestStatus,
+    SubmissionKind,
+    SubmissionReceipt,
+    SubmissionRequest,
+    TrackingResponse,
+)
+from server_sync.protocol import StatusChange as WireStatusChange
+from server_sync.protocol.sealing import SealError, open_applicant
+
+FINAL = {RequestStatus.RESOLVED, RequestStatus.REJECTED}
+
+
+def payload_hash(request: SubmissionRequest) -> str:
+    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _check_form(service, form: dict, personal: dict) -> None:
+    fields = {f.name: f for f in service.form_fields}
+    for name in form:
+        if name not in fields:
+            raise ApiError(422, "unknown_field", f"form.{name}: not a field of service '{service.id}'", f"form.{name}")
+    for name in personal:
+        if name not in fields or not fields[name].personal:
+            raise ApiError(422, "unknown_field", f"applicant.personal_fields.{name}: not a personal field",
+                           f"applicant.personal_fields.{name}")
+    for f in service.form_fields:
+        where = f"applicant.personal_fields.{f.name}" if f.personal else f"form.{f.name}"
+        value = (personal if f.personal else form).get(f.name)
+        if value is None or value == "":
+            if f.required and f.type != FieldType.CHECKBOX:
+                raise ApiError(422, "required", f"{where}: required", where)
+            continue
+        if f.type == FieldType.CHECKBOX:
+            if not isinstance(value, bool):
+                raise ApiError(422, "type", f"{where}: must be true or false", where)
+            if f.required and value is not True:
+                raise ApiError(422, "required", f"{where}: must be checked", where)
+            continue
+        if f.type == FieldType.NUMBER:
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                raise ApiError(422, "type", f"{where}: must be a number", where)
+            try:
+                number = float(value)
+            except ValueError:
+                raise ApiError(422, "type", f"{where}: must be a number", where) from None
+            if f.min_value is not None and number < f.min_value:
+                raise ApiError(422, "range", f"{where}: at least {f.min_value:g}", where)
+            if f.max_value is not None and number > f.max_value:
+                raise ApiError(422, "range", f"{where}: at most {f.max_value:g}", where)
+            continue
+        if not isinstance(value, str):
+            raise ApiError(422, "type", f"{where}: must be text", where)
+        if f.max_length and len(value) > f.max_length:
+            raise ApiError(422, "too_long", f"{where}: at most {f.max_length} characters", where)
+        if f.pattern and not re.fullmatch(f.pattern, value):
+            raise ApiError(422, "pattern", f"{where}: does not have the required form", where)
+        if f.type == FieldType.CHOICE and value not in {c.value for c in f.choices}:
+            raise ApiError(422, "choice", f"{where}: not one of the choices", where)
+        if f.type == FieldType.DATE:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise ApiError(422, "type", f"{where}: must be a date (YYYY-MM-DD)", where) from None
+
+
+def next_number(session: Session, catalogue: Catalogue, now: datetime) -> tuple[str, int, int]:
+    """Take the next gapless number of the year: the counter row is locked until this commits."""
+    m = catalogue.municipality
+    local = now.astimezone(SOFIA)
+    scope = f"requests:{m.code}"
+    if session.get(NumberCounter, (scope, local.year)) is None:
+        try:
+            with session.begin_nested():
+                session.execute(insert(NumberCounter).values(scope=scope, year=local.year, value=0))
+        except IntegrityError:  # created concurrently
+            pass
+    counter = session.scalars(
+        select(NumberCounter).where(NumberCounter.scope == scope, NumberCounter.year == local.year)
+        .with_for_update().execution_options(populate_existing=True)
+    ).one()
+    counter.value += 1
+    seq = counter.value
+    number = m.number_format.format(index=m.number_index, seq=seq, date=local.date(), year=local.year)
+    return number, local.year, seq
+
+
+def _receipt(row: ServiceRequest, tracking_base_url: str) -> SubmissionReceipt:
+    from urllib.parse import quote
+
+    return SubmissionReceipt(
+        client_id=row.client_id, kind=SubmissionKind(row.kind), number=row.number, tracking_code=row.tracking_code,
+        status=RequestStatus(row.history[0].status if row.history else row.status),
+        registered_at=row.registered_at, deadline_at=row.deadline_at, provisional_ref=row.provisional_ref,
+        tracking_url=f"{tracking_base_url}{quote(row.number, safe='')}?code={row.tracking_code}",
+    )
+
+
+def _open(request: SubmissionRequest, keyring: Keyring) -> Applicant | None:
+    if request.sealed_applicant is not None:
+        try:
+            return open_applicant(request.sealed_applicant, keyring.private_key_b64)
+        except SealError as exc:
+            raise ApiError(422, "sealed_applicant", str(exc), "sealed_applicant") from None
+    return request.applicant
+
+
+def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue, keyring: Keyring,
+           terminal_id: str | None) -> tuple[SubmissionReceipt, bool]:
+    """Register a submission once; a replay returns the first answer. Returns (receipt, created)."""
+    digest = payload_hash(request)
+    existing = session.scalars(select(ServiceRequest).where(ServiceRequest.client_id == str(request.client_id))).first()
+    if existing is not None:
+        return _replay(existing, digest, catalogue), False
+
+    applicant = _open(request, keyring)
+    deadline = None
+    contact = None
+    if request.kind == SubmissionKind.SERVICE_REQUEST:
+        service = next((s for s in catalogue.services if s.id == request.service_id), None)
+        if service is None:
+            raise ApiError(422, "unknown_service", f"service_id: no service '{request.service_id}'", "service_id")
+        tier = service.tier(request.tier) if request.tier else service.tiers[0]
+        if tier is None:
+            raise ApiError(422, "unknown_tier", f"tier: service '{service.id}' has no tier '{request.tier}'", "tier")
+        if service.needs_identity and (applicant is None or not applicant.egn):
+            raise ApiError(422, "identity_required", "applicant: this service needs the applicant's ID data",
+                           "applicant")
+        _check_form(service, request.form, applicant.personal_fields if applicant else {})
+        title = service.name
+        keep_names = service.needs_identity
+        keep_egn = service.keep_egn
+        tier_name = tier.tier.value
+        first_status = RequestStatus.REGISTERED
+    else:
+        category = next((c for c in catalogue.signal_categories if c.id == request.signal_category_id), None)
+        if category is None:
+            raise ApiError(422, "unknown_category",
+                           f"signal_category_id: no category '{request.signal_category_id}'", "signal_category_id")
+        if request.anonymous and not category.anonymous_allowed:
+            raise ApiError(422, "anonymous_not_allowed", "anonymous: this category needs a named sender", "anonymous")
+        if request.form:
+            raise ApiError(422, "unknown_field", "form: signals have no form fields", "form")
+        if request.location and request.location.place_id and \
+                request.location.place_id not in {p.id for p in catalogue.places}:
+            raise ApiError(422, "unknown_place", f"location.place_id: no place '{request.location.place_id}'",
+                           "location.place_id")
+        title, keep_names, keep_egn, tier_name, tier = category.name, False, False, None, None
+        first_status = RequestStatus.PENDING
+        if applicant is not None and not request.anonymous:
+            contact = {k: v for k, v in {"phone": applicant.phone, "email": applicant.email}.items() if v} or None
+    if request.anonymous:
+        applicant = None
+
+    now = utcnow()
+    try:
+        with session.begin_nested():
+            number, year, seq = next_number(session, catalogue, now)
+            if tier is not None:
+                deadline = deadline_for(now, tier.deadline)
+            row = ServiceRequest(
+                client_id=str(request.client_id), payload_hash=digest, kind=request.kind.value,
+                channel=request.channel.value, terminal_id=terminal_id, number=number, number_year=year,
+                number_seq=seq, tracking_code=request.tracking_code or new_tracking_code(), provisional_ref=request.provisional_ref,
+                status=first_status.value, registered_at=now, deadline_at=deadline,
+                terminal_time=request.terminal_time, seq=request.seq, language=request.language,
+                service_id=request.service_id, tier=tier_name, signal_category_id=request.signal_category_id,
+                signal_type=request.signal_type.value if request.signal_type else None,
+                title=title.model_dump(), description=request.description,
+                location=request.location.model_dump(mode="json") if request.location else None,
+                form=dict(request.form), anonymous=request.anonymous,
+                egn_hmac=keyring.hmac(applicant.egn) if applicant and applicant.egn else None,
+                egn=applicant.egn if applicant and keep_egn else None,
+                given_names=applicant.given_names if applicant and keep_names else None,
+                surname=applicant.surname if applicant and keep_names else None,
+                contact=(contact or ({k: v for k, v in {"phone": applicant.phone, "email": applicant.email,
+                                                        "address": applicant.address}.items() if v} or None)
+                         if applicant and keep_names else contact),
+                personal_fields=dict(applicant.personal_fields) if applicant and keep_names else None,
+            )
+            row.history.append(StatusChange(status=first_status.value, at=now, note=None))
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        # The same client_id committed concurrently: its answer is the answer. The savepoint
+        # rollback also undid our counter increment, so the numbering stays gapless.
+        existing = session.scalars(
+            select(ServiceRequest).where(ServiceRequest.client_id == str(request.client_id))).first()
+        if existing is None:
+            raise
+        return _replay(existing, digest, catalogue), False
+    if terminal_id:
+        note_event_seq(session=session, terminal_id=terminal_id, seq=request.seq)
+    return _receipt(row, catalogue.municipality.tracking_base_url), True
+
+
+def _replay(existing: ServiceRequest, digest: str, catalogue: Catalogue) -> SubmissionReceipt:
+    if existing.payload_hash != digest:
+        raise ApiError(409, "client_id_conflict", "client_id: already used for a different submission", "client_id")
+    return _receipt(existing, catalogue.municipality.tracking_base_url)
+
+
+def find(*, session: Session, ref: str) -> ServiceRequest | None:
+    ref = ref.strip()
+    row = session.scalars(select(ServiceRequest).where(ServiceRequest.number == ref)).first()
+    if row is None:
+        row = session.scalars(select(ServiceRequest).where(ServiceRequest.provisional_ref == ref)
+                              .order_by(ServiceRequest.id.desc())).first()
+    return row
+
+
+def tracking(row: ServiceRequest) -> TrackingResponse:
+    return TrackingResponse(
+        number=row.number, provisional_ref=row.provisional_ref, kind=SubmissionKind(row.kind),
+        title=I18n.model_validate(row.title), status=RequestStatus(row.status), registered_at=row.registered_at,
+        deadline_at=row.deadline_at,
+        history=[WireStatusChange(status=RequestStatus(h.status), at=h.at, note=h.note) for h in row.history],
+    )
+
+
+def track(*, session: Session, ref: str, code: str) -> TrackingResponse:
+    row = find(session=session, ref=ref)
+    # One answer for "no such number" and "wrong code": the number alone reveals nothing.
+    if row is None or not constant_time_equal(row.tracking_code, code.strip().upper()):
+        raise ApiError(404, "not_found", "no request with this number and tracking code", "code")
+    return tracking(row)
+
+
+ALLOWED = {
+    RequestStatus.REGISTERED: {RequestStatus.IN_PROGRESS, RequestStatus.RESOLVED, RequestStatus.REJECTED},
+    RequestStatus.PENDING: {RequestStatus.IN_PROGRESS, RequestStatus.RESOLVED, RequestStatus.REJECTED},
+    RequestStatus.IN_PROGRESS: {RequestStatus.RESOLVED, RequestStatus.REJECTED},
+}
+
+
+def change_status(*, session: Session, number: str, status: RequestStatus, note: str | None,
+                  staff: str) -> TrackingResponse:
+    row = session.scalars(select(ServiceRequest).where(ServiceRequest.number == number.strip())
+                          .with_for_update()).first()
+    if row is None:
+        raise ApiError(404, "not_found", f"no request numbered {number!r}", "number")
+    current = RequestStatus(row.status)
+    if status not in ALLOWED.get(current, set()):
+        raise ApiError(409, "bad_transition", f"status: cannot go from {current.value} to {status.value}", "status")
+    now = utcnow()
+    row.status = status.value
+    row.history.append(StatusChange(status=status.value, at=now, note=note, by_staff=staff))
+    session.flush()
+    return tracking(row)
+
+
+def list_requests(*, session: Session, since: datetime | None = None) -> list[dict]:
+    """Requests and signals without personal data (for `kiosk-hub requests --json`)."""
+    q = select(ServiceRequest).order_by(ServiceRequest.id)
+    if since is not None:
+        q = q.where(ServiceRequest.registered_at >= since)
+    return [{
+        "number": r.number, "kind": r.kind, "service_id": r.service_id,
+        "signal_category_id": r.signal_category_id, "status": r.status, "channel": r.channel,
+        "terminal_id": r.terminal_id, "created": r.registered_at.isoformat(),
+        "deadline": r.deadline_at.isoformat() if r.deadline_at else None,
+        "provisional_ref": r.provisional_ref,
+    } for r in session.scalars(q)]

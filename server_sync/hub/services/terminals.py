@@ -1,0 +1,131 @@
+"""Terminal enrolment, bearer-token auth, revocation and heartbeats."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server_sync.hub.db import utcnow
+from server_sync.hub.errors import ApiError
+from server_sync.hub.models import EnrollmentCode, Heartbeat, Terminal
+from server_sync.hub.security import new_enrollment_code, new_token, normalise_code, token_hash
+from server_sync.protocol import EnrollRequest, EnrollResponse, HeartbeatRequest, TerminalKind
+
+PREFIX = {TerminalKind.KIOSK: "K", TerminalKind.FEEDBACK: "F"}
+
+
+def create_enrollment_code(*, session: Session, kind: TerminalKind | str, name: str,
+                           location: str | None = None, ttl_hours: float = 24) -> str:
+    kind = TerminalKind(kind)
+    if not name.strip() or len(name) > 120:
+        raise ValueError("name: 1–120 characters")
+    if location is not None and len(location) > 300:
+        raise ValueError("location: at most 300 characters")
+    code = new_enrollment_code()
+    now = utcnow()
+    session.add(EnrollmentCode(code_hash=token_hash(normalise_code(code)), kind=kind.value, name=name.strip(),
+                               location=location, created_at=now, expires_at=now + timedelta(hours=ttl_hours)))
+    session.flush()
+    return code
+
+
+def _next_terminal_id(session: Session, kind: TerminalKind) -> str:
+    prefix = PREFIX[kind]
+    count = session.scalar(select(func.count()).select_from(Terminal).where(Terminal.kind == kind.value))
+    return f"{prefix}{count + 1:02d}"
+
+
+def enroll(*, session: Session, request: EnrollRequest, hub_public_key: str, hub_epoch: str) -> EnrollResponse:
+    now = utcnow()
+    row = session.scalars(
+        select(EnrollmentCode).where(EnrollmentCode.code_hash == token_hash(normalise_code(request.code)))
+        .with_for_update()
+    ).first()
+    if row is None:
+        raise ApiError(403, "enrollment_code_invalid", "unknown enrolment code", "code")
+    if row.used_at is not None:
+        raise ApiError(403, "enrollment_code_used", "this enrolment code was already used", "code")
+    if row.expires_at <= now:
+        raise ApiError(403, "enrollment_code_expired", "this enrolment code has expired", "code")
+    kind = TerminalKind(row.kind)
+    token = new_token()
+    for _attempt in range(5):
+        terminal_id = _next_terminal_id(session, kind)
+        try:
+            with session.begin_nested():
+                session.add(Terminal(id=terminal_id, kind=kind.value, name=row.name, location=row.location,
+                                     token_hash=token_hash(token), enrolled_at=now, hostname=request.hostname,
+                                     software_version=request.software_version))
+            break
+        except IntegrityError:  # a concurrent enrolment took this id
+            continue
+    else:
+        raise ApiError(503, "busy", "could not allocate a terminal id, retry")
+    row.used_at, row.terminal_id = now, terminal_id
+    return EnrollResponse(terminal_id=terminal_id, token=token, kind=kind, name=row.name,
+                          location=row.location, hub_public_key=hub_public_key, hub_epoch=hub_epoch)
+
+
+def authenticate(*, session: Session, token: str) -> Terminal:
+    terminal = session.scalars(select(Terminal).where(Terminal.token_hash == token_hash(token))).first()
+    if terminal is None or terminal.revoked_at is not None:
+        raise ApiError(401, "unauthorized", "unknown or revoked terminal token", "Authorization",
+                       headers={"WWW-Authenticate": "Bearer"})
+    return terminal
+
+
+def revoke(*, session: Session, terminal_id: str) -> bool:
+    """Revoke a terminal's token; False when no such (unrevoked) terminal."""
+    result = session.execute(update(Terminal).where(Terminal.id == terminal_id, Terminal.revoked_at.is_(None))
+                             .values(revoked_at=utcnow()))
+    return result.rowcount == 1
+
+
+def record_heartbeat(*, session: Session, terminal: Terminal, report: HeartbeatRequest,
+                     received_at: datetime | None = None, retention_days: float = 30) -> float:
+    """Store the report in the history and as the terminal's latest; return the clock skew (s)."""
+    received_at = received_at or utcnow()
+    terminal_time = report.terminal_time
+    if terminal_time.tzinfo is None:
+        raise ApiError(422, "validation_error", "terminal_time: needs a UTC offset", "terminal_time")
+    skew = (received_at - terminal_time).total_seconds()
+    session.add(Heartbeat(
+        terminal_id=terminal.id, received_at=received_at, terminal_time=terminal_time, clock_skew_s=skew,
+        seq=report.seq, software_version=report.software_version, uptime_s=report.uptime_s,
+        queue_depth=report.queue_depth, oldest_undelivered_age_s=report.oldest_undelivered_age_s,
+        last_sync_at=report.last_sync_at, disk_free_bytes=report.disk_free_bytes, cpu_temp_c=report.cpu_temp_c,
+        under_voltage=report.under_voltage, catalogue_version=report.catalogue_version,
+        devices={k: v.model_dump(mode="json") for k, v in report.devices.items()},
+        last_errors=list(report.last_errors),
+    ))
+    # Keep the history bounded: this terminal's reports older than the retention go.
+    session.execute(delete(Heartbeat).where(Heartbeat.terminal_id == terminal.id,
+                                            Heartbeat.received_at < received_at - timedelta(days=retention_days)))
+    terminal.last_heartbeat_at = received_at
+    terminal.clock_skew_s = skew
+    terminal.software_version = report.software_version
+    terminal.last_heartbeat = report.model_dump(mode="json")
+    return skew
+
+
+def note_event_seq(*, session: Session, terminal_id: str, seq: int) -> None:
+    """Remember the highest event sequence number delivered by a terminal (atomic max)."""
+    session.execute(update(Terminal).where(Terminal.id == terminal_id)
+                    .where((Terminal.last_event_seq.is_(None)) | (Terminal.last_event_seq < seq))
+                    .values(last_event_seq=seq))
+
+
+def list_terminals(*, session: Session) -> list[dict]:
+    out = []
+    for t in session.scalars(select(Terminal).order_by(Terminal.id)):
+        out.append({
+            "terminal_id": t.id, "kind": t.kind, "name": t.name, "location": t.location,
+            "enrolled_at": t.enrolled_at.isoformat(), "revoked": t.revoked_at is not None,
+            "software_version": t.software_version,
+            "last_heartbeat_at": t.last_heartbeat_at.isoformat() if t.last_heartbeat_at else None,
+            "clock_skew_s": t.clock_skew_s, "last_event_seq": t.last_event_seq,
+        })
+    return out

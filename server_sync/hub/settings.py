@@ -1,0 +1,55 @@
+"""Hub settings from the environment (HUB_*) and command-line flags (flags win)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PORT = 8750
+
+
+class HubSettings(BaseSettings):
+    """Everything the hub reads from its environment; `create_app(settings)` takes one of these."""
+
+    model_config = SettingsConfigDict(env_prefix="HUB_", extra="forbid")
+
+    data_dir: Path = Path("/var/lib/eobshtina-hub")
+    # Empty: a SQLite file `hub.sqlite3` in the data dir. PostgreSQL: postgresql+psycopg://…
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = Field(default=DEFAULT_PORT, ge=1, le=65535)
+    # Key of the ЕГН HMAC. Empty: a random key is generated once into <data_dir>/hmac.key.
+    # Several hub processes on one PostgreSQL must share it (and the private key file).
+    hmac_key: str = ""
+    private_key_file: Path | None = None  # default <data_dir>/hub_private.key (mode 0600)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    enrollment_code_ttl_hours: float = Field(default=24, gt=0)
+    citizen_session_minutes: float = Field(default=10, gt=0)
+    # Wrong access codes: at most this many per ЕГН / per terminal within the window.
+    citizen_failures_per_person: int = Field(default=5, ge=1)
+    citizen_failures_per_terminal: int = Field(default=20, ge=1)
+    citizen_failure_window_minutes: float = Field(default=15, gt=0)
+    heartbeat_retention_days: float = Field(default=30, gt=0)  # history older than this is pruned
+    # "alembic": run migrations on start; "create_all": metadata only (tests); "none".
+    schema_setup: Literal["alembic", "create_all", "none"] = "alembic"
+    # Import the shipped catalogue on first start when the database holds none.
+    import_shipped_catalogue: bool = True
+    log_level: str = "info"
+
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().absolute()
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'hub.sqlite3'}"
+
+    @property
+    def effective_private_key_file(self) -> Path:
+        return self.private_key_file or self.data_dir / "hub_private.key"

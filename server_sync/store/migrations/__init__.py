@@ -1,0 +1,1 @@
+"""Alembic migrations of the terminal store, run by Store() at open."""

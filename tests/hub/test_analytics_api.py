@@ -1,0 +1,112 @@
+"""Feedback analytics over HTTP on a real hub: presses in through /api/v1/feedback, figures and alerts out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+
+from server_sync.hub.testing import running_hub
+
+T0 = datetime(2026, 2, 17, 12, 0, tzinfo=timezone.utc)  # Tue 14:00 in Sofia
+
+
+def batch(scores, *, start=T0, step_s=120, counter="mdt-1", office="center", filtered=False):
+    return {"presses": [
+        {"press_id": str(uuid.uuid4()), "terminal_time": (start + timedelta(seconds=i * step_s)).isoformat(),
+         "seq": i + 1, "score": s, "scale": 4, "counter_id": counter, "office_id": office,
+         "filtered": filtered, "filter_reason": "response_interval" if filtered else None}
+        for i, s in enumerate(scores)]}
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    with running_hub(tmp_path_factory.mktemp("analytics-api")) as hub:
+        enrolled = hub.enroll("feedback", "Гише 1 — МДТ")
+        hub.terminal_headers = {"Authorization": f"Bearer {enrolled.token}"}
+        hub.terminal_id = enrolled.terminal_id
+        hub.staff = hub.create_admin("maria", "a long enough password")
+        yield hub
+
+
+def test_presses_in_figures_and_alert_out(hub):
+    base = hub.base_url
+    r = httpx.post(f"{base}/api/v1/feedback", json=batch([1, 2, 4, 1]), headers=hub.terminal_headers)
+    assert r.status_code == 200, r.text
+    r = httpx.post(f"{base}/api/v1/feedback", json=batch([1, 1], start=T0 + timedelta(seconds=30), filtered=True),
+                   headers=hub.terminal_headers)
+    assert r.status_code == 200
+
+    r = httpx.get(f"{base}/api/v1/feedback/satisfaction", params={"group_by": "counter"}, auth=hub.staff)
+    assert r.status_code == 200
+    group = r.json()["groups"][0]
+    assert (group["counter"], group["responses"], group["filtered"]) == ("mdt-1", 4, 2)
+    assert group["index"] == round((0 + 100 / 3 + 100 + 0) / 4, 2)
+
+    r = httpx.get(f"{base}/api/v1/feedback/heatmap", params={"office_id": "center", "tz": "Europe/Sofia"},
+                  auth=hub.staff)
+    assert [(c["weekday"], c["hour"], c["responses"]) for c in r.json()["cells"]] == [(1, 14, 4)]
+
+    r = httpx.get(f"{base}/api/v1/feedback/alerts", auth=hub.staff)
+    assert r.status_code == 200
+    (alert,) = r.json()["alerts"]
+    assert (alert["counter_id"], alert["responses"], alert["negative"]) == ("mdt-1", 4, 3)
+
+    metrics = httpx.get(f"{base}/metrics").text
+    assert "eobshtina_feedback_alerts_open_total 1" in metrics
+    assert f'eobshtina_feedback_presses_total{{terminal="{hub.terminal_id}",counter="mdt-1",score="1",' \
+           f'filtered="true"}} 2' in metrics
+
+    r = httpx.post(f"{base}/api/v1/feedback/alerts/{alert['id']}/acknowledge", json={"note": "проверено"},
+                   auth=hub.staff)
+    assert r.status_code == 200 and r.json()["acknowledged_by"] == "maria"
+    assert httpx.get(f"{base}/api/v1/feedback/alerts", auth=hub.staff).json()["alerts"] == []
+    assert "eobshtina_feedback_alerts_open_total 0" in httpx.get(f"{base}/metrics").text
+
+    summary = httpx.get(f"{base}/api/v1/feedback/summary", auth=hub.staff).json()
+    mine = [t for t in summary["terminals"] if t["terminal_id"] == hub.terminal_id][0]
+    assert mine["counted"] == {"1": 2, "2": 1, "3": 0, "4": 1} and mine["filtered"]["1"] == 2
+
+
+def test_open_data_is_public_and_aggregated(hub):
+    r = httpx.get(f"{hub.base_url}/api/v1/feedback/open-data.csv")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert rows and rows[0]["hour_utc"] == "2026-02-17T12:00:00Z" and rows[0]["responses"] == "4"
+    assert "terminal_id" not in rows[0]
+    data = httpx.get(f"{hub.base_url}/api/v1/feedback/open-data.json").json()
+    assert data["rows"][0]["score_1"] == 2
+
+
+def test_alert_rules_per_office(hub):
+    url = f"{hub.base_url}/api/v1/feedback/alert-rules/village"
+    assert httpx.get(url, auth=hub.staff).json()["min_responses"] == 4  # the default
+    r = httpx.put(url, json={"window_s": 1800, "min_responses": 6, "negative_share": 0.34}, auth=hub.staff)
+    assert r.status_code == 200
+    assert httpx.get(url, auth=hub.staff).json()["window_s"] == 1800
+    bad = httpx.put(url, json={"window_s": 5, "min_responses": 0, "negative_share": 3}, auth=hub.staff)
+    assert bad.status_code in (400, 422)
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/api/v1/feedback/satisfaction", {"group_by": "weather"}),
+    ("/api/v1/feedback/satisfaction", {"since": "yesterday"}),
+    ("/api/v1/feedback/heatmap", {"tz": "Mars/Olympus"}),
+    ("/api/v1/feedback/trend", {"since": "2026-02-01T00:00:00"}),  # no time zone
+    ("/api/v1/feedback/open-data.csv", {"since": "x" * 5000}),
+])
+def test_hostile_queries_get_a_clear_error(hub, path, params):
+    r = httpx.get(f"{hub.base_url}{path}", params=params, auth=hub.staff)
+    assert 400 <= r.status_code < 500
+    assert "error" in r.json()
+
+
+def test_staff_only_and_unknown_alert(hub):
+    assert httpx.get(f"{hub.base_url}/api/v1/feedback/satisfaction").status_code == 401
+    assert httpx.get(f"{hub.base_url}/api/v1/feedback/alerts", auth=("maria", "wrong")).status_code == 401
+    r = httpx.post(f"{hub.base_url}/api/v1/feedback/alerts/424242/acknowledge", auth=hub.staff)
+    assert r.status_code == 404 and r.json()["error"]["field"] == "alert_id"

@@ -1,0 +1,180 @@
+"""Requests and signals: idempotency, gapless numbers, sealed personal data, tracking, deadlines, status."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from urllib.parse import quote
+
+from sqlalchemy import select
+
+from server_sync.hub.models import ServiceRequest, Terminal
+from server_sync.protocol import SubmissionReceipt, TrackingResponse
+
+from .conftest import EGN, assert_error, sealed, service_request, signal
+
+
+def submit(client, kiosk, body, status=201) -> dict:
+    r = client.post("/api/v1/requests", json=body, headers=kiosk["headers"])
+    assert r.status_code == status, r.text
+    return r.json()
+
+
+def test_service_request_gets_number_code_deadline_and_replays_identically(client, hub, kiosk):
+    body = service_request(hub)
+    first = SubmissionReceipt.model_validate(submit(client, kiosk, body))
+    assert first.number.startswith("94-00001/") and len(first.tracking_code) == 8
+    assert first.status == "registered" and first.provisional_ref == "K01-000001"
+    assert first.deadline_at is not None and first.deadline_at > first.registered_at  # 3 working days
+    assert quote(first.number, safe="") in first.tracking_url and first.tracking_code in first.tracking_url
+    replay = submit(client, kiosk, body, status=200)
+    assert replay == first.model_dump(mode="json")
+    with hub.sessions() as s:
+        assert len(s.scalars(select(ServiceRequest)).all()) == 1
+        assert s.get(Terminal, kiosk["terminal_id"]).last_event_seq == 1
+
+
+def test_same_client_id_with_other_payload_is_a_conflict(client, hub, kiosk):
+    body = service_request(hub)
+    submit(client, kiosk, body)
+    assert_error(client.post("/api/v1/requests", json={**body, "form": {"deceased_name": "Друг"}},
+                             headers=kiosk["headers"]), 409, "client_id")
+
+
+def test_numbers_are_consecutive_and_shared_by_requests_and_signals(client, hub, kiosk):
+    numbers = [submit(client, kiosk, service_request(hub))["number"],
+               submit(client, kiosk, signal())["number"],
+               submit(client, kiosk, service_request(hub))["number"]]
+    assert [int(n.split("-")[1].split("/")[0]) for n in numbers] == [1, 2, 3]
+
+
+def test_refused_submission_uses_no_number(client, hub, kiosk):
+    assert_error(client.post("/api/v1/requests", json=service_request(hub, service_id="no-such"),
+                             headers=kiosk["headers"]), 422, "service_id")
+    assert submit(client, kiosk, service_request(hub))["number"].startswith("94-00001/")
+
+
+def test_personal_data_kept_only_where_the_service_needs_it(client, hub, kiosk):
+    heirs = submit(client, kiosk, service_request(hub))  # keep_egn = True
+    tax = submit(client, kiosk, service_request(hub, service_id="tax-assessment", tier=None, form={},
+                                                 sealed_applicant=sealed(hub)))
+    sig = submit(client, kiosk, signal(anonymous=False, sealed_applicant=sealed(hub)))
+    with hub.sessions() as s:
+        rows = {r.number: r for r in s.scalars(select(ServiceRequest))}
+    h, t, g = rows[heirs["number"]], rows[tax["number"]], rows[sig["number"]]
+    assert h.egn == EGN and h.surname == "Иванов" and h.personal_fields == {"deceased_egn": "4402126540"}
+    assert t.egn is None and t.given_names == "Иван Петров" and t.egn_hmac == h.egn_hmac
+    assert g.egn is None and g.given_names is None and g.egn_hmac == h.egn_hmac
+    assert g.contact == {"phone": "0888 123 456"} and g.status == "pending"
+    assert EGN not in h.egn_hmac
+
+
+def test_clear_applicant_is_accepted_too(client, hub, kiosk):
+    body = service_request(hub, sealed_applicant=None, applicant={
+        "egn": EGN, "given_names": "Иван", "surname": "Иванов", "personal_fields": {}})
+    assert submit(client, kiosk, body)["status"] == "registered"
+
+
+def test_validation_against_the_catalogue_names_the_field(client, hub, kiosk):
+    cases = [
+        (service_request(hub, tier="express", form={"copies": 1}), "form.deceased_name"),
+        (service_request(hub, form={"deceased_name": "X", "copies": 11}), "form.copies"),
+        (service_request(hub, form={"deceased_name": "X", "purpose": "party"}), "form.purpose"),
+        (service_request(hub, form={"deceased_name": "X", "colour": "red"}), "form.colour"),
+        (service_request(hub, tier="turbo"), "tier"),
+        (service_request(hub, service_id="tax-assessment", tier="fast", form={}), "tier"),
+        (service_request(hub, sealed_applicant=None), "applicant"),
+        (service_request(hub, sealed_applicant="bm90IGEgc2VhbGVkIGJveA=="), "sealed_applicant"),
+        (service_request(hub, sealed_applicant=sealed(hub, personal_fields={"deceased_egn": "12"})),
+         "applicant.personal_fields.deceased_egn"),
+        (signal(signal_category_id="nope"), "signal_category_id"),
+        (signal(signal_category_id="complaint-staff"), "anonymous"),
+        (signal(location={"place_id": "atlantis"}), "location.place_id"),
+        (signal(description=None), "description"),
+        (service_request(hub, anonymous=True), "anonymous"),
+    ]
+    for body, field in cases:
+        assert_error(client.post("/api/v1/requests", json=body, headers=kiosk["headers"]), 422, field)
+
+
+def test_tracking_by_number_encoded_or_raw_and_by_provisional_ref(client, hub, kiosk):
+    receipt = submit(client, kiosk, service_request(hub))
+    number, code = receipt["number"], receipt["tracking_code"]
+    for path in (quote(number, safe=""), number, "K01-000001"):
+        r = client.get(f"/api/v1/requests/{path}", params={"code": code})
+        assert r.status_code == 200, (path, r.text)
+        t = TrackingResponse.model_validate(r.json())
+        assert t.number == number and t.status == "registered" and t.title.bg.startswith("Издаване")
+        assert [h.status for h in t.history] == ["registered"]
+    assert client.get(f"/api/v1/requests/{number}", params={"code": code.lower()}).status_code == 200
+    wrong = assert_error(client.get(f"/api/v1/requests/{quote(number, safe='')}", params={"code": "ZZZZZZZZ"}),
+                         404, "code")
+    unknown = assert_error(client.get("/api/v1/requests/94-99999%2F01.01.2026", params={"code": code}), 404, "code")
+    assert wrong["message"] == unknown["message"]  # a wrong code reveals nothing about the number
+    assert_error(client.get(f"/api/v1/requests/{quote(number, safe='')}"), 422, "code")
+
+
+def staff(hub):
+    from server_sync.hub.services.staff import create_admin
+
+    with hub.sessions.begin() as s:
+        create_admin(session=s, username="clerk", password="correct horse battery")
+    return ("clerk", "correct horse battery")
+
+
+def test_staff_moves_status_and_history_shows_each_change(client, hub, kiosk):
+    auth = staff(hub)
+    receipt = submit(client, kiosk, signal())
+    number, code = receipt["number"], receipt["tracking_code"]
+    assert receipt["status"] == "pending" and receipt["deadline_at"] is None
+    url = f"/api/v1/requests/{quote(number, safe='')}/status"
+    r = client.patch(url, json={"status": "in_progress", "note": "Възложено на поддръжката."}, auth=auth)
+    assert r.status_code == 200, r.text
+    client.patch(url, json={"status": "resolved", "note": "Ремонтирано."}, auth=auth)
+    t = client.get(f"/api/v1/requests/{quote(number, safe='')}", params={"code": code}).json()
+    assert [h["status"] for h in t["history"]] == ["pending", "in_progress", "resolved"]
+    assert t["history"][1]["note"] == "Възложено на поддръжката." and t["status"] == "resolved"
+    assert_error(client.patch(url, json={"status": "in_progress"}, auth=auth), 409, "status")
+    assert_error(client.patch(url, json={"status": "in_progress"}, auth=("clerk", "wrong password!")), 401)
+    assert_error(client.patch(url, json={"status": "in_progress"}), 401)
+    assert_error(client.patch("/api/v1/requests/94-0/status", json={"status": "resolved"}, auth=auth), 404)
+    assert_error(client.patch(url, json={"status": "lost"}, auth=auth), 422, "status")
+    # A replay still returns the receipt as first given.
+    assert submit(client, kiosk, {**signal(), "client_id": receipt["client_id"]}, status=409)
+
+
+def test_no_personal_data_in_logs(client, hub, kiosk, caplog):
+    caplog.set_level(logging.DEBUG)
+    receipt = submit(client, kiosk, service_request(hub, sealed_applicant=None, applicant={
+        "egn": EGN, "given_names": "Гергана", "surname": "Тодорова", "personal_fields": {}}))
+    client.get(f"/api/v1/requests/{quote(receipt['number'], safe='')}", params={"code": receipt["tracking_code"]})
+    client.post("/api/v1/requests", json=service_request(hub, sealed_applicant=None, applicant={"egn": "12"}),
+                headers=kiosk["headers"])
+    # The hub's records (the test client's own httpx log is not the hub's).
+    text = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
+    assert "POST /api/v1/requests" in text  # the access log is there …
+    for secret in (EGN, "Гергана", "Тодорова", receipt["tracking_code"]):
+        assert secret not in text  # … without personal data or tracking codes
+
+
+def test_request_ids_are_uuid_only(client, hub, kiosk):
+    assert_error(client.post("/api/v1/requests", json=service_request(hub, client_id="42"),
+                             headers=kiosk["headers"]), 422, "client_id")
+    assert uuid.UUID(submit(client, kiosk, service_request(hub))["client_id"])
+
+
+def test_terminal_made_tracking_code_is_kept_and_tracks_by_reference(client, hub, kiosk):
+    # A receipt printed offline carries the terminal's code: after delivery the same code
+    # must track the request, by the provisional reference as well as the official number.
+    body = {**service_request(hub), "tracking_code": "K7M4Q9TX"}
+    receipt = submit(client, kiosk, body)
+    assert receipt["tracking_code"] == "K7M4Q9TX"
+    for reference in (receipt["provisional_ref"], quote(receipt["number"], safe="")):
+        r = client.get(f"/api/v1/requests/{reference}", params={"code": "K7M4Q9TX"})
+        assert r.status_code == 200, r.text
+        assert TrackingResponse.model_validate(r.json()).number == receipt["number"]
+
+
+def test_tracking_code_outside_the_alphabet_is_refused(client, hub, kiosk):
+    assert_error(client.post("/api/v1/requests", json={**service_request(hub), "tracking_code": "O0I1O0I1"},
+                             headers=kiosk["headers"]), 422, "tracking_code")

@@ -1,0 +1,321 @@
+"""Regression tests for the follow-up fixes: late task results, device names, badges, tiles."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import KioskApp
+from kiosk.demo_catalogue import demo_catalogue
+from kiosk.simulated_backend import SimulatedBackend
+from kiosk.state.kiosk_state import KioskSettings
+
+
+class SlowBackend(SimulatedBackend):
+    """Consultations and tracking wait until the test lets them answer."""
+
+    def __init__(self) -> None:
+        super().__init__(demo_catalogue())
+        self.release = threading.Event()
+
+    def consultations(self):
+        self.release.wait(10)
+        return super().consultations()
+
+    def track(self, reference, code):
+        self.release.wait(10)
+        return super().track(reference, code)
+
+
+@pytest.fixture
+def slow_kiosk(qtbot):
+    backend = SlowBackend()
+    kiosk = KioskApp(QApplication.instance(), backend, KioskSettings(office_id="centre", technician_pin="1234"),
+                     accessibility=False)
+    kiosk.window.resize(1280, 800)
+    qtbot.addWidget(kiosk.window)
+    kiosk.window.show()
+    yield kiosk
+    backend.release.set()
+    qtbot.waitUntil(lambda: not kiosk.state.tasks.busy)
+    kiosk.close()
+
+
+@pytest.mark.parametrize("deleted", [True, False], ids=["deleted", "awaiting-deletion"])
+def test_consultations_result_after_the_citizen_left_is_dropped(slow_kiosk, qtbot, deleted):
+    window = slow_kiosk.window
+    screen = window.show_screen("consultations")
+    spoken = []
+    screen.announce.connect(lambda text, private: spoken.append(text))
+    window.go_home()
+    if deleted:
+        QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    else:
+        assert screen.isWidgetType()  # still alive, waiting for deferred deletion
+    slow_kiosk.backend.release.set()
+    qtbot.waitUntil(lambda: not slow_kiosk.state.tasks.busy)
+    assert slow_kiosk.state.tasks.dropped == 1
+    assert spoken == [] and window.current_screen_name() == "welcome"
+
+
+def test_a_result_for_the_current_screen_still_arrives(slow_kiosk, qtbot):
+    screen = slow_kiosk.window.show_screen("consultations")
+    slow_kiosk.backend.release.set()
+    qtbot.waitUntil(lambda: not slow_kiosk.state.tasks.busy)
+    assert slow_kiosk.state.tasks.dropped == 0 and screen.support_buttons
+
+
+def test_tracking_result_after_the_citizen_left_is_dropped(slow_kiosk, qtbot):
+    window = slow_kiosk.window
+    window.show_screen("track", reference="K01-000001", code="ABCD")  # looks it up at once
+    window.go_home()
+    QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    slow_kiosk.backend.release.set()
+    qtbot.waitUntil(lambda: not slow_kiosk.state.tasks.busy)
+    assert slow_kiosk.state.tasks.dropped == 1
+
+
+# -- device health: the right names, in maintenance mode and in the store's heartbeat data --------
+
+from types import SimpleNamespace  # noqa: E402
+
+from hardware.base import DeviceState, Health  # noqa: E402
+from hardware.badge import SimulatedBadgeReader, hash_uid  # noqa: E402
+from hardware.health import device_health  # noqa: E402
+from hardware.idcard import SimulatedIdReader  # noqa: E402
+from hardware.printer import SimulatedPrinter  # noqa: E402
+from hardware.scanner import SimulatedScanner  # noqa: E402
+from kiosk.bridge import DeviceBridge, device_role  # noqa: E402
+from kiosk.store_backend import StoreBackend  # noqa: E402
+
+
+@pytest.mark.parametrize("driver, role", [
+    ("id_reader_serial", "id_reader"), ("id_reader_evdev", "id_reader"), ("id_reader_simulated", "id_reader"),
+    ("scanner_evdev", "scanner"), ("scanner_serial", "scanner"), ("badge_reader_evdev", "badge"),
+    ("badge_reader_simulated", "badge"), ("printer", "printer")])
+def test_a_health_report_is_named_after_the_device_role(driver, role):
+    assert device_role(Health(DeviceState.OFFLINE, "unplugged", {"device": driver})) == role
+
+
+def test_the_bridge_names_each_reader_that_reports(qtbot):
+    bridge = DeviceBridge()
+    seen = []
+    bridge.device_state.connect(lambda name, health: seen.append((name, health.state)))
+    scanner, badge, reader = SimulatedScanner(bridge), SimulatedBadgeReader(bridge), SimulatedIdReader(bridge)
+    scanner.unplug()
+    badge.unplug()
+    reader.unplug() if hasattr(reader, "unplug") else None
+    qtbot.waitUntil(lambda: len(seen) >= 2)
+    names = {name for name, _ in seen}
+    assert {"scanner", "badge"} <= names and "device" not in names
+
+
+@pytest.fixture
+def device_kiosk(qtbot, tmp_path):
+    from server_sync.store import Store
+
+    store = Store(tmp_path / "kiosk")
+    bridge = DeviceBridge()
+    printer, scanner = SimulatedPrinter(), SimulatedScanner(bridge)
+    badge = SimulatedBadgeReader(bridge)
+    pairs = [("id_reader", SimulatedIdReader(bridge)), ("scanner", scanner), ("badge", badge), ("printer", printer)]
+    devices = SimpleNamespace(id_reader=pairs[0][1], scanner=scanner, badge=badge, printer=printer, speech=None,
+                              health=lambda: device_health(pairs), close=lambda: None)
+    kiosk = KioskApp(QApplication.instance(), StoreBackend(store), KioskSettings(office_id="centre"),
+                     devices=devices, bridge=bridge, accessibility=False)
+    qtbot.addWidget(kiosk.window)
+    yield SimpleNamespace(app=kiosk, store=store, printer=printer, scanner=scanner, badge=badge)
+    qtbot.waitUntil(lambda: not kiosk.state.tasks.busy)
+    kiosk.close()
+
+
+def test_every_device_state_reaches_the_store_for_the_heartbeat(device_kiosk, qtbot):
+    store = device_kiosk.store
+
+    def states():
+        return {name: (h.state.value, h.reason) for name, h in store.device_states().items()}
+
+    qtbot.waitUntil(lambda: set(states()) == {"id_reader", "scanner", "badge", "printer"})
+    assert all(state == "ok" for state, _ in states().values())
+    device_kiosk.scanner.unplug("scanner cable out")
+    qtbot.waitUntil(lambda: states()["scanner"] == ("offline", "scanner cable out"))
+    device_kiosk.printer.set_paper("out")
+    device_kiosk.app.state.test_print()  # the print fails; the printer's state is read again at once
+    qtbot.waitUntil(lambda: states()["printer"][0] != "ok")
+    assert "device" not in states()
+    # what the sync agent's next heartbeat carries
+    from server_sync.agent.agent import Agent
+
+    beat = Agent(store).build_heartbeat()
+    assert beat.devices["scanner"].reason == "scanner cable out" and beat.devices["printer"].state != "ok"
+    # the maintenance screen shows the same names
+    status = device_kiosk.app.state.maintenance_status()
+    assert status["scanner"].startswith("offline") and status["printer"] != "ok"
+
+
+# -- technician badges: a hashed allow-list -----------------------------------------------------------
+
+@pytest.fixture
+def badge_kiosk(qtbot):
+    apps = []
+
+    def make(badges):
+        app = KioskApp(QApplication.instance(), SimulatedBackend(demo_catalogue()),
+                       KioskSettings(badge_uids=tuple(badges)), accessibility=False)
+        qtbot.addWidget(app.window)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.close()
+
+
+def test_a_badge_is_checked_against_hashes_not_raw_uids(badge_kiosk):
+    state = badge_kiosk([hash_uid("04A3B2C1")]).state
+    assert state.technician_allowed(badge="04:a3:b2:c1")  # the reader's own spelling of the same UID
+    assert not state.technician_allowed(badge="04A3B2C2")
+    assert not state.technician_allowed(badge=hash_uid("04A3B2C1"))  # the hash itself opens nothing
+    assert not state.technician_allowed(badge="not a uid")
+
+
+def test_a_raw_uid_in_the_config_is_kept_only_as_its_hash(badge_kiosk):
+    app = badge_kiosk(["04A3B2C1", "junk!"])
+    assert app.settings.badge_uids == (hash_uid("04A3B2C1"),)
+    assert app.state.technician_allowed(badge="04a3b2c1")
+
+
+def test_a_badge_unlocks_maintenance_mode(badge_kiosk, qtbot):
+    app = badge_kiosk([hash_uid("04A3B2C1")])
+    screen = app.window.show_screen("maintenance")
+    app.state.badge_presented.emit("04A3B2C2")
+    assert not screen.refresh_button.isEnabled()
+    app.state.badge_presented.emit("04A3B2C1")
+    assert screen.refresh_button.isEnabled()
+
+
+# -- welcome tiles: the spoken name is the visible label; one column in large text ---------------
+
+@pytest.fixture
+def welcome_kiosk(qtbot):
+    app = KioskApp(QApplication.instance(), SimulatedBackend(demo_catalogue()), KioskSettings(office_id="centre"),
+                   accessibility=False)
+    qtbot.addWidget(app.window)
+    yield app
+    app.close()
+
+
+@pytest.fixture
+def a11y_kiosk(qtbot):
+    """The real accessibility layer (themes, large text) on a 10.1" 1280×800 panel."""
+    app = KioskApp(QApplication.instance(), SimulatedBackend(demo_catalogue()), KioskSettings(office_id="centre"))
+    assert app.a11y is not None
+    app.window.resize(1280, 800)
+    qtbot.addWidget(app.window)
+    app.window.show()
+    qtbot.waitExposed(app.window)
+    yield app
+    if app.a11y.large_text:
+        app.a11y.toggle_large_text()
+    close = getattr(app.a11y, "close", None) or getattr(app.a11y, "shutdown", None)
+    if close:
+        close()
+    app.close()
+    from kiosk.views.style import DEFAULT_QSS
+
+    QApplication.instance().setStyleSheet(DEFAULT_QSS)
+
+
+def _clipped_tiles(screen):
+    """Buttons whose label is wider than the button: Qt cuts such a label off at both sides."""
+    buttons = {**screen.tiles, "speech": screen.speech_button, "language": screen.language_button}
+    return {name: (b.sizeHint().width(), b.width()) for name, b in buttons.items()
+            if b.sizeHint().width() > b.width()}
+
+
+def _columns(screen):
+    return len({tile.x() for tile in screen.tiles.values()})
+
+
+@pytest.mark.parametrize("lang", ["bg", "en"])
+def test_large_text_welcome_tiles_stand_in_one_column_and_are_not_cut(a11y_kiosk, qtbot, lang):
+    a11y_kiosk.state.set_language(lang)
+    screen = a11y_kiosk.window.current_screen()
+    qtbot.waitUntil(lambda: screen.tiles["hotlines"].width() > 0)
+    assert _columns(screen) == 2 and not _clipped_tiles(screen)
+    a11y_kiosk.a11y.toggle_large_text()
+    assert QApplication.instance().property("a11y_large_text") is True
+    screen = a11y_kiosk.window.current_screen()
+    qtbot.waitUntil(lambda: _columns(screen) == 1)
+    assert not _clipped_tiles(screen), _clipped_tiles(screen)
+    # the last tile can be scrolled to (the stack scrolls in large text)
+    last = screen.tiles["consultations"]
+    assert last.isVisibleTo(a11y_kiosk.window)
+    a11y_kiosk.a11y.toggle_large_text()
+    qtbot.waitUntil(lambda: _columns(a11y_kiosk.window.current_screen()) == 2)
+
+
+@pytest.mark.parametrize("lang", ["bg", "en"])
+def test_each_welcome_tile_is_spoken_as_it_reads(welcome_kiosk, lang):
+    welcome_kiosk.state.set_language(lang)
+    tiles = welcome_kiosk.window.current_screen().tiles
+    for tile in tiles.values():  # WCAG 2.5.3: a voice user says what they see
+        assert tile.accessibleName() == " ".join(tile.text().split())
+    # a tile is named like the page it opens
+    hotlines = welcome_kiosk.window.show_screen("hotlines")
+    assert tiles["hotlines"].accessibleName() == hotlines.title_text()
+
+
+
+_COLD_START = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from kiosk.app import KioskApp
+from kiosk.demo_catalogue import demo_catalogue
+from kiosk.simulated_backend import SimulatedBackend
+from kiosk.state.kiosk_state import KioskSettings
+KioskApp(app, SimulatedBackend(demo_catalogue()), KioskSettings(badge_uids=("a" * 64,)), accessibility=False)
+print("hardware.badge" in sys.modules)
+"""
+
+
+def test_the_badge_check_costs_nothing_before_the_first_frame():
+    """hardware.badge (evdev, scanner) is imported at the first badge, not on every cold start."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = subprocess.run([sys.executable, "-c", _COLD_START], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2], timeout=120,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_state_change_during_a_slow_health_read_is_read_again(qtbot):
+    """Paper runs out while the periodic poll is still asking the printer: a second read follows."""
+    from kiosk.maintenance import DeviceHealthReporter
+    from kiosk.state.tasks import TaskRunner
+
+    gate, answered, printer, reported = threading.Event(), threading.Event(), SimulatedPrinter(), []
+
+    def health():
+        state = printer.health()  # the printer answers, then the read is slow to come back
+        answered.set()
+        gate.wait(10)
+        return {"printer": state}
+
+    tasks = TaskRunner()
+    reporter = DeviceHealthReporter(SimpleNamespace(health=health), lambda n, h: reported.append((n, h.state)), tasks)
+    reporter.poll()
+    assert answered.wait(10)
+    printer.set_paper("out")
+    reporter.poll()  # arrives while the first read is still waiting
+    gate.set()
+    qtbot.waitUntil(lambda: not tasks.busy and reported and reported[-1][1] is not DeviceState.OK)
+    assert [state for _, state in reported][0] is DeviceState.OK

@@ -1,0 +1,157 @@
+"""Kiosk state without widgets: search, form validation, session timing, config, touch targets."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kiosk.config import KioskConfigError, load_kiosk_settings
+from kiosk.demo_catalogue import demo_catalogue
+from kiosk.state.forms import validate_form
+from kiosk.state.kiosk_state import KioskSettings, identity_refusal
+from kiosk.state.search import SearchIndex, fold, transliterate
+from kiosk.state.session import Session, SessionTimeouts
+from kiosk.views.citizen import parse_tracking_scan
+
+
+@pytest.mark.parametrize("cyrillic, latin", [
+    ("София", "sofia"), ("Щастие", "shtastie"), ("Цанко", "tsanko"), ("Юлия", "yulia"),
+    ("Жълтица", "zhaltitsa"), ("Георгиев", "georgiev"), ("Йорданка", "yordanka"), ("ь", "y"),
+])
+def test_transliteration_follows_the_act(cyrillic, latin):
+    assert transliterate(cyrillic) == latin
+
+
+@pytest.fixture(scope="module")
+def index():
+    cat = demo_catalogue()
+    return SearchIndex((s.id, [s.name.bg, s.name.en, *s.keywords]) for s in cat.services)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("udostoverenie za naslednitsi", "heirs-certificate"),
+    ("naslednitsi", "heirs-certificate"),
+    ("nasledn", "heirs-certificate"),
+    ("naslednici", "heirs-certificate"),
+    ("наследнци", "heirs-certificate"),  # a letter missing
+    ("udostovernie nasledници", "heirs-certificate"),
+    ("skica", "property-sketch"),
+    ("скица", "property-sketch"),
+    ("zadalzheniya", "no-debts"),
+    ("heirs", "heirs-certificate"),
+])
+def test_search_finds_cyrillic_from_latin_and_tolerates_typos(index, query, expected):
+    hits = [h.item for h in index.search(query)]
+    assert hits and hits[0] == expected
+
+
+def test_search_does_not_match_unrelated_words(index):
+    assert index.search("xyzzy") == []
+    assert index.search("   ") == []
+
+
+@given(st.text(alphabet="абвгдежзийклмнопрстуфхцчшщъьюя ", min_size=1, max_size=30))
+def test_folding_cyrillic_gives_plain_latin(text):
+    assert all(ch in "abcdefghijklmnopqrstuvwxyz0123456789 " for ch in fold(text))
+
+
+def test_form_validation_names_the_field_in_both_languages():
+    service = next(s for s in demo_catalogue().services if s.id == "heirs-certificate")
+    clean, errors = validate_form(service.form_fields, {"deceased_egn": "7501020011", "phone": "abc"}, "bg")
+    texts = {e.field: e.text() for e in errors}
+    assert texts["deceased_name"] == "Име на починалия: полето е задължително"
+    assert texts["deceased_egn"].startswith("ЕГН на починалия: невалидно ЕГН")
+    assert "phone" in texts
+    _, errors_en = validate_form(service.form_fields, {}, "en")
+    assert errors_en[0].text() == "Name of the deceased: this field is required"
+    clean, errors = validate_form(service.form_fields,
+                                  {"deceased_name": " Петър Колев ", "deceased_egn": "7501020018", "phone": "0888 123 456"})
+    assert errors == [] and clean == {"deceased_name": "Петър Колев", "deceased_egn": "7501020018", "phone": "0888 123 456"}
+
+
+def test_choice_and_pattern_fields():
+    cat = demo_catalogue()
+    no_debts = next(s for s in cat.services if s.id == "no-debts")
+    assert validate_form(no_debts.form_fields, {"purpose": "bribe"})[1][0].message == "изберете една от възможностите"
+    sketch = next(s for s in cat.services if s.id == "property-sketch")
+    assert validate_form(sketch.form_fields, {"plot": "'; drop table"})[1][0].message == "неправилен формат"
+    assert validate_form(sketch.form_fields, {"plot": "68134.501.12"})[1] == []
+
+
+class Clock:
+    def __init__(self):
+        self.t = 0.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_session_warns_extends_at_least_ten_times_then_times_out(qapp):
+    clock = Clock()
+    session = Session(SessionTimeouts(idle_seconds=60, warning_seconds=25, max_extensions=10), clock=clock)
+    events = []
+    session.warning.connect(lambda s: events.append(("warning", s)))
+    session.timed_out.connect(lambda: events.append(("timeout",)))
+    session.wiped.connect(lambda: events.append(("wiped",)))
+    session.start()
+    session.personal["phone"] = "0888"
+    for n in range(10):
+        clock.t += 59
+        session.tick()
+        assert not session.warning_active
+        clock.t += 1
+        session.tick()
+        assert session.warning_active and events[-1] == ("warning", 25)
+        clock.t += 24
+        session.tick()
+        assert events[-1] == ("warning", 1)
+        session.touch()  # one touch extends
+        assert session.extensions == n + 1 and not session.warning_active
+    clock.t += 60
+    session.tick()
+    assert not session.can_extend and not session.extend()
+    clock.t += 25
+    session.tick()
+    assert events[-2:] == [("timeout",), ("wiped",)]
+    assert session.personal == {} and session.identity is None and not session.active
+
+
+@pytest.mark.parametrize("kwargs", [{"warning_seconds": 19}, {"max_extensions": 9}, {"idle_seconds": 0}])
+def test_timeouts_below_the_standard_are_refused(kwargs):
+    with pytest.raises(ValueError):
+        SessionTimeouts(**kwargs)
+
+
+def test_config_errors_name_the_key_and_the_file(tmp_path):
+    path = tmp_path / "terminal.toml"
+    path.write_text("[kiosk]\nwarning_seconds = 10\n")
+    with pytest.raises(KioskConfigError, match=r"terminal\.toml.*warning_seconds"):
+        load_kiosk_settings(path)
+    path.write_text("[kiosk]\nidle_secs = 10\n")
+    with pytest.raises(KioskConfigError, match=r"terminal\.toml: \[kiosk\]\.idle_secs: unknown key"):
+        load_kiosk_settings(path)
+    path.write_text("[kiosk]\nidle_seconds = 45\nlanguage = 'en'\noffice_id = 'centre'\n")
+    settings = load_kiosk_settings(path)
+    assert (settings.timeouts.idle_seconds, settings.language, settings.office_id) == (45, "en", "centre")
+
+
+def test_touch_targets_are_at_least_9_mm_on_the_configured_panel():
+    # 10.1" 16:10 panel, 1280 px across 216.96 mm: 5.9 px/mm → 9 mm = 54 px
+    assert KioskSettings().min_target_px == 54
+    assert KioskSettings(screen_width_mm=154.2, screen_width_px=800).min_target_px == 47
+
+
+def test_expired_document_is_refused_with_a_reason():
+    doc = SimpleNamespace(expiry_date=date(2020, 1, 1), egn="7501020018")
+    assert identity_refusal(doc, date(2026, 1, 1))[0].startswith("Документът е с изтекъл срок")
+    assert identity_refusal(SimpleNamespace(expiry_date=date(2030, 1, 1), egn="7501020018"), date(2026, 1, 1)) is None
+
+
+def test_tracking_scan_parsing():
+    assert parse_tracking_scan("http://h/t/94-00012%2F05.01.2026?code=AB12CD") == ("94-00012/05.01.2026", "AB12CD")
+    assert parse_tracking_scan("garbage") is None
+    assert parse_tracking_scan("http://h/t/K01-000001") is None
