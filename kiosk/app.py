@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.bridge import DeviceBridge
+from kiosk.gui_gc import pin_gc_to_gui_thread
 from kiosk.i18n import LanguageSwitcher
 from kiosk.state.kiosk_state import KioskSettings, KioskState, ReceiptData
 from kiosk.views import widgets
@@ -166,6 +167,7 @@ class KioskApp:
         if (backend is None) == (load is None):
             raise ValueError("KioskApp needs a backend or a load function, not both")
         self.app = app
+        pin_gc_to_gui_thread()  # worker threads must never run a collection that frees widgets
         self.settings = settings or KioskSettings()
         self.backend = backend
         self.devices = None

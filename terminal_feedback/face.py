@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.gui_gc import pin_gc_to_gui_thread
 from terminal_feedback.config import FeedbackConfig
 from terminal_feedback.terminal import FeedbackTerminal
 
@@ -255,6 +256,7 @@ def run_face(config: FeedbackConfig, terminal: FeedbackTerminal, stop: threading
              *, windowed: bool = False, on_start: Callable[[FeedbackFace], None] | None = None) -> None:
     """Show the face full screen until `stop` is set (SIGTERM) or the window closes."""
     app = QApplication.instance() or QApplication([])
+    pin_gc_to_gui_thread()  # GPIO callbacks run on gpiozero's threads: no collection there
     face = FeedbackFace(config, terminal)
     face.setWindowTitle("е-Община — оценка")
     face.show() if windowed else face.showFullScreen()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -80,3 +81,13 @@ def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'hub.sqlite3'}"
     return request.getfixturevalue("postgres_database")
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread():
+    """The kiosk turns automatic GC off (kiosk/gui_gc.py); tests run no event loop between
+    them, so each test's cyclic garbage is collected here, on the GUI thread."""
+    yield
+    gui_gc = sys.modules.get("kiosk.gui_gc")
+    if gui_gc is not None:
+        gui_gc.collect_if_due()

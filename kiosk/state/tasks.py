@@ -2,33 +2,72 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
+import weakref
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
 
 #: a QObject carrying this dynamic property (set true) takes no more task results: a screen
 #: the window has replaced is only deleted later, and must not fill or announce in the meantime
 RETIRED_PROPERTY = "kiosk_retired"
 
 
-class _Relay(QObject):
-    # lives in the GUI thread; a signal emitted from the worker is delivered queued
-    done = Signal(object)
-    failed = Signal(object)
+class _Dispatcher(QObject):
+    """One process-wide relay that lives in the GUI thread for as long as the process.
+
+    Workers emit `result` on it (delivered queued to the GUI thread). Workers never hold a
+    QObject that could be deleted under them — a kiosk closed, a runner gone — so a late
+    result can never race a destructor; it is simply routed to nobody.
+    """
+
+    result = Signal(object, bool, object)  # (job key, succeeded, value or exception)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.jobs: dict[int, tuple[weakref.ReferenceType, Callable, Callable, Any]] = {}
+        self.result.connect(self._deliver)
+
+    def _deliver(self, key: int, ok: bool, value: Any) -> None:
+        entry = self.jobs.pop(key, None)
+        if entry is None:
+            return
+        runner_ref, on_done, on_error, owner = entry
+        runner = runner_ref()
+        if runner is None or not _alive(runner):
+            return
+        runner._finish(key, on_done if ok else on_error, value, owner)
+
+
+_dispatcher: _Dispatcher | None = None
+_dispatcher_lock = threading.Lock()
+_keys = itertools.count(1)
+
+
+def _gui_dispatcher() -> _Dispatcher:
+    global _dispatcher
+    with _dispatcher_lock:
+        if _dispatcher is None:
+            app = QCoreApplication.instance()
+            if app is not None and QThread.currentThread() != app.thread():
+                raise RuntimeError("the first TaskRunner must be made on the GUI thread")
+            _dispatcher = _Dispatcher()
+        return _dispatcher
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, fn: Callable[[], Any], key: int, dispatcher: _Dispatcher) -> None:
         super().__init__()
-        self.fn, self.relay = fn, relay
+        self.fn, self.key, self.dispatcher = fn, key, dispatcher
 
     def run(self) -> None:
         try:
             result = self.fn()
         except Exception as exc:  # every failure reaches the screen, none kills a worker
-            self.relay.failed.emit(exc)
+            self.dispatcher.result.emit(self.key, False, exc)
         else:
-            self.relay.done.emit(result)
+            self.dispatcher.result.emit(self.key, True, result)
 
 
 def _owner_of(callback: Callable) -> QObject | None:
@@ -37,13 +76,17 @@ def _owner_of(callback: Callable) -> QObject | None:
     return owner if isinstance(owner, QObject) else None
 
 
+def _alive(obj: QObject) -> bool:
+    from shiboken6 import isValid
+
+    return isValid(obj)
+
+
 def owner_gone(owner: QObject | None) -> bool:
     """True when the result's receiver was deleted or retired, so the result must be dropped."""
     if owner is None:
         return False
-    from shiboken6 import isValid
-
-    return not isValid(owner) or bool(owner.property(RETIRED_PROPERTY))
+    return not _alive(owner) or bool(owner.property(RETIRED_PROPERTY))
 
 
 class TaskRunner(QObject):
@@ -51,13 +94,15 @@ class TaskRunner(QObject):
 
     The callbacks' owner (given, or the QObject behind a bound-method `on_done`) may go
     away while fn runs — a citizen leaves a screen that is still loading. Its result is
-    then dropped instead of touching a deleted widget.
+    then dropped instead of touching a deleted widget. The runner itself may go away too
+    (a kiosk closed while a hub call is still waiting): its late results go nowhere.
     """
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self.pool = pool or QThreadPool.globalInstance()
-        self._live: set[_Relay] = set()
+        self._dispatcher = _gui_dispatcher()
+        self._live: set[int] = set()
         #: results that arrived for an owner already gone (for tests and the log)
         self.dropped = 0
 
@@ -67,18 +112,15 @@ class TaskRunner(QObject):
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[Exception], None],
             *, owner: QObject | None = None) -> None:
-        relay = _Relay(self)
-        self._live.add(relay)
+        key = next(_keys)
         owner = owner if owner is not None else (_owner_of(on_done) or _owner_of(on_error))
+        self._live.add(key)
+        self._dispatcher.jobs[key] = (weakref.ref(self), on_done, on_error, owner)
+        self.pool.start(_Job(fn, key, self._dispatcher))
 
-        def finish(cb, value):
-            self._live.discard(relay)
-            relay.deleteLater()
-            if owner_gone(owner):
-                self.dropped += 1
-                return
-            cb(value)
-
-        relay.done.connect(lambda value: finish(on_done, value))
-        relay.failed.connect(lambda exc: finish(on_error, exc))
-        self.pool.start(_Job(fn, relay))
+    def _finish(self, key: int, callback: Callable[[Any], None], value: Any, owner: QObject | None) -> None:
+        self._live.discard(key)
+        if owner_gone(owner):
+            self.dropped += 1
+            return
+        callback(value)
