@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -182,12 +183,35 @@ class StoreBackend:
         q = self.store.queue_stats()
         s = self.store.sync_state()
         ident = self.store.identity()
+        now = time.time()
+        if s.revoked:
+            hub = f"REVOKED — {s.revoked_reason or 'the hub refused this terminal'}; re-enrol with sync-agent enroll"
+        elif s.last_contact_at is None:
+            hub = "never reached"
+        else:
+            hub = f"last contact {_ago(now, s.last_contact_at)}"
         return {
             "terminal": ident.terminal_id if ident else "not enrolled",
+            "hub": hub,
             "queue_depth": q.depth,
-            "last_sync": s.last_sync_at,
-            "last_error": s.last_error,
+            "oldest_undelivered": _ago(now, q.oldest_created_at) if q.oldest_created_at else "—",
+            "rejected_by_hub": q.rejected,
+            "last_sync": _ago(now, s.last_sync_at) if s.last_sync_at else "never",
+            "last_error": s.last_error or "—",
         }
 
     def wipe_session_data(self) -> None:
         """Nothing personal is kept in clear by the store; sealed blobs cannot be read here."""
+
+
+def _ago(now: float, then: float) -> str:
+    """A technician's reading of a past moment: local time and how long ago."""
+    seconds = max(0, int(now - then))
+    when = datetime.fromtimestamp(then).astimezone().strftime("%d.%m.%Y %H:%M:%S")
+    if seconds < 120:
+        return f"{when} ({seconds} s ago)"
+    if seconds < 7200:
+        return f"{when} ({seconds // 60} min ago)"
+    if seconds < 172800:
+        return f"{when} ({seconds // 3600} h ago)"
+    return f"{when} ({seconds // 86400} days ago)"

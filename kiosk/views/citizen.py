@@ -492,8 +492,18 @@ class MaintenanceScreen(Screen):
         self.pin.clear()
 
     def refresh(self) -> None:
-        lines = [f"{k}: {v}" for k, v in self.state.maintenance_status().items()]
-        self.status.setText("\n".join(lines))
+        """Store, hub and device state, read on a worker: a printer status query is USB I/O."""
+        self.refresh_button.setEnabled(False)
+        self.status.setText(self.tr("Reading the state of the terminal…"))
+        self.state.tasks.run(self.state.maintenance_status, self._show_status, self._status_failed)
+
+    def _show_status(self, status: dict) -> None:
+        self.status.setText("\n".join(f"{k}: {v}" for k, v in status.items()))
+        self.refresh_button.setEnabled(True)
+
+    def _status_failed(self, exc: Exception) -> None:
+        self.status.setText(self.tr("Reading the state failed: %1").replace("%1", str(exc)))
+        self.refresh_button.setEnabled(True)
 
     def wipe(self) -> None:
         try:

@@ -192,9 +192,10 @@ def test_a_badge_unlocks_maintenance_mode(badge_kiosk, qtbot):
     app = badge_kiosk([hash_uid("04A3B2C1")])
     screen = app.window.show_screen("maintenance")
     app.state.badge_presented.emit("04A3B2C2")
-    assert not screen.refresh_button.isEnabled()
+    assert not screen.exit_button.isEnabled()
     app.state.badge_presented.emit("04A3B2C1")
-    assert screen.refresh_button.isEnabled()
+    assert screen.exit_button.isEnabled()
+    qtbot.waitUntil(lambda: screen.refresh_button.isEnabled() and "queue_depth:" in screen.status.text())
 
 
 # -- welcome tiles: the spoken name is the visible label; one column in large text ---------------
@@ -319,3 +320,21 @@ def test_a_state_change_during_a_slow_health_read_is_read_again(qtbot):
     gate.set()
     qtbot.waitUntil(lambda: not tasks.busy and reported and reported[-1][1] is not DeviceState.OK)
     assert [state for _, state in reported][0] is DeviceState.OK
+
+
+def test_maintenance_shows_a_revoked_terminal_and_the_oldest_item(device_kiosk, qtbot):
+    """A technician sees at a glance why nothing leaves the terminal."""
+    import time
+
+    store = device_kiosk.store
+    store.record_press(2)
+    store.update_sync_state(revoked=True, revoked_reason="token revoked by the hub", last_contact_at=time.time() - 600)
+    screen = device_kiosk.app.window.show_screen("maintenance")
+    device_kiosk.app.state.badge_presented.emit("no-badge")  # refused: nothing is read
+    assert "queue_depth" not in screen.status.text()
+    status = device_kiosk.app.state.maintenance_status()
+    assert status["hub"].startswith("REVOKED — token revoked by the hub")
+    assert status["queue_depth"] == "1" and "s ago" in status["oldest_undelivered"]
+    store.update_sync_state(revoked=False, revoked_reason=None)
+    assert "last contact" in device_kiosk.app.state.maintenance_status()["hub"]
+    assert "10 min ago" in device_kiosk.app.state.maintenance_status()["hub"]

@@ -328,7 +328,8 @@ def test_maintenance_needs_the_pin(kiosk):
     assert kiosk.sees("Нямате достъп.") and not screen.exit_button.isEnabled()
     kiosk.type_into(screen.pin, "2468")
     kiosk.tap("Отключи")
-    assert screen.exit_button.isEnabled() and kiosk.sees("queue_depth: 0")
+    assert screen.exit_button.isEnabled()
+    kiosk.qtbot.waitUntil(lambda: kiosk.sees("queue_depth: 0"))
     kiosk.tap("Пробен печат")
     kiosk.qtbot.waitUntil(lambda: len(kiosk.printer.receipts) == 1)
 
