@@ -1,1 +1,1 @@
-"""The central hub: REST API, admin and fleet pages, Open311, metrics (no terminal code, no Qt)."""
+"""The central hub: REST API, tracking page, analytics, metrics (no terminal code, no Qt)."""
