@@ -327,6 +327,10 @@ class KioskApp:
             return {"devices": f"error: {exc}"}
 
     def close(self) -> None:
+        """Stop timers, speech and devices and detach from the application; safe to call twice."""
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
         if self.headset is not None:
             self.headset.set_listener(None)
             if self._own_headset:

@@ -22,6 +22,7 @@ from kiosk.store_backend import StoreBackend
 from server_sync.client import HubClient
 from server_sync.hub.testing import free_port, running_hub
 from server_sync.store import Identity, Store
+from tests.kiosk.teardown import dispose_kiosk
 
 
 @pytest.fixture
@@ -174,12 +175,9 @@ def kiosk(qtbot, store, hub, network, clock):
     app = KioskApp(QApplication.instance(), backend, settings, devices=devices, bridge=bridge,
                    accessibility=False, clock=clock)
     app.window.resize(1280, 800)
-    qtbot.addWidget(app.window)
     app.window.show()
     k = Kiosk(app=app, window=app.window, state=app.state, qtbot=qtbot, hub=hub, store=store,
               network=network, clock=clock, reader=devices.id_reader, scanner=devices.scanner,
               printer=devices.printer, cards=demo_cards())
     yield k
-    qtbot.waitUntil(lambda: not app.state.tasks.busy, timeout=10000)
-    app.window.shutdown()
-    app.switcher("en")
+    dispose_kiosk(qtbot, app)

@@ -26,6 +26,7 @@ from kiosk.state.kiosk_state import KioskSettings
 from kiosk.state.session import SessionTimeouts
 from kiosk.store_backend import StoreBackend
 from server_sync.hub.models import ConsultationSupport, ServiceRequest
+from tests.kiosk.teardown import dispose_kiosk
 
 K = Qt.Key
 MARIA_EGN = "4803151938"
@@ -103,7 +104,6 @@ def blind(qtbot, store, hub, network, clock):
                    accessibility=True, clock=clock)
     assert app.a11y is not None, "the kiosk did not start its accessibility layer"
     app.window.resize(1280, 800)
-    qtbot.addWidget(app.window)
     app.window.show()
     qtbot.waitExposed(app.window)
     app.window.activateWindow()
@@ -111,10 +111,8 @@ def blind(qtbot, store, hub, network, clock):
     citizen = BlindCitizen(app, speech, qtbot, devices.id_reader, demo_cards())
     citizen.hub, citizen.store, citizen.clock, citizen.printer = hub, store, clock, devices.printer
     yield citizen
-    qtbot.waitUntil(lambda: not app.state.tasks.busy, timeout=10000)
-    app.a11y.close()
+    dispose_kiosk(qtbot, app)
     speech.close()
-    app.switcher("en")
     qapp = QApplication.instance()
     qapp.setStyleSheet("")
     qapp.setPalette(qapp.style().standardPalette())

@@ -16,6 +16,7 @@ from kiosk.bridge import DeviceBridge
 from kiosk.config import KioskConfigError, load_kiosk_settings
 from kiosk.demo_catalogue import demo_catalogue
 from kiosk.simulated_backend import SimulatedBackend
+from tests.kiosk.teardown import dispose_kiosk
 
 
 @pytest.fixture
@@ -30,14 +31,13 @@ def make_app(qtbot):
             printer=None, speech=speech, health=lambda: {}, close=lambda: None)
         app = KioskApp(QApplication.instance(), SimulatedBackend(demo_catalogue()), settings, devices=devices,
                        bridge=bridge, accessibility=True, headset=headset)
-        qtbot.addWidget(app.window)
         made.append((app, speech))
         return app, speech
 
     yield make
     qapp = QApplication.instance()
     for app, speech in made:
-        app.close()
+        dispose_kiosk(qtbot, app)
         speech.close()
     qapp.setStyleSheet("")
     qapp.setPalette(qapp.style().standardPalette())

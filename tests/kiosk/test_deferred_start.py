@@ -17,6 +17,7 @@ from kiosk.demo_catalogue import demo_catalogue
 from kiosk.state.kiosk_state import KioskSettings
 from kiosk.state.welcome_cache import FILE_NAME, WelcomeNames, read_welcome_names, write_welcome_names
 from server_sync.store import Store
+from tests.kiosk.teardown import dispose_kiosk
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,14 +47,12 @@ def deferred(qtbot, data_dir):
                          accessibility=False, load=load, welcome_cache=cache)
         kiosk.loads = loads
         kiosk.window.resize(1280, 800)
-        qtbot.addWidget(kiosk.window)
         made.append(kiosk)
         return kiosk
 
     yield make
     for kiosk in made:
-        qtbot.waitUntil(lambda k=kiosk: not k.state.tasks.busy, timeout=10000)
-        kiosk.close()
+        dispose_kiosk(qtbot, kiosk)
 
 
 def _names(kiosk) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from kiosk.app import KioskApp
 from kiosk.demo_catalogue import demo_catalogue
 from kiosk.simulated_backend import SimulatedBackend
 from kiosk.state.kiosk_state import KioskSettings
+from tests.kiosk.teardown import dispose_kiosk
 
 
 class SlowBackend(SimulatedBackend):
@@ -36,12 +37,10 @@ def slow_kiosk(qtbot):
     kiosk = KioskApp(QApplication.instance(), backend, KioskSettings(office_id="centre", technician_pin="1234"),
                      accessibility=False)
     kiosk.window.resize(1280, 800)
-    qtbot.addWidget(kiosk.window)
     kiosk.window.show()
     yield kiosk
     backend.release.set()
-    qtbot.waitUntil(lambda: not kiosk.state.tasks.busy)
-    kiosk.close()
+    dispose_kiosk(qtbot, kiosk)
 
 
 @pytest.mark.parametrize("deleted", [True, False], ids=["deleted", "awaiting-deletion"])
@@ -126,10 +125,8 @@ def device_kiosk(qtbot, tmp_path):
                               health=lambda: device_health(pairs), close=lambda: None)
     kiosk = KioskApp(QApplication.instance(), StoreBackend(store), KioskSettings(office_id="centre"),
                      devices=devices, bridge=bridge, accessibility=False)
-    qtbot.addWidget(kiosk.window)
     yield SimpleNamespace(app=kiosk, store=store, printer=printer, scanner=scanner, badge=badge)
-    qtbot.waitUntil(lambda: not kiosk.state.tasks.busy)
-    kiosk.close()
+    dispose_kiosk(qtbot, kiosk)
 
 
 def test_every_device_state_reaches_the_store_for_the_heartbeat(device_kiosk, qtbot):
@@ -165,13 +162,12 @@ def badge_kiosk(qtbot):
     def make(badges):
         app = KioskApp(QApplication.instance(), SimulatedBackend(demo_catalogue()),
                        KioskSettings(badge_uids=tuple(badges)), accessibility=False)
-        qtbot.addWidget(app.window)
         apps.append(app)
         return app
 
     yield make
     for app in apps:
-        app.close()
+        dispose_kiosk(qtbot, app)
 
 
 def test_a_badge_is_checked_against_hashes_not_raw_uids(badge_kiosk):
@@ -204,9 +200,8 @@ def test_a_badge_unlocks_maintenance_mode(badge_kiosk, qtbot):
 def welcome_kiosk(qtbot):
     app = KioskApp(QApplication.instance(), SimulatedBackend(demo_catalogue()), KioskSettings(office_id="centre"),
                    accessibility=False)
-    qtbot.addWidget(app.window)
     yield app
-    app.close()
+    dispose_kiosk(qtbot, app)
 
 
 @pytest.fixture
@@ -215,16 +210,12 @@ def a11y_kiosk(qtbot):
     app = KioskApp(QApplication.instance(), SimulatedBackend(demo_catalogue()), KioskSettings(office_id="centre"))
     assert app.a11y is not None
     app.window.resize(1280, 800)
-    qtbot.addWidget(app.window)
     app.window.show()
     qtbot.waitExposed(app.window)
     yield app
     if app.a11y.large_text:
         app.a11y.toggle_large_text()
-    close = getattr(app.a11y, "close", None) or getattr(app.a11y, "shutdown", None)
-    if close:
-        close()
-    app.close()
+    dispose_kiosk(qtbot, app)
     from kiosk.views.style import DEFAULT_QSS
 
     QApplication.instance().setStyleSheet(DEFAULT_QSS)

@@ -16,6 +16,7 @@ from kiosk.simulator import demo_cards
 from kiosk.state.kiosk_state import KioskSettings
 from kiosk.views.keyboard import LAYOUTS
 from kiosk.views.registry import SCREENS
+from tests.kiosk.teardown import dispose_kiosk
 
 
 @pytest.fixture
@@ -25,11 +26,9 @@ def app_kiosk(qtbot):
                      accessibility=False)
     kiosk.state.printer = lambda receipt: None
     kiosk.window.resize(1280, 800)
-    qtbot.addWidget(kiosk.window)
     kiosk.window.show()
     yield kiosk
-    qtbot.waitUntil(lambda: not kiosk.state.tasks.busy)
-    kiosk.close()
+    dispose_kiosk(qtbot, kiosk)
 
 
 def _key(window, label):
