@@ -43,6 +43,11 @@ systemd-sysusers
 systemd-tmpfiles --create /etc/tmpfiles.d/eobshtina.conf || true
 python3 -m venv /opt/eobshtina/venv
 /opt/eobshtina/venv/bin/pip install --no-index --find-links /opt/eobshtina/wheels eobshtina-terminals
+# speech-dispatcher's Python client is Debian's (python3-speechd, not a wheel): let the venv see
+# that one package, not the whole system site-packages.
+SITE=\$(/opt/eobshtina/venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
+ln -sfn /usr/lib/python3/dist-packages/speechd "\$SITE/speechd"
+/opt/eobshtina/venv/bin/python -c 'import speechd'
 /opt/eobshtina/venv/bin/kiosk --help > /dev/null
 /opt/eobshtina/venv/bin/sync-agent --help > /dev/null
 /opt/eobshtina/venv/bin/feedback-terminal --help > /dev/null
