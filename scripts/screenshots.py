@@ -88,6 +88,14 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
         state.session._last_activity -= state.settings.timeouts.idle_seconds + 1
         state.session.tick()
 
+    def typing_in_a_form():
+        from PySide6.QtWidgets import QLineEdit
+
+        identify()
+        w.show_screen("request_form", service_id="heirs-certificate")
+        fields = [e for e in w.current_screen().findChildren(QLineEdit) if not e.isReadOnly()]
+        fields[2].setFocus()
+
     def maintenance():
         w.show_screen("maintenance")
         w.current_screen().unlock(pin=state.settings.technician_pin)
@@ -116,6 +124,7 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
         ("consultations", lambda: w.show_screen("consultations")),
         ("timeout-warning", warning),
         ("maintenance", maintenance),
+        ("request-form-keyboard", typing_in_a_form),
     ]
 
 

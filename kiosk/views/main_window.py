@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -20,6 +21,9 @@ from kiosk.state.tasks import RETIRED_PROPERTY
 from kiosk.views.base import Screen
 
 ScreenFactory = Callable[..., Screen]
+
+#: room kept above and below a field scrolled into view: its label stands above it
+REVEAL_MARGIN_PX = 72
 
 
 class _ActivityFilter(QObject):
@@ -151,8 +155,23 @@ class MainWindow(QWidget):
         wants = isinstance(new, QPlainTextEdit) or (isinstance(new, QLineEdit) and not new.isReadOnly())
         if wants and self.isAncestorOf(new):
             self.keyboard.show()
+            # the keyboard takes the lower half of the screen: once the page has shrunk to
+            # what is left, scroll the field and its label above it back into view
+            QTimer.singleShot(0, self, lambda: self.reveal(new))
         elif new is not None and self.isAncestorOf(new):
             self.keyboard.hide()
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll every scroll area around `widget` so it shows with its label (above it)."""
+        from shiboken6 import isValid
+
+        if not isValid(widget) or not self.isAncestorOf(widget):
+            return
+        parent = widget.parentWidget()
+        while parent is not None and parent is not self:
+            if isinstance(parent, QScrollArea):
+                parent.ensureWidgetVisible(widget, 16, REVEAL_MARGIN_PX)
+            parent = parent.parentWidget()
 
     # -- screens ---------------------------------------------------------------
     def register_screen(self, name: str, factory: ScreenFactory) -> None:

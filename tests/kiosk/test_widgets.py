@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt, QThread
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPlainTextEdit, QScrollArea, QScroller
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QScroller
 
 from kiosk.app import KioskApp
 from kiosk.bridge import DeviceBridge
@@ -136,3 +136,28 @@ def test_cli_help_and_simulated_start(tmp_path):
                          capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "kiosk: welcome screen ready" in out.stdout
+
+
+def test_a_touched_field_and_its_label_stay_in_view_above_the_keyboard(app_kiosk, qtbot):
+    """The keyboard takes the lower half of the screen: the field typed into must not hide under it."""
+    from hardware.idcard import parse_mrz
+
+    w = app_kiosk.window
+    app_kiosk.state.accept_document(parse_mrz(demo_cards()["valid"], allow_expired=True))
+    w.show_screen("request_form", service_id="heirs-certificate")
+    screen = w.current_screen()
+    fields = [e for e in screen.findChildren(QLineEdit) if not e.isReadOnly()]
+    area = next(a for a in screen.findChildren(QScrollArea) if a.isAncestorOf(fields[0]))
+    for field in (fields[-1], fields[len(fields) // 2]):
+        label = next(lab for lab in screen.findChildren(QLabel) if lab.objectName() == "FieldLabel"
+                     and lab.text().rstrip(" *") == field.accessibleName())
+        qtbot.mouseClick(field, Qt.LeftButton)
+        qtbot.waitUntil(w.keyboard.isVisible)
+        viewport = area.viewport()
+
+        def shown(widget):
+            top = widget.mapTo(viewport, widget.rect().topLeft()).y()
+            return top >= 0 and top + widget.height() <= viewport.height()
+
+        qtbot.waitUntil(lambda: shown(field) and shown(label))
+        assert field.hasFocus() and viewport.mapTo(w, viewport.rect().bottomLeft()).y() <= w.keyboard.y()
