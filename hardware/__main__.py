@@ -19,6 +19,19 @@ DEFAULT_CONFIG = "/etc/eobshtina/terminal.toml"
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def _spoken_text(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("nothing to say: the text is empty")
+    return text
+
+
 def _config(args: argparse.Namespace):
     from hardware.config import HardwareConfig, load_hardware_config
 
@@ -81,9 +94,8 @@ def cmd_mrz_parse(args: argparse.Namespace) -> int:
     from hardware.idcard import MrzError, parse_mrz
 
     text = sys.stdin.read()
-    today = dt.date.fromisoformat(args.today) if args.today else None
     try:
-        document = parse_mrz(text, today=today, allow_expired=args.allow_expired)
+        document = parse_mrz(text, today=args.today, allow_expired=args.allow_expired)
     except MrzError as exc:
         print(json.dumps({"error": exc.code, "message_bg": exc.message_bg, "message_en": exc.message_en},
                          ensure_ascii=False), file=sys.stderr)
@@ -111,6 +123,10 @@ class _FirstDocument:
 def cmd_read_id(args: argparse.Namespace) -> int:
     from hardware.idcard import SerialMrzReader
 
+    if not os.path.exists(args.serial):
+        print(f"no such serial device: {args.serial} (is the reader plugged in? try ls /dev/serial/by-id/)",
+              file=sys.stderr)
+        return EXIT_FAILED
     listener = _FirstDocument()
     reader = SerialMrzReader(listener, device=args.serial, baudrate=args.baudrate)
     try:
@@ -140,7 +156,8 @@ def cmd_say(args: argparse.Namespace) -> int:
     finally:
         speech.close()
     if "error" in events:
-        print(f"not heard: {health.reason or 'the speech engine failed'}", file=sys.stderr)
+        print(f"not heard: {health.reason or 'the speech engine failed'} "
+              "(check the audio output; --out FILE.wav tests the voice without one)", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -177,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_print_test)
 
     p = sub.add_parser("mrz-parse", help="MRZ lines on stdin -> JSON on stdout; exit 1 with the reason if refused")
-    p.add_argument("--today", help="YYYY-MM-DD to check expiry against (default: today)")
+    p.add_argument("--today", type=_iso_date, help="YYYY-MM-DD to check expiry against (default: today)")
     p.add_argument("--allow-expired", action="store_true", help="accept an expired document")
     p.set_defaults(func=cmd_mrz_parse)
 
@@ -189,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("say", help="speak a text with the configured engine, or write it to a WAV file")
     p.add_argument("--lang", default="bg", choices=("bg", "en"))
-    p.add_argument("--text", required=True)
+    p.add_argument("--text", required=True, type=_spoken_text)
     p.add_argument("--out", metavar="FILE.wav", help="write a WAV file with espeak-ng instead of speaking")
     p.set_defaults(func=cmd_say)
 
@@ -214,6 +231,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except HardwareError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:  # an output file that cannot be written, a device node without permission
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error:{where}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
 
 

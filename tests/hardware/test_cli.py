@@ -184,3 +184,23 @@ def test_say_reports_when_nothing_was_heard(tmp_path):
     result = run("--config", str(config), "say", "--text", "Проба")
     assert result.returncode == 1
     assert "not heard" in result.stderr and "audio open error" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, exit_code, says",
+    [
+        (["mrz-parse", "--today", "2026-13-01"], 2, "not a date as YYYY-MM-DD"),
+        (["say", "--lang", "fr", "--text", "Bonjour"], 2, "invalid choice: 'fr'"),
+        (["say", "--text", "   ", "--out", "{tmp}/x.wav"], 2, "nothing to say"),
+        (["say", "--text", "Проба", "--out", "{tmp}/no-dir/x.wav"], 1, "espeak-ng failed"),
+        (["receipt-demo", "--out", "{tmp}/no-dir/r.bin"], 1, "no-dir/r.bin: No such file or directory"),
+        (["receipt-demo", "--out", "{tmp}/r.bin", "--png", "{tmp}/no-dir/r.png"], 1, "No such file or directory"),
+        (["receipt-demo", "--out", "{tmp}/r.bin", "--code-page", "CP999"], 2, "hardware.printer.code_page"),
+        (["read-id", "--serial", "{tmp}/ttyNOPE", "--timeout", "30"], 1, "no such serial device"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_an_exit_code_never_a_traceback(tmp_path, args, exit_code, says):
+    result = run(*(a.replace("{tmp}", str(tmp_path)) for a in args), stdin="", timeout=20)
+    assert result.returncode == exit_code, result.stderr
+    assert "Traceback" not in result.stderr
+    assert says in result.stderr
