@@ -28,6 +28,7 @@ PROP_MASKED = "masked"  # value never spoken (access code, PIN)
 PROP_PRIVATE = "private"  # value spoken only through the headset (ЕГН, address, amounts)
 PROP_GROUP = "a11y_group"  # marks a container whose interactive children are counted together
 PROP_SKIP = "a11y_skip"  # not part of keypad navigation
+PROP_REQUIRED = "required"  # a form field that must be filled in: said with the field, not only in the error
 
 TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit)
 
@@ -152,6 +153,8 @@ def state_words(widget: QWidget, lang: str) -> list[str]:
         words.append(phrase(lang, "selected" if widget.isChecked() else "not_selected"))
     elif isinstance(widget, QAbstractButton) and widget.isCheckable():
         words.append(phrase(lang, "pressed" if widget.isChecked() else "not_pressed"))
+    if widget.property(PROP_REQUIRED):
+        words.append(phrase(lang, "required"))
     if not widget.isEnabled():
         words.append(phrase(lang, "unavailable"))
     return words
@@ -162,7 +165,8 @@ def value_text(widget: QWidget, lang: str, private_allowed: bool) -> str:
     if isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit)):
         text = widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
         if not text:
-            return phrase(lang, "empty")
+            hint = widget.placeholderText().strip() if isinstance(widget, (QLineEdit, QPlainTextEdit)) else ""
+            return f"{phrase(lang, 'empty')}, {hint}" if hint else phrase(lang, "empty")
         if is_masked(widget):
             return phrase(lang, "chars_entered", count=len(text))
         if is_private(widget) and not private_allowed:
@@ -214,7 +218,10 @@ def describe(widget: QWidget, lang: str, chain: list[QWidget], top: QWidget, pri
     if isinstance(widget, QLabel) and not is_interactive(widget):
         if is_private(widget) and not private_allowed:
             return phrase(lang, "hidden_private")
-        return label_text(widget)
+        text = label_text(widget)
+        if text.endswith(" *"):  # a field's label marks it required with a star: say the word
+            text = f"{text[:-2]}, {phrase(lang, 'required')}"
+        return text
     parts: list[str] = []
     name = accessible_name(widget)
     if name:

@@ -71,6 +71,7 @@ class SignalScreen(Screen):
         layout.addWidget(heading(self.tr("Describe it"), 2))
         self.description = QPlainTextEdit()
         self.description.setAccessibleName(self.tr("Description"))
+        self.description.setProperty("required", True)  # kiosk.a11y.describe.PROP_REQUIRED
         self.description.setMinimumHeight(110)
         layout.addWidget(self.description)
         layout.addWidget(heading(self.tr("Where? (optional)"), 2))

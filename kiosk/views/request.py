@@ -134,6 +134,8 @@ class RequestFormScreen(Screen):
                 if field.type == FieldType.DATE:
                     widget.setPlaceholderText(self.tr("DD.MM.YYYY"))
             widget.setAccessibleName(state.t(field.label))
+            if field.required and field.type != FieldType.CHOICE:
+                widget.setProperty("required", True)  # kiosk.a11y.describe.PROP_REQUIRED
             if field.help:
                 widget.setAccessibleDescription(state.t(field.help))
             self.inputs[field.name] = widget

@@ -443,3 +443,26 @@ def test_without_a_speech_device_the_keypad_still_works(qtbot):
         assert screen.clicked == ["Удостоверение за наследници"]
     finally:
         ctl.close()
+
+
+def test_required_fields_and_format_hints_are_said_before_any_error(qtbot):
+    """A blind citizen learns that a field is required, and a date's format, when it gets focus."""
+    from PySide6.QtWidgets import QLabel
+
+    from kiosk.a11y.describe import describe
+
+    top = QWidget()
+    qtbot.addWidget(top)
+    label = QLabel("Дата на смъртта *", top)
+    date = QLineEdit(top)
+    date.setAccessibleName("Дата на смъртта")
+    date.setPlaceholderText("ДД.ММ.ГГГГ")
+    date.setProperty("required", True)
+    phone = QLineEdit(top)
+    phone.setAccessibleName("Телефон")
+    chain = [date, phone]
+    assert describe(label, "bg", chain, top, False) == "Дата на смъртта, задължително"
+    assert describe(date, "bg", chain, top, False) == "Дата на смъртта, поле за текст, празно, ДД.ММ.ГГГГ, 1 от 2, задължително"
+    assert describe(phone, "en", chain, top, False) == "Телефон, text field, empty, 2 of 2"
+    date.setText("01.10.2026")
+    assert describe(date, "en", chain, top, False) == "Дата на смъртта, text field, 01.10.2026, 1 of 2, required"
