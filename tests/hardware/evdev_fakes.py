@@ -60,6 +60,7 @@ class FakeDevice:
         self.then = then
         self.grab_error = grab_error
         self.grabbed = False
+        self.read_ungrabbed = 0  # batches handed out while not grabbed: keystrokes that leaked to the desktop
         self.closed = False
         self.name = "Fake wedge"
 
@@ -76,6 +77,7 @@ class FakeDevice:
 
     def read(self):
         if self.batches:
+            self.read_ungrabbed += not self.grabbed
             yield from self.batches.pop(0)
             return
         if self.then is not None:

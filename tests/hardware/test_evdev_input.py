@@ -156,7 +156,8 @@ def test_line_source_unplug_is_offline_and_device_is_found_again():
         (DeviceState.OK, None),
     ]
     assert first.closed and not first.grabbed
-    assert second.closed  # released by close()
+    assert first.read_ungrabbed == second.read_ungrabbed == 0  # every keystroke was read under an exclusive grab
+    assert second.closed and not second.grabbed  # released by close()
     assert source.reconnects == 1
 
 
