@@ -233,8 +233,10 @@ class ReviewScreen(Screen):
         body = QWidget()
         layout = vbox(body, 8)
         self.lines = []
-        for label, value in self._summary():
+        for label, value, private in self._summary():
             line = paragraph(f"{label}: {value}", "ReviewLine")
+            if private:  # the citizen's name, phone, e-mail: spoken only through the headset
+                line.setProperty("private", True)
             self.lines.append(line)
             layout.addWidget(line)
         layout.addStretch(1)
@@ -251,37 +253,52 @@ class ReviewScreen(Screen):
         row.addWidget(self.confirm_button, 2)
         outer.addLayout(row)
 
-    def _summary(self) -> list[tuple[str, str]]:
+    def _summary(self) -> list[tuple[str, str, bool]]:
+        """(label, value, private) rows; private values are the citizen's own personal data."""
         s, d, t = self.state, self.draft, self.state.t
         rows = []
         if d.kind == "service_request":
             service = s.service(d.service_id)
-            rows.append((self.tr("Service"), t(service.name)))
+            rows.append((self.tr("Service"), t(service.name), False))
             tier = service.tier(d.tier)
             from kiosk.state.kiosk_state import format_deadline, format_fee
 
-            rows.append((self.tr("Deadline"), format_deadline(tier.deadline, s.language)))
-            rows.append((self.tr("Fee"), format_fee(tier.fee_eur, s.language)))
+            rows.append((self.tr("Deadline"), format_deadline(tier.deadline, s.language), False))
+            rows.append((self.tr("Fee"), format_fee(tier.fee_eur, s.language), False))
             for f in service.form_fields:
+                personal = f.name not in d.form and f.name in d.personal_fields
                 value = d.form.get(f.name, d.personal_fields.get(f.name))
                 if value not in (None, ""):
                     if f.type == FieldType.CHOICE:
                         value = next((t(c.label) for c in f.choices if c.value == value), value)
-                    rows.append((t(f.label), str(value)))
+                    rows.append((t(f.label), str(value), personal))
         else:
             types = signal_type_names(self)
-            rows.append((self.tr("Type"), types.get(d.signal_type, d.signal_type)))
+            rows.append((self.tr("Type"), types.get(d.signal_type, d.signal_type), False))
             cat = next((c for c in s.catalogue.signal_categories if c.id == d.signal_category_id), None)
-            rows.append((self.tr("Category"), t(cat.name) if cat else ""))
-            rows.append((self.tr("Description"), d.description or ""))
+            rows.append((self.tr("Category"), t(cat.name) if cat else "", False))
+            rows.append((self.tr("Description"), d.description or "", False))
             place = next((p for p in s.catalogue.places if p.id == d.place_id), None) if d.place_id else None
             if place or d.address_text:
-                rows.append((self.tr("Location"), t(place.name) if place else d.address_text))
+                rows.append((self.tr("Location"), t(place.name) if place else d.address_text, False))
         if d.anonymous:
-            rows.append((self.tr("Sender"), self.tr("anonymous (only recorded)")))
+            rows.append((self.tr("Sender"), self.tr("anonymous (only recorded)"), False))
         elif d.applicant:
-            rows.append((self.tr("Applicant"), f"{d.applicant['given_names']} {d.applicant['surname']}"))
+            rows.append((self.tr("Applicant"), f"{d.applicant['given_names']} {d.applicant['surname']}", True))
         return rows
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        """Speech mode reads what is about to be sent: public rows aloud, personal ones only
+        through the headset (the accessibility layer drops private text on the speaker)."""
+        super().showEvent(event)
+        if getattr(self, "_read", False):
+            return
+        self._read = True
+        public = [line.text() for line in self.lines if not line.property("private")]
+        self.announce.emit(" ".join(f"{text}." for text in public), False)
+        private = [line.text() for line in self.lines if line.property("private")]
+        if private:
+            self.announce.emit(" ".join(f"{text}." for text in private), True)
 
     def confirm(self) -> None:
         self.confirm_button.setEnabled(False)
