@@ -24,7 +24,7 @@ log = logging.getLogger("sync_agent")
 
 SUBMISSION_KINDS = ("service_request", "signal", "support")
 SUBMISSION_BATCH = 20
-PURGE_EVERY_S = 3600.0
+PURGE_EVERY_S = 600.0  # a sealed blob outlives its window by at most this
 MAX_SLEEP_S = 5.0
 
 

@@ -66,6 +66,11 @@ log = logging.getLogger(__name__)
 SCHEMA_HEAD = "0001"
 
 DB_FILENAME = "terminal.sqlite3"
+DEFAULT_PERSONAL_RETENTION_S = 24 * 3600.0
+# The personal retention window lives in the database, not in each process: the kiosk's
+# immediate delivery marks rows delivered too, and must purge (or keep) the sealed blob
+# exactly as `[sync] personal_retention_h` says, although only the agent reads that key.
+PERSONAL_RETENTION_KEY = "personal_retention_s"
 BUSY_TIMEOUT_MS = 15_000  # three processes share the file; a writer holds it for milliseconds
 MAX_ERRORS_KEPT = 20
 KIND_PRESS = "press"
@@ -212,7 +217,7 @@ class Store:
     method is one short transaction; none holds a lock across anything slow.
     """
 
-    def __init__(self, data_dir: str | os.PathLike[str], *, personal_retention_s: float = 24 * 3600,
+    def __init__(self, data_dir: str | os.PathLike[str], *, personal_retention_s: float | None = None,
                  delivered_retention_s: float = 30 * 24 * 3600) -> None:
         self.data_dir = Path(data_dir)
         # Group-shared (kiosk, feedback terminal and agent may run as different users of
@@ -221,13 +226,39 @@ class Store:
         self.path = self.data_dir / DB_FILENAME
         if not self.path.exists():
             self.path.touch(mode=0o660)
-        self.personal_retention_s = personal_retention_s
         self.delivered_retention_s = delivered_retention_s
         self.engine = create_engine(f"sqlite:///{self.path}", future=True)
         _install_pragmas(self.engine)
         self._catalogue_lock = threading.Lock()
         self._catalogue_cached: tuple[str, Catalogue] | None = None
         self._migrate()
+        if personal_retention_s is not None:
+            # Whoever opens the store with an explicit window (the agent, from the config)
+            # sets it for every process; the others (kiosk, feedback terminal) follow it.
+            try:
+                self.set_personal_retention(personal_retention_s)
+            except StoreWriteError as exc:  # a full disk must not keep the store closed
+                log.error("could not record the personal retention window: %s", exc)
+
+    @property
+    def personal_retention_s(self) -> float:
+        """Seconds a delivered row keeps its sealed applicant (0: purged at delivery)."""
+        with self._read() as conn:
+            return self._personal_retention(conn)
+
+    @staticmethod
+    def _personal_retention(conn: Connection) -> float:
+        value = conn.execute(select(Setting.value).where(Setting.key == PERSONAL_RETENTION_KEY)).scalar()
+        try:
+            return max(0.0, float(value)) if value is not None else DEFAULT_PERSONAL_RETENTION_S
+        except ValueError:
+            return DEFAULT_PERSONAL_RETENTION_S
+
+    def set_personal_retention(self, seconds: float) -> None:
+        if not seconds >= 0:
+            raise ValueError(f"personal retention: expected seconds >= 0, got {seconds!r}")
+        if self.setting(PERSONAL_RETENTION_KEY) != repr(float(seconds)):
+            self.set_setting(PERSONAL_RETENTION_KEY, repr(float(seconds)))
 
     # --- lifecycle --------------------------------------------------------------------
 
@@ -612,9 +643,9 @@ class Store:
             return
         values: dict[str, Any] = {"state": "delivered", "delivered_at": now, "delivered_epoch": hub_epoch,
                                   "claimed_by": None, "claimed_until": 0.0, "last_error": None}
-        if self.personal_retention_s <= 0:
-            values["sealed"] = None
         with self._write() as conn:
+            if self._personal_retention(conn) <= 0:
+                values["sealed"] = None
             plain = [d[0] for d in deliveries if d[1] is None and d[2] is None]
             if plain:
                 conn.execute(update(_o).where(_o.c.id.in_(plain)).values(**values))
@@ -701,14 +732,15 @@ class Store:
         delivered retention window. Returns (blobs purged, rows deleted)."""
         now = time.time() if now is None else now
         with self._write() as conn:
+            retention = self._personal_retention(conn)
             blobs = conn.execute(update(_o).where(
                 _o.c.state == "delivered", _o.c.sealed.is_not(None),
-                _o.c.delivered_at <= now - self.personal_retention_s).values(sealed=None)).rowcount
+                _o.c.delivered_at <= now - retention).values(sealed=None)).rowcount
             # A row the hub refused for good keeps its non-personal part for a technician,
             # but its sealed applicant goes after the same window.
             blobs += conn.execute(update(_o).where(
                 _o.c.state == "rejected", _o.c.sealed.is_not(None),
-                _o.c.created_at <= now - self.personal_retention_s).values(sealed=None)).rowcount
+                _o.c.created_at <= now - retention).values(sealed=None)).rowcount
             rows = conn.execute(delete(_o).where(
                 _o.c.state == "delivered",
                 _o.c.delivered_at <= now - self.delivered_retention_s)).rowcount

@@ -189,3 +189,13 @@ def test_retry_after_is_honoured_within_the_cap(enrolled_store: Store) -> None:
     before = time.monotonic()
     capped.step()
     assert capped._hub_wait_until - before <= 5.5
+
+
+def test_config_personal_retention_reaches_every_process(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "terminal.toml"
+    config.write_text("[sync]\npersonal_retention_h = 0\n", encoding="utf-8")
+    assert agent_main(["--config", str(config), "--data-dir", str(tmp_path / "d"), "status"]) == 0
+    assert Store(tmp_path / "d").personal_retention_s == 0  # what the kiosk's Store now sees
+    config.write_text("[sync]\npersonal_retention_h = 2\n", encoding="utf-8")
+    assert agent_main(["--config", str(config), "--data-dir", str(tmp_path / "d"), "status"]) == 0
+    assert Store(tmp_path / "d").personal_retention_s == 7200

@@ -263,3 +263,32 @@ def test_schema_head_constant_matches_the_migration_scripts(tmp_path) -> None:
     with Store(tmp_path) as store:  # a fresh file is migrated to that head
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == store_module.SCHEMA_HEAD
+
+
+def test_personal_retention_set_by_the_agent_holds_for_the_kiosk_too(tmp_path, hub_keys) -> None:
+    """`[sync] personal_retention_h = 0` is read by the agent only, yet the kiosk's immediate
+    delivery must purge the sealed applicant at delivery just the same."""
+    from .conftest import enrolled_identity
+
+    kiosk = Store(tmp_path / "d")  # the kiosk opens the store without knowing the config
+    kiosk.save_identity(enrolled_identity(hub_keys[1]))
+    assert kiosk.personal_retention_s == 24 * 3600  # documented default
+    agent = Store(tmp_path / "d", personal_retention_s=0)  # sync-agent, from the config
+    assert kiosk.personal_retention_s == 0 and Store(tmp_path / "d").personal_retention_s == 0
+    rec = kiosk.submit("signal", signal_category_id="roads", signal_type="problem",
+                       description="Дупка", applicant=APPLICANT)
+    item = kiosk.claim_one(rec.client_id, owner="immediate-1")
+    kiosk.mark_delivered([(item.id, "N1", "C1")], hub_epoch="epoch-1")
+    assert kiosk.outbox_row(rec.client_id)["sealed"] is None
+    # Back to a window: the next delivery keeps its sealed blob until purge() after it.
+    Store(tmp_path / "d", personal_retention_s=3600).close()
+    rec2 = kiosk.submit("signal", signal_category_id="roads", signal_type="problem",
+                        description="Дупка 2", applicant=APPLICANT)
+    item2 = kiosk.claim_one(rec2.client_id, owner="immediate-1")
+    kiosk.mark_delivered([(item2.id, "N2", "C2")], hub_epoch="epoch-1")
+    assert kiosk.outbox_row(rec2.client_id)["sealed"]
+    assert kiosk.purge()[0] == 0 and kiosk.purge(now=10**10)[0] == 1
+    with pytest.raises(ValueError):
+        kiosk.set_personal_retention(-1)
+    agent.close()
+    kiosk.close()
