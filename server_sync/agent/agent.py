@@ -16,7 +16,7 @@ from server_sync.agent import sdnotify, system
 from server_sync.client import HubClient, HubError, HubRefused, TokenRefused, UnexpectedBody
 from server_sync.config import HubSection, SyncSection
 from server_sync.protocol import FeedbackBatch, HeartbeatRequest, HeartbeatResponse
-from server_sync.store import Identity, OutboxItem, Store
+from server_sync.store import Identity, OutboxItem, Store, StoreWriteError
 
 __all__ = ["Agent", "Backoff", "SUBMISSION_KINDS"]
 
@@ -69,6 +69,12 @@ class Agent:
         self._next_purge = 0.0
         self._not_enrolled_logged = False
         self._revoked_token: str | None = None  # the token the hub refused, while we wait
+        # Logged that the store cannot be written (full disk, read-only SD card); the store's
+        # `write_error` says whether that still holds, and heartbeats carry it meanwhile.
+        self._store_error_logged = False
+        self._store_backoff = Backoff(self.sync.backoff_initial_s, min(60.0, self.sync.backoff_max_s),
+                                      rng or random.Random())
+        self._heartbeat_seq = 0
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -121,6 +127,11 @@ class Agent:
         identity = self.store.identity()
         self._revoked_token = identity.token if identity else None
 
+    def _store_write_failed(self, exc: StoreWriteError) -> None:
+        if not self._store_error_logged:
+            log.error("%s; delivery paused until the store can be written again", exc)
+            self._store_error_logged = True
+
     def _contact(self) -> None:
         self.backoff.reset()
         self._hub_wait_until = 0.0
@@ -129,7 +140,11 @@ class Agent:
 
     def run(self, stop: threading.Event, *, until_empty: bool = False) -> None:
         """Loop until `stop` is set (SIGTERM) — or, with `until_empty`, until nothing is pending."""
-        released = self.store.release_claims_of("agent-")  # only one agent runs per data dir
+        try:
+            released = self.store.release_claims_of("agent-")  # only one agent runs per data dir
+        except StoreWriteError as exc:  # a full disk: the old leases will simply run out
+            released = 0
+            self._store_write_failed(exc)
         if released:
             log.info("took over %d rows claimed by a previous agent that did not finish", released)
         sdnotify.notify("READY=1\nSTATUS=draining the outbox")
@@ -138,7 +153,19 @@ class Agent:
             while not stop.is_set():
                 if watchdog:
                     sdnotify.notify("WATCHDOG=1")
-                worked = self.step()
+                try:
+                    worked = self.step()
+                except StoreWriteError as exc:
+                    # Nothing stored is lost (the write rolled back; a delivered-but-unmarked
+                    # row is re-sent and the hub answers it idempotently). Say it once, keep
+                    # heartbeating so the hub sees it, and do not spin against the disk.
+                    self._store_write_failed(exc)
+                    stop.wait(min(self._store_backoff.next_delay(), watchdog or MAX_SLEEP_S))
+                    continue
+                if self._store_error_logged and self.store.write_error is None:
+                    log.warning("the store can be written again: delivery resumes")
+                    self._store_error_logged = False
+                    self._store_backoff.reset()
                 if until_empty and not self.store.has_pending():
                     return
                 if not worked:
@@ -194,9 +221,17 @@ class Agent:
         stats = self.store.queue_stats()
         state = self.store.sync_state()
         errors = [f"{source}: {message}"[:300] for _at, source, message in self.store.recent_errors(20)]
+        try:
+            self._heartbeat_seq = self.store.next_heartbeat_seq()
+        except StoreWriteError:
+            # A full disk is exactly what the hub should hear about: report anyway, with a
+            # sequence number kept in memory (heartbeats are not events; the hub only logs it).
+            self._heartbeat_seq = max(self._heartbeat_seq, self.store.counter_value("heartbeat")) + 1
+        if self.store.write_error:
+            errors = [f"store: {self.store.write_error}"[:300], *errors][:20]
         return HeartbeatRequest(
             terminal_time=datetime.now().astimezone(),
-            seq=self.store.next_heartbeat_seq(),
+            seq=self._heartbeat_seq,
             software_version=__version__,
             uptime_s=system.uptime_s(),
             queue_depth=stats.depth,

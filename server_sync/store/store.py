@@ -227,6 +227,8 @@ class Store:
         if not self.path.exists():
             self.path.touch(mode=0o660)
         self.delivered_retention_s = delivered_retention_s
+        # Why this process's last write failed, until one succeeds (the agent reports it).
+        self.write_error: str | None = None
         self.engine = create_engine(f"sqlite:///{self.path}", future=True)
         _install_pragmas(self.engine)
         self._catalogue_lock = threading.Lock()
@@ -283,7 +285,9 @@ class Store:
             # feedback terminal, the kiosk) keeps the item and says so; nothing half-written.
             message = str(exc.orig)
             kind = StoreFullError if "full" in message else StoreWriteError
-            raise kind(f"the terminal's store {self.path} cannot be written: {message}") from exc
+            self.write_error = f"the terminal's store {self.path} cannot be written: {message}"
+            raise kind(self.write_error) from exc
+        self.write_error = None
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -518,6 +522,11 @@ class Store:
             conn.execute(text("INSERT INTO settings(key, value) VALUES (:k, :v) "
                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
                          {"k": key, "v": value})
+
+    def counter_value(self, name: str) -> int:
+        """A counter's current value, read-only (0 if never used)."""
+        with self._read() as conn:
+            return conn.execute(select(_c.c.value).where(_c.c.name == name)).scalar() or 0
 
     def next_heartbeat_seq(self) -> int:
         # Its own counter: heartbeats are not events, so they never raise the hub's last_seq.

@@ -6,6 +6,7 @@ import random
 import socket
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -199,3 +200,61 @@ def test_config_personal_retention_reaches_every_process(tmp_path: Path, capsys)
     config.write_text("[sync]\npersonal_retention_h = 2\n", encoding="utf-8")
     assert agent_main(["--config", str(config), "--data-dir", str(tmp_path / "d"), "status"]) == 0
     assert Store(tmp_path / "d").personal_retention_s == 7200
+
+
+def test_a_full_disk_pauses_the_agent_without_killing_it_and_the_hub_hears_of_it(enrolled_store: Store) -> None:
+    """On a full SD card every write fails (SQLite cannot even append to its WAL): the agent
+    must neither die nor spin, must keep what is queued, and should still tell the hub."""
+    import json
+
+    from sqlalchemy import event
+
+    kept = [enrolled_store.record_press(2).press_id for _ in range(3)]
+    full = {"on": True, "refused": 0}
+
+    @event.listens_for(enrolled_store.engine, "connect")
+    def _read_only(dbapi_conn, _record) -> None:  # every write now fails inside SQLite
+        if full["on"]:
+            dbapi_conn.execute("PRAGMA query_only=ON")
+
+    @event.listens_for(enrolled_store.engine, "handle_error")
+    def _count(context) -> None:
+        full["refused"] += 1
+
+    enrolled_store.engine.dispose()
+    heartbeats, posted = [], []
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/heartbeat"):
+            heartbeats.append(json.loads(request.content))
+            answer = fixture_json("heartbeat_response.json")
+            answer.update(hub_epoch="epoch-1", last_seq=None)
+            return httpx.Response(200, json=answer)
+        if request.url.path.endswith("/catalogue"):
+            return httpx.Response(304)
+        n = len(json.loads(request.content)["presses"])
+        posted.append(n)
+        return httpx.Response(200, json={"schema_version": 1, "accepted": n, "duplicates": 0})
+
+    agent = Agent(enrolled_store, SyncSection(heartbeat_interval_s=3600, catalogue_interval_s=3600,
+                                              backoff_initial_s=0.01, backoff_max_s=0.05, idle_poll_s=0.01),
+                  rng=random.Random(2),
+                  client_factory=lambda ident: HubClient(ident.hub_url, ident.token,
+                                                         transport=httpx.MockTransport(hub)))
+    stop = threading.Event()
+    worker = threading.Thread(target=agent.run, args=(stop,))
+    worker.start()
+    time.sleep(1.0)
+    assert worker.is_alive()  # a StoreFullError did not end the agent
+    stop.set()
+    worker.join(timeout=5)
+    assert not worker.is_alive()
+    assert 3 <= full["refused"] < 200  # it retried, with a backoff, not in a hot loop
+    assert len(heartbeats) == 1 and "cannot be written" in heartbeats[0]["last_errors"][0]  # the hub hears
+    assert posted == []  # nothing can be claimed, so nothing is sent
+    full["on"] = False
+    enrolled_store.engine.dispose()
+    assert enrolled_store.queue_stats().depth == 3  # nothing stored was lost
+    agent.run(threading.Event(), until_empty=True)  # space again: everything goes
+    assert posted == [3] and enrolled_store.write_error is None and not agent._store_error_logged
+    assert all(enrolled_store.outbox_row(p)["state"] == "delivered" for p in kept)
