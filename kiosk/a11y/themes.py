@@ -278,6 +278,11 @@ def stylesheet(theme: str, large_text: bool = False, geometry: ScreenGeometry | 
     # large text is already at the 0.7° minimum everywhere; headings grow less so screens still fit
     grow = (lambda k: 1.0 + (k - 1.0) * 0.25) if large_text else (lambda k: k)
     ring = max(3, g.mm_to_px(0.6))
+    tile_px = int(size * grow(1.2))
+    # every welcome tile as tall as a two-line label needs (a stylesheet's min-height is the
+    # content box: two lines of ≈ 1.2 em): a one-line tile must not shrink beside the others,
+    # and none is lower than the 120 px (with padding and border) the unthemed kiosk gives them
+    tile_height = max(108, math.ceil(2 * 1.2 * tile_px) + 8)
     return f"""
 QWidget {{ background-color: {c['window']}; color: {c['text']}; font-size: {size}px; }}
 QLabel[role="muted"] {{ color: {c['muted_text']}; }}
@@ -304,7 +309,7 @@ QCheckBox::indicator, QRadioButton::indicator {{ width: {target // 2}px; height:
 QCheckBox::indicator:checked, QRadioButton::indicator:checked {{ background-color: {c['selection']}; }}
 QCheckBox:focus, QRadioButton:focus {{ border: {ring}px solid {c['focus']}; }}
 QPushButton:checked {{ background-color: {c['selection']}; color: {c['selection_text']}; }}
-QPushButton[kind="tile"] {{ background-color: {c['tile']}; color: {c['tile_text']}; border-color: {c['button_border']}; font-size: {int(size * grow(1.2))}px; font-weight: bold; }}
+QPushButton[kind="tile"] {{ background-color: {c['tile']}; color: {c['tile_text']}; border-color: {c['button_border']}; font-size: {tile_px}px; font-weight: bold; min-height: {tile_height}px; }}
 QPushButton[kind="primary"] {{ background-color: {c['primary']}; color: {c['primary_text']}; border-color: {c['primary']}; font-size: {int(size * grow(1.2))}px; font-weight: bold; }}
 QPushButton[kind="list"] {{ text-align: left; padding-left: 20px; }}
 QPushButton[kind="smiley"] {{ font-size: {int(size * grow(1.8))}px; }}

@@ -228,6 +228,15 @@ def _clipped_tiles(screen):
             if b.sizeHint().width() > b.width()}
 
 
+def _assert_even_tiles(screen):
+    """One height for every tile, and room above and below the tallest label."""
+    tiles = screen.tiles.values()
+    assert len({tile.height() for tile in tiles}) == 1, {t.text(): t.height() for t in tiles}
+    for tile in tiles:
+        needed = tile.fontMetrics().boundingRect(0, 0, tile.width(), 1000, 0, tile.text()).height()
+        assert tile.height() >= needed + 16, (tile.text(), tile.height(), needed)
+
+
 def _columns(screen):
     return len({tile.x() for tile in screen.tiles.values()})
 
@@ -238,11 +247,13 @@ def test_large_text_welcome_tiles_stand_in_one_column_and_are_not_cut(a11y_kiosk
     screen = a11y_kiosk.window.current_screen()
     qtbot.waitUntil(lambda: screen.tiles["hotlines"].width() > 0)
     assert _columns(screen) == 2 and not _clipped_tiles(screen)
+    _assert_even_tiles(screen)
     a11y_kiosk.a11y.toggle_large_text()
     assert QApplication.instance().property("a11y_large_text") is True
     screen = a11y_kiosk.window.current_screen()
     qtbot.waitUntil(lambda: _columns(screen) == 1)
     assert not _clipped_tiles(screen), _clipped_tiles(screen)
+    _assert_even_tiles(screen)
     # the last tile can be scrolled to (the stack scrolls in large text)
     last = screen.tiles["consultations"]
     assert last.isVisibleTo(a11y_kiosk.window)
