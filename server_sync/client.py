@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import ssl
 import time
 import uuid
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from server_sync.protocol import (
 )
 
 if TYPE_CHECKING:  # the kiosk may use the client without a store (tracking only)
+    from server_sync.config import HubSection
     from server_sync.store import OutboxItem, Store
 
 __all__ = [
@@ -148,6 +150,18 @@ class DeliveryResult:
     error: HubError | None = None
 
 
+def _configured_hub_section() -> "HubSection":
+    """The `[hub]` section of the terminal config; defaults if it cannot be read (the
+    process that owns the config - the kiosk, the agent - reports a bad file itself)."""
+    from server_sync.config import ConfigError, HubSection, load_terminal_config
+
+    try:
+        return load_terminal_config().hub
+    except ConfigError as exc:
+        log.warning("hub client: using the enrolled hub URL and default settings: %s", exc)
+        return HubSection()
+
+
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After", "")
     try:
@@ -165,11 +179,13 @@ class HubClient:
     """
 
     def __init__(self, base_url: str, token: str | None = None, *, timeout_s: float = 10.0,
-                 connect_timeout_s: float = 5.0, verify: bool | str = True,
+                 connect_timeout_s: float = 5.0, verify: bool | str | os.PathLike[str] | ssl.SSLContext = True,
                  transport: httpx.BaseTransport | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s)
+        if isinstance(verify, (str, os.PathLike)):  # a CA file: httpx wants an SSL context for it
+            verify = ssl.create_default_context(cafile=os.fspath(verify))
         self._http = httpx.Client(
             base_url=self.base_url, timeout=self.timeout, verify=verify, transport=transport,
             follow_redirects=False,  # a captive portal redirects; that is a failure, not a hop
@@ -178,14 +194,26 @@ class HubClient:
         )
 
     @classmethod
-    def for_store(cls, store: "Store", **kwargs: Any) -> "HubClient":
-        """A client with the enrolled hub URL and token (raises if not enrolled)."""
+    def for_store(cls, store: "Store", *, hub: "HubSection | None" = None, **kwargs: Any) -> "HubClient":
+        """A client with the enrolled hub URL and token (raises if not enrolled).
+
+        The terminal config's `[hub]` section applies exactly as it does to the agent: `url`
+        overrides the enrolled URL and `ca_file` is the CA to trust (a municipality's own),
+        so the kiosk's online calls reach the hub the agent reaches. Without `hub`, the
+        section is read from the terminal config ($EOBSHTINA_CONFIG or the default path).
+        Keyword arguments (timeouts, verify, transport) win over the section.
+        """
         from server_sync.store import NotEnrolledError
 
         identity = store.identity()
         if identity is None:
             raise NotEnrolledError("the terminal is not enrolled with a hub")
-        return cls(identity.hub_url, identity.token, **kwargs)
+        if hub is None:
+            hub = _configured_hub_section()
+        kwargs.setdefault("timeout_s", hub.timeout_s)
+        kwargs.setdefault("connect_timeout_s", hub.connect_timeout_s)
+        kwargs.setdefault("verify", hub.ca_file or True)
+        return cls(hub.url or identity.hub_url, identity.token, **kwargs)
 
     def close(self) -> None:
         self._http.close()

@@ -194,3 +194,37 @@ def test_presses_sent_from_stored_json_form_a_valid_batch(store: Store) -> None:
             .send_feedback_json([i.payload_json for i in items])
     with pytest.raises(ValueError):
         _client(hub).send_feedback_json([])
+
+
+def test_for_store_follows_the_hub_section_like_the_agent(enrolled_store: Store, tmp_path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kiosk builds its client with `for_store`: a `[hub] url` override and a municipality's
+    own CA (`ca_file`) must apply to it as they do to the agent, or the kiosk's immediate
+    delivery and tracking fail where the agent gets through."""
+    from server_sync.config import HubSection
+
+    ca = tmp_path / "ca.pem"
+    ca.write_text("not a real certificate")
+    client = HubClient.for_store(enrolled_store, hub=HubSection(url="https://hub.internal", timeout_s=7),
+                                 transport=httpx.MockTransport(lambda r: httpx.Response(204)))
+    assert client.base_url == "https://hub.internal" and client.timeout.read == 7
+    assert client.token == "eob_t_test"
+    client.close()
+    # From the terminal config file when the caller passes no section (ca_file is handed to
+    # httpx, which refuses this bogus one: proof it was used, not silently ignored).
+    config = tmp_path / "terminal.toml"
+    config.write_text(f'[hub]\nurl = "https://hub.internal"\nca_file = "{ca}"\n', encoding="utf-8")
+    monkeypatch.setenv("EOBSHTINA_CONFIG", str(config))
+    import ssl
+
+    with pytest.raises(ssl.SSLError):
+        HubClient.for_store(enrolled_store)
+    # Explicit keyword arguments still win (the kiosk's short UI timeouts, a test transport).
+    client = HubClient.for_store(enrolled_store, verify=False, timeout_s=5.0)
+    assert client.base_url == "https://hub.internal" and client.timeout.read == 5.0
+    client.close()
+    # A broken config file does not take the kiosk's online calls down with it.
+    config.write_text("[hub\n", encoding="utf-8")
+    client = HubClient.for_store(enrolled_store, transport=httpx.MockTransport(lambda r: httpx.Response(204)))
+    assert client.base_url == "http://127.0.0.1:9"
+    client.close()
