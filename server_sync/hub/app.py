@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from server_sync.hub.api import terminals
 from server_sync.hub.context import HubContext, open_hub
-from server_sync.hub.errors import BodyLimitMiddleware, install_error_handlers
+from server_sync.hub.errors import BodyLimitMiddleware, ShieldMiddleware, install_error_handlers
 from server_sync.hub.settings import HubSettings
 
 log = logging.getLogger("server_sync.hub.access")
@@ -73,6 +73,8 @@ def create_app(settings: HubSettings | None = None, *, context: HubContext | Non
     for dotted in ROUTERS:
         app.include_router(import_module(dotted).router)
 
+    # The last added is the outermost: the shield sits right inside Starlette's error middleware.
+    app.add_middleware(ShieldMiddleware)
     app.add_middleware(AccessLogMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     return app

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server_sync.hub.input_checks import body_problem, query_problem
 from server_sync.protocol import ErrorBody, ErrorDetail, ErrorResponse
 
 log = logging.getLogger("server_sync.hub")
@@ -69,18 +70,61 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException):
         code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 413: "too_large", 429: "too_many_requests"}.get(exc.status_code, "error")
-        return error_json(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
+        # Framework refusals name what they are about: an unparsable body, the credentials.
+        field = {400: "body", 401: "Authorization"}.get(exc.status_code)
+        return error_json(exc.status_code, code, str(exc.detail), field, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
-        # Log the type and place only: exception texts may quote personal data.
-        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path,
-                  exc_info=(type(exc), None, exc.__traceback__))
-        return error_json(500, "internal_error", "internal error; the request was not processed")
+        log_unexpected(exc, request.method, request.url.path)
+        return internal_error()
+
+
+def log_unexpected(exc: BaseException, method: str, path: str) -> None:
+    # The type and place only, and a traceback without the exception's text: texts may quote
+    # personal data (a database error carries the statement's parameters).
+    log.error("unhandled %s on %s %s", type(exc).__name__, method, path,
+              exc_info=(type(exc), None, exc.__traceback__))
+
+
+def internal_error() -> JSONResponse:
+    return error_json(500, "internal_error", "internal error; the request was not processed")
+
+
+class ShieldMiddleware:
+    """Answers an unexpected exception with the JSON 500 and does not re-raise it.
+
+    Starlette's ServerErrorMiddleware re-raises after answering so that the server logs it, and
+    uvicorn then prints "Exception in ASGI application" with the exception's text, which may quote
+    personal data. Mounted innermost, this catches the exception first; it is logged by
+    `log_unexpected` only. (Plain ASGI: BaseHTTPMiddleware is slow.)"""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def send_and_note(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        except Exception as exc:  # noqa: BLE001 - answered and logged here, on purpose not re-raised
+            log_unexpected(exc, scope.get("method", "?"), scope.get("path", "?"))
+            if not started:
+                await internal_error()(scope, receive, send)
 
 
 class BodyLimitMiddleware:
-    """Refuse bodies over `limit` bytes with 413 before the app sees them (declared or streamed)."""
+    """Refuse bodies over `limit` bytes with 413 before the app sees them (declared or streamed), and
+    NUL characters or numbers no database holds, in the body, the path or the query, with a 422 that
+    names the field (see server_sync.hub.input_checks)."""
 
     def __init__(self, app, limit: int):
         self.app, self.limit = app, limit
@@ -88,6 +132,9 @@ class BodyLimitMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        problem = query_problem(scope.get("path", ""), scope.get("query_string", b""))
+        if problem:
+            return await self._unstorable(scope, receive, send, problem)
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:
@@ -109,6 +156,9 @@ class BodyLimitMiddleware:
             if not message.get("more_body", False):
                 break
         whole = b"".join(chunks)
+        problem = body_problem(whole)
+        if problem:
+            return await self._unstorable(scope, receive, send, problem)
         sent = False
 
         async def replay():
@@ -119,6 +169,13 @@ class BodyLimitMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _unstorable(scope, receive, send, problem: tuple[str, str]):
+        field, why = problem
+        response = error_json(422, "validation_error", f"{field}: {why}", field,
+                              [ErrorDetail(field=field, message=why)])
+        await response(scope, receive, send)
 
     async def _too_large(self, scope, receive, send):
         await self._reply(scope, receive, send, 413, "too_large",

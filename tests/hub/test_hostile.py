@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
+import uuid
 
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from server_sync.hub.app import create_app
+from server_sync.hub.models import Heartbeat
 from server_sync.protocol import ErrorResponse
 
 from .conftest import EGN, assert_error, service_request, signal
@@ -92,3 +96,108 @@ def test_unexpected_errors_answer_json_500_without_leaking(hub, caplog):
     assert "7501020018" not in r.text and "RuntimeError" not in r.text
     assert "unhandled RuntimeError on GET /api/v1/boom" in caplog.text
     assert "7501020018" not in caplog.text  # not even in the logged traceback
+
+
+def raw_post(client, path, body: dict, headers) -> object:
+    # json.dumps writes NaN/Infinity and \u0000 as Python's json module does: what a hostile client can send.
+    return client.post(path, content=json.dumps(body).encode(),
+                       headers={**headers, "Content-Type": "application/json"})
+
+
+def test_values_no_database_can_store_are_refused_by_field_not_with_500(client, hub, kiosk):
+    """NUL characters (PostgreSQL text), times without an offset or out of range, integers wider
+    than their columns, NaN/Infinity: each a 422 naming the field, on SQLite and PostgreSQL alike."""
+    cases = [
+        ({**signal(), "description": "дупка\u0000"}, "description"),
+        ({**signal(), "terminal_time": "2026-01-01T10:00:00"}, "terminal_time"),
+        ({**signal(), "terminal_time": "0001-01-01T00:00:00+14:00"}, "terminal_time"),
+        ({**signal(), "terminal_time": "9999-12-31T23:59:59-14:00"}, "terminal_time"),
+        ({**signal(), "seq": 2**40}, "seq"),
+        ({**signal(), "seq": 2**70}, "seq"),
+        (service_request(hub, form={"deceased_name": "X", "copies": 10**400}), "form.copies"),
+        (service_request(hub, form={"deceased_name": "X", "copies": float("nan")}), "form.copies"),
+        ({**signal(), "location": {"address_text": "ул. \u0000"}}, "location.address_text"),
+    ]
+    for body, field in cases:
+        assert_error(raw_post(client, "/api/v1/requests", body, kiosk["headers"]), 422, field)
+    # Nothing was registered, and the numbering did not move.
+    r = client.post("/api/v1/requests", json=signal(), headers=kiosk["headers"])
+    assert r.status_code == 201 and r.json()["number"].startswith("94-00001/")
+
+
+def test_unstorable_presses_and_heartbeats_name_the_field(client, hub):
+    from .conftest import enroll, now_iso
+
+    terminal = enroll(client, hub, kind="feedback", name="Гише 1")
+    h = terminal["headers"]
+
+    def press(**overrides):
+        return {"press_id": str(uuid.uuid4()), "terminal_time": now_iso(), "seq": 1, "score": 3, **overrides}
+
+    for presses, field in [
+        ([press(), press(terminal_time="2026-01-01T10:00:00")], "presses.1.terminal_time"),
+        ([press(terminal_time="9999-12-31T23:00:00+00:00")], "presses.0.terminal_time"),
+        ([press(seq=2**40)], "presses.0.seq"),
+    ]:
+        assert_error(raw_post(client, "/api/v1/feedback", {"presses": presses}, h), 422, field)
+    beat = {"terminal_time": now_iso(), "seq": 1, "software_version": "1", "uptime_s": 1, "queue_depth": 0}
+    for overrides, field in [
+        ({"uptime_s": float("inf")}, "uptime_s"),
+        ({"cpu_temp_c": "NaN"}, "cpu_temp_c"),  # pydantic turns the string into a float NaN
+        ({"disk_free_bytes": 2**64}, "disk_free_bytes"),
+        ({"queue_depth": 2**40}, "queue_depth"),
+        ({"last_sync_at": "2026-01-01T00:00:00"}, "last_sync_at"),
+        ({"devices": {"printer": {"state": "ok", "detail": {"paper": float("nan")}}}}, "devices.printer.detail.paper"),
+        ({"devices": {"printer": {"state": "ok", "detail": {"paper": "\u0000"}}}}, "devices.printer.detail.paper"),
+        ({"software_version": "1\u0000"}, "software_version"),
+        ({"catalogue_version": "c" * 500}, "catalogue_version"),
+    ]:
+        assert_error(raw_post(client, "/api/v1/terminals/heartbeat", {**beat, **overrides}, h), 422, field)
+    # A large disk (64-bit column) and a Pi's 1970 clock before NTP are fine.
+    ok = raw_post(client, "/api/v1/terminals/heartbeat",
+                  {**beat, "disk_free_bytes": 2**40, "terminal_time": "1970-01-01T00:00:05Z"}, h)
+    assert ok.status_code == 200, ok.text
+    with hub.sessions() as s:
+        assert s.scalars(select(Heartbeat)).one().disk_free_bytes == 2**40
+
+
+def test_nul_in_paths_queries_and_credentials_is_a_4xx(client, hub, kiosk):
+    from server_sync.hub.services.staff import create_admin
+
+    with hub.sessions.begin() as s:
+        create_admin(session=s, username="clerk", password="correct horse battery")
+    staff = ("clerk", "correct horse battery")
+    assert_error(client.get("/api/v1/requests/94-1%00", params={"code": "ABCDEFGH"}), 422, "path")
+    assert_error(client.get("/t/94-1%00", params={"code": "ABCDEFGH"}), 422, "path")
+    assert_error(client.patch("/api/v1/requests/94%00/status", json={"status": "resolved"}, auth=staff), 422, "path")
+    assert_error(client.get("/api/v1/feedback/satisfaction", params={"office_id": "a\x00"}, auth=staff),
+                 422, "office_id")
+    nul_user = "Basic " + base64.b64encode(b"cl\x00erk:correct horse battery").decode()
+    assert_error(client.get("/api/v1/feedback/satisfaction", headers={"Authorization": nul_user}),
+                 401, "Authorization")
+    assert_error(client.post("/api/v1/feedback/alerts/99999999999999999999/acknowledge", auth=staff),
+                 422, "alert_id")
+    assert_error(client.post("/api/v1/feedback/alerts/1/acknowledge", json={"note": "x", "by": "boss"},
+                             auth=staff), 422, "by")
+    assert_error(client.put("/api/v1/feedback/alert-rules/Main Office", json={}, auth=staff), 422, "office_id")
+    assert_error(client.get("/api/v1/feedback/trend", params={"since": "9999-12-31T23:00:00-14:00"}, auth=staff),
+                 400, "since")
+    assert_error(post(client, kiosk, "/api/v1/requests", b"[" * 100_000), 400, "body")
+
+
+def test_an_unexpected_error_never_reaches_the_server_log(hub):
+    """Starlette re-raises after its 500 so that the server logs it, and uvicorn would print the
+    exception's text ("Exception in ASGI application"), e.g. a database error with the ЕГН among
+    its parameters. The hub answers and stops it itself: the server never sees it."""
+    app = create_app(hub.settings, context=hub)
+    boom = APIRouter()
+
+    @boom.post("/api/v1/boom")
+    def _boom():
+        raise RuntimeError("INSERT … [parameters: {'egn': '" + "75010" + "20018'}]")
+
+    app.include_router(boom)
+    with TestClient(app, raise_server_exceptions=True) as client:  # would raise here if it escaped
+        r = client.post("/api/v1/boom")
+    assert_error(r, 500)
+    assert "7501020018" not in r.text

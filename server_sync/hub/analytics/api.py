@@ -7,15 +7,17 @@ import io
 from datetime import date, datetime, time, timezone
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import AfterValidator, Field, StringConstraints
 
 from server_sync.hub.analytics import alerts as alert_service
 from server_sync.hub.analytics import queries
 from server_sync.hub.analytics.metrics import metrics_text
 from server_sync.hub.api.deps import Hub, StaffCredentials, staff_user
 from server_sync.hub.errors import ApiError
+from server_sync.hub.input_checks import EARLIEST, LATEST
 from server_sync.protocol import ErrorResponse
+from server_sync.protocol.common import WireModel, nfc
 
 router = APIRouter(tags=["feedback analytics"],
                    responses={400: {"model": ErrorResponse}, 401: {"model": ErrorResponse}})
@@ -34,6 +36,12 @@ def _day(value: str | None, name: str) -> datetime | None:
         raise ApiError(400, "bad_request", f"{name}: expected YYYY-MM-DD or an ISO 8601 time", name) from None
     if parsed.tzinfo is None:
         raise ApiError(400, "bad_request", f"{name}: give a time zone (e.g. Z or +02:00)", name)
+    try:
+        parsed = parsed.astimezone(timezone.utc)
+    except OverflowError:
+        parsed = None
+    if parsed is None or not EARLIEST <= parsed <= LATEST:
+        raise ApiError(400, "bad_request", f"{name}: out of range ({EARLIEST.year}–{LATEST.year})", name)
     return parsed
 
 
@@ -107,12 +115,21 @@ def list_alerts(hub: Hub, credentials: StaffCredentials, state: Literal["open", 
         return {"alerts": [alert_service.alert_dict(a) for a in found]}
 
 
-class AcknowledgeBody(BaseModel):
-    note: str | None = Field(default=None, max_length=500)
+# Like the protocol's texts: NFC, trimmed, bounded (by the column: 500).
+Note = Annotated[str, AfterValidator(nfc), StringConstraints(strip_whitespace=True, max_length=500)]
+
+
+class AcknowledgeBody(WireModel):
+    note: Note | None = None
+
+
+AlertId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# An office's id as in the catalogue, or "default" (the rule of offices without their own).
+RuleOffice = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 
 
 @router.post(f"{PREFIX}/alerts/{{alert_id}}/acknowledge")
-def acknowledge(alert_id: int, hub: Hub, credentials: StaffCredentials, body: AcknowledgeBody | None = None) -> dict:
+def acknowledge(alert_id: AlertId, hub: Hub, credentials: StaffCredentials, body: AcknowledgeBody | None = None) -> dict:
     with hub.sessions.begin() as session:
         user = staff_user(session, credentials)
         try:
@@ -123,7 +140,7 @@ def acknowledge(alert_id: int, hub: Hub, credentials: StaffCredentials, body: Ac
         return alert_service.alert_dict(alert)
 
 
-class RuleBody(BaseModel):
+class RuleBody(WireModel):
     window_s: int = Field(default=900, ge=60, le=86400)
     min_responses: int = Field(default=4, ge=1, le=10000)
     negative_share: float = Field(default=0.5, gt=0, le=1)
@@ -135,7 +152,7 @@ def _rule_key(office_id: str) -> str | None:
 
 
 @router.get(f"{PREFIX}/alert-rules/{{office_id}}")
-def get_rule(office_id: str, hub: Hub, credentials: StaffCredentials) -> dict:
+def get_rule(office_id: RuleOffice, hub: Hub, credentials: StaffCredentials) -> dict:
     """The rule that applies to an office ("default": the rule for offices without their own)."""
     with hub.sessions() as session:
         staff_user(session, credentials)
@@ -144,9 +161,7 @@ def get_rule(office_id: str, hub: Hub, credentials: StaffCredentials) -> dict:
 
 
 @router.put(f"{PREFIX}/alert-rules/{{office_id}}")
-def put_rule(office_id: str, body: RuleBody, hub: Hub, credentials: StaffCredentials) -> dict:
-    if len(office_id) > 64:
-        raise ApiError(400, "bad_request", "office_id: too long", "office_id")
+def put_rule(office_id: RuleOffice, body: RuleBody, hub: Hub, credentials: StaffCredentials) -> dict:
     with hub.sessions.begin() as session:
         staff_user(session, credentials)
         alert_service.set_rule(session=session, office_id=_rule_key(office_id),

@@ -50,8 +50,10 @@ def staff_user(session: Session, credentials: HTTPBasicCredentials | None) -> St
     if credentials is None:
         raise ApiError(401, "unauthorized", "Authorization: staff basic credentials required", "Authorization",
                        headers={"WWW-Authenticate": 'Basic realm="kiosk-hub"'})
-    user = staff_service.check_login(session=session, username=credentials.username,
-                                     password=credentials.password)
+    user = None
+    if len(credentials.username) <= 64 and "\x00" not in credentials.username:  # no such user otherwise
+        user = staff_service.check_login(session=session, username=credentials.username,
+                                         password=credentials.password)
     if user is None:
         raise ApiError(401, "unauthorized", "wrong staff user name or password", "Authorization",
                        headers={"WWW-Authenticate": 'Basic realm="kiosk-hub"'})

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from server_sync.hub.api.deps import Hub, StaffCredentials, TerminalToken, staff_user, terminal
 from server_sync.hub.errors import ApiError
+from server_sync.hub.input_checks import check_wire
 from server_sync.hub.services import submissions as service
 from server_sync.protocol import ErrorResponse, RequestStatus, SubmissionReceipt, SubmissionRequest, TrackingResponse
 from server_sync.protocol.common import Text, WireModel
@@ -27,6 +28,7 @@ class StatusUpdate(WireModel):
              responses={200: {"model": SubmissionReceipt, "description": "replay: the first answer"},
                         409: {"model": ErrorResponse}})
 def submit(body: SubmissionRequest, hub: Hub, token: TerminalToken, response: Response) -> SubmissionReceipt:
+    check_wire(body)
     with hub.sessions.begin() as session:
         t = terminal(session, token)
         current = hub.catalogue.get(session)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Header, Response
 from server_sync.hub.api.deps import Hub, TerminalToken, terminal
 from server_sync.hub.db import utcnow
 from server_sync.hub.errors import ApiError
+from server_sync.hub.input_checks import check_wire
 from server_sync.hub.services import terminals as service
 from server_sync.protocol import (
     EnrollRequest,
@@ -46,6 +47,9 @@ def enroll(body: EnrollRequest, hub: Hub) -> EnrollResponse:
              responses={401: {"model": ErrorResponse}})
 def heartbeat(body: HeartbeatRequest, hub: Hub, token: TerminalToken) -> HeartbeatResponse:
     received_at = utcnow()
+    check_wire(body)
+    if body.catalogue_version is not None and len(body.catalogue_version) > 64:  # the column's width
+        raise ApiError(422, "validation_error", "catalogue_version: at most 64 characters", "catalogue_version")
     with hub.sessions.begin() as session:
         t = terminal(session, token)
         service.record_heartbeat(session=session, terminal=t, report=body, received_at=received_at,

@@ -1,0 +1,155 @@
+"""Input the wire models let through but the databases cannot store: refused as 4xx naming the field.
+
+Two layers, so no hostile value ever reaches a database driver (and a 500):
+
+* `body_problem(raw)` looks at a raw JSON body before FastAPI parses it: NUL characters
+  (PostgreSQL text cannot hold them), NaN / Infinity and numbers beyond what the databases hold
+  (±2**63, floats that overflow to infinity). A cheap regular expression finds suspects; only
+  then is the body parsed to name the field, so ordinary bodies cost one scan.
+* `check_wire(model)` walks a validated wire model: times must carry a UTC offset and lie in
+  1970…2199 (a Pi without an RTC may report 1970; later than that is garbage that would break
+  the time arithmetic of the analytics), integers of model fields must fit the 32-bit columns
+  they go to (except the few kept in 64-bit ones), and floats must be finite (pydantic turns the
+  string "NaN" into a float).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl
+
+from pydantic import BaseModel
+
+__all__ = ["body_problem", "query_problem", "check_wire", "EARLIEST", "LATEST", "INT32_MAX"]
+
+INT64_MAX = 2**63 - 1
+INT32_MAX = 2**31 - 1
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
+# Model fields kept in 64-bit columns (or only in JSON); every other integer field must fit 32 bits.
+BIG_INT_FIELDS = frozenset({"disk_free_bytes"})
+
+_SUSPECT = re.compile(rb"\\u0000|NaN|Infinity|\d{19,}|[eE][+-]?\d{3,}")
+
+
+class _Bad:
+    """A JSON number or constant the databases cannot hold, kept in place to find its path."""
+
+    __slots__ = ("why",)
+
+    def __init__(self, why: str):
+        self.why = why
+
+
+def _parse_int(text: str):
+    value = int(text)
+    return _Bad("number out of range") if abs(value) > INT64_MAX else value
+
+
+def _parse_float(text: str):
+    value = float(text)
+    return value if math.isfinite(value) else _Bad("number out of range")
+
+
+def _parse_constant(_text: str):
+    return _Bad("not a finite number (NaN and Infinity are not JSON)")
+
+
+def _dotted(path: list) -> str:
+    return ".".join(str(p) for p in path) or "body"
+
+
+def _find(doc) -> tuple[str, str] | None:
+    stack = [(doc, [])]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, _Bad):
+            return _dotted(path), value.why
+        if isinstance(value, str):
+            if "\x00" in value:
+                return _dotted(path), "contains a NUL character"
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    return _dotted(path + [key]), "field name contains a NUL character"
+                stack.append((item, path + [key]))
+        elif isinstance(value, list):
+            stack.extend((item, path + [i]) for i, item in enumerate(value))
+    return None
+
+
+def body_problem(raw: bytes) -> tuple[str, str] | None:
+    """(field, why) when the JSON body holds something no database takes; None otherwise (also when
+    it is not JSON at all: the app's own parsing answers that)."""
+    if not raw or not _SUSPECT.search(raw):
+        return None
+    try:
+        doc = json.loads(raw, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
+    except (ValueError, RecursionError):
+        return None
+    return _find(doc)
+
+
+def query_problem(path: str, query_string: bytes) -> tuple[str, str] | None:
+    """(field, why) for a NUL character in the path or a query parameter."""
+    if "\x00" in path:
+        return "path", "contains a NUL character"
+    if b"%00" in query_string or b"\x00" in query_string:
+        for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+            if "\x00" in key or "\x00" in value:
+                return key.replace("\x00", "") or "query", "contains a NUL character"
+    return None
+
+
+def _time_problem(value: datetime) -> str | None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        return "needs a UTC offset (e.g. Z or +02:00)"
+    try:
+        utc = value.astimezone(timezone.utc)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc < LATEST:
+        return f"out of range ({EARLIEST.year}–{LATEST.year - 1})"
+    return None
+
+
+def _problem(value, path: list, field_name: str | None) -> tuple[str, str] | None:
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return None
+    if isinstance(value, datetime):
+        why = _time_problem(value)
+        return (_dotted(path), why) if why else None
+    if isinstance(value, int):
+        limit = INT64_MAX if field_name is None or field_name in BIG_INT_FIELDS else INT32_MAX
+        return (_dotted(path), f"at most {limit}") if abs(value) > limit else None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (_dotted(path), "must be a finite number")
+    if isinstance(value, BaseModel):
+        for name, item in value.__dict__.items():
+            found = _problem(item, path + [name], name)
+            if found:
+                return found
+    elif isinstance(value, dict):
+        for key, item in value.items():  # values of free-form maps (form, detail) keep 64-bit ints
+            found = _problem(item, path + [key], None)
+            if found:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _problem(item, path + [i], field_name)
+            if found:
+                return found
+    return None
+
+
+def check_wire(model: BaseModel) -> None:
+    """Raise a 422 naming the field when a validated model holds what no database column takes."""
+    from server_sync.hub.errors import ApiError  # errors.py imports this module
+
+    found = _problem(model, [], None)
+    if found:
+        field, why = found
+        raise ApiError(422, "validation_error", f"{field}: {why}", field)
