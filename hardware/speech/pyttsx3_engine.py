@@ -4,39 +4,75 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
 from hardware.base import DeviceUnavailable
 from hardware.speech.core import SpeechEngine, Utterance
-from hardware.speech.espeak import RATE_WPM
+from hardware.speech.espeak import RATE_WPM, _player_command, find_player
 
 __all__ = ["Pyttsx3Engine"]
 
 log = logging.getLogger(__name__)
 
+_SYNTH_TIMEOUT_S = 60.0
 
-def _worker(requests: Any, replies: Any, voices: dict[str, str]) -> None:
-    """Runs in the child: one pyttsx3 engine, one utterance at a time."""
+
+def _worker(requests: Any, replies: Any, voices: dict[str, str], scratch_dir: str) -> None:
+    """Runs in the child: one pyttsx3 engine, one utterance at a time.
+
+    pyttsx3 2.99's espeak driver cannot be trusted with the audio: runAndWait() returns before the
+    synthesis has finished, and it plays through `os.system("aplay …")`, a shell and a player that
+    would outlive a killed worker and speak on. So the worker has the driver write a WAV into a
+    scratch directory, waits for the driver's own "finished-utterance", and plays the file itself
+    with a player in its process group; the worker leads that group, so a cut-off kills it all.
+    The parent empties the scratch directory (the spoken text, maybe personal) after each kill.
+    """
+    os.setpgrp()
+    tempfile.tempdir = scratch_dir
+    sys.stdout = open(os.devnull, "w")  # the driver prints "Audio saved to …" for every utterance
     import pyttsx3
 
     engine = pyttsx3.init("espeak")
+    finished = threading.Event()
+    engine.connect("finished-utterance", lambda **_: finished.set())
+    player = find_player()
     replies.put(("ready", None))
     while True:
         request = requests.get()
         if request is None:
             return
         text, lang, wpm, volume, wav_path = request
+        target = wav_path or os.path.join(scratch_dir, "utterance.wav")
         try:
             engine.setProperty("voice", voices.get(lang, lang))
             engine.setProperty("rate", wpm)
             engine.setProperty("volume", volume)
-            if wav_path:
-                engine.save_to_file(text, wav_path)
-            else:
-                engine.say(text)
+            finished.clear()
+            engine.save_to_file(text, target)
             engine.runAndWait()
+            if not finished.wait(_SYNTH_TIMEOUT_S):
+                replies.put(("error", "pyttsx3 did not finish synthesising"))
+                continue
+            if not wav_path:
+                if player is None:
+                    replies.put(("error", "no audio player (aplay, paplay, pw-play) found"))
+                    continue
+                with open(target, "rb") as audio:
+                    result = subprocess.run(_player_command(player, None), stdin=audio,
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                os.unlink(target)
+                if result.returncode != 0:
+                    reason = result.stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
+                    replies.put(("error", f"audio player exited with {result.returncode}: {reason[0]}"))
+                    continue
             replies.put(("done", None))
         except Exception as exc:  # noqa: BLE001 - reported to the parent
             replies.put(("error", repr(exc)))
@@ -46,6 +82,7 @@ class _WorkerPlayback:
     def __init__(self, engine: "Pyttsx3Engine") -> None:
         self._engine = engine
         self.done = threading.Event()
+        self.error: str | None = None
 
     def cancel(self) -> None:
         self._engine._kill_worker()
@@ -68,19 +105,25 @@ class Pyttsx3Engine(SpeechEngine):
             raise DeviceUnavailable(f"speech: pyttsx3 is not importable: {exc}") from exc
         self.voices = dict(voices or {"bg": "bg", "en": "en"})
         self._ctx = mp.get_context("spawn")  # no fork of a threaded (Qt) process
+        self.scratch_dir = tempfile.mkdtemp(prefix="pyttsx3-")
         self._start_timeout = start_timeout
         self._process: Any = None
         self._requests: Any = None
         self._replies: Any = None
         self._lock = threading.Lock()
-        self._ensure_worker()
+        try:
+            self._ensure_worker()
+        except BaseException:
+            shutil.rmtree(self.scratch_dir, ignore_errors=True)
+            raise
 
     def _ensure_worker(self) -> None:
         if self._process is not None and self._process.is_alive():
             return
         self._requests, self._replies = self._ctx.Queue(), self._ctx.Queue()
         self._process = self._ctx.Process(
-            target=_worker, args=(self._requests, self._replies, self.voices), name="pyttsx3-worker", daemon=True
+            target=_worker, args=(self._requests, self._replies, self.voices, self.scratch_dir),
+            name="pyttsx3-worker", daemon=True,
         )
         self._process.start()
         try:
@@ -93,9 +136,19 @@ class Pyttsx3Engine(SpeechEngine):
 
     def _kill_worker(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.is_alive():
-            process.kill()
-            process.join(timeout=2)
+        if process is None:
+            return
+        if process.exitcode is None:  # not reaped, so its pid (and group id) is still ours
+            try:
+                # The worker's group: the worker and the player it is feeding.
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass  # it was killed before it could lead a group of its own
+            if process.is_alive():
+                process.kill()
+        process.join(timeout=2)
+        for leftover in Path(self.scratch_dir).glob("*"):
+            leftover.unlink(missing_ok=True)
 
     @property
     def worker_pid(self) -> int | None:
@@ -118,7 +171,7 @@ class Pyttsx3Engine(SpeechEngine):
                         break
                     continue
                 if kind == "error":
-                    log.error("pyttsx3: %s", detail)
+                    playback.error = detail  # heard by nobody: Speech reports it and the engine's health
                 break
             playback.done.set()
 
@@ -133,6 +186,8 @@ class Pyttsx3Engine(SpeechEngine):
         if not playback.done.wait(timeout):
             playback.cancel()
             raise DeviceUnavailable("speech: pyttsx3 took too long")
+        if playback.error:
+            raise DeviceUnavailable(f"speech: pyttsx3 failed: {playback.error}")
         return Path(path)
 
     def close(self) -> None:
@@ -141,3 +196,4 @@ class Pyttsx3Engine(SpeechEngine):
                 self._requests.put(None)
                 self._process.join(timeout=2)
             self._kill_worker()
+        shutil.rmtree(self.scratch_dir, ignore_errors=True)

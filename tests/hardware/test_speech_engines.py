@@ -10,7 +10,9 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import wave
+from pathlib import Path
 
 import pytest
 
@@ -215,3 +217,52 @@ def test_an_utterance_nobody_heard_is_an_error_and_the_engine_goes_offline(caplo
         health = speech.health()
     assert health.state.value == "offline" and "audio open error" in health.reason
     assert any("not heard" in r.getMessage() for r in caplog.records)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie may linger where PID 1 does not reap)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def test_pyttsx3_cut_off_silences_the_player_its_driver_started(tmp_path, monkeypatch):
+    """The worker's player must die with the cut-off (pyttsx3's own driver would have played through
+    `os.system("aplay …")`, out of reach). A stand-in aplay records its pid and plays 'for ever'."""
+    pytest.importorskip("pyttsx3")
+    from hardware.speech.pyttsx3_engine import Pyttsx3Engine
+
+    bin_dir, pids = tmp_path / "bin", tmp_path / "aplay.pids"
+    bin_dir.mkdir()
+    aplay = bin_dir / "aplay"
+    aplay.write_text(f"#!/bin/sh\necho $$ >> {pids}\nexec sleep 60\n")
+    aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    try:
+        engine = Pyttsx3Engine()
+    except DeviceUnavailable as exc:
+        pytest.skip(f"pyttsx3 espeak driver unusable here: {exc}")
+    try:
+        with Speech(engine) as speech:
+            speech.say("Добър ден")
+            deadline = time.monotonic() + 20
+            while not (pids.exists() and pids.read_text().strip()) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert pids.exists(), "the pyttsx3 worker never started aplay"
+            player = int(pids.read_text().split()[0])
+            assert _running(player)
+            assert any(Path(engine.scratch_dir).iterdir())  # the WAV of the spoken text
+            t0 = time.monotonic()
+            speech.stop()
+            while _running(player) and time.monotonic() - t0 < 5:
+                time.sleep(0.005)
+            silenced_after = time.monotonic() - t0
+            assert not _running(player), "aplay outlived the cut-off"
+            assert silenced_after < 0.2, silenced_after  # contract: 100 ms; bench/speech_latency.py measures it
+            assert speech.wait_until_idle(10)
+            assert not any(Path(engine.scratch_dir).iterdir()), "the spoken text was left on disk"
+    finally:
+        engine.close()
+    assert not Path(engine.scratch_dir).exists()
