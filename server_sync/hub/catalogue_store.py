@@ -37,6 +37,17 @@ def check_number_format(data: CatalogueData) -> None:
             "use {index}, {seq}, {date} and {year}") from exc
     if "{seq" not in fmt:
         raise CatalogueImportError("municipality.number_format: must contain {seq} (numbers must be unique)")
+
+    def number(seq: int, day: date) -> str:
+        return fmt.format(index=data.municipality.number_index, seq=seq, date=day, year=day.year)
+
+    if number(1, date(2026, 1, 2)) == number(2, date(2026, 1, 2)):
+        raise CatalogueImportError("municipality.number_format: numbers 1 and 2 come out the same; "
+                                   "use {seq} so every number is unique")
+    # The sequence restarts every year: without the year in it, January would repeat last year's numbers.
+    if number(1, date(2026, 1, 2)) == number(1, date(2027, 1, 2)):
+        raise CatalogueImportError("municipality.number_format: must contain the year ({year}, or {date} "
+                                   "with %Y or %y): numbering restarts every year and numbers must be unique")
     if len(sample) > 80:
         raise CatalogueImportError("municipality.number_format: numbers longer than 80 characters")
 

@@ -6,6 +6,7 @@ import logging
 import uuid
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import select
 
 from server_sync.hub.models import ServiceRequest, Terminal
@@ -178,3 +179,35 @@ def test_terminal_made_tracking_code_is_kept_and_tracks_by_reference(client, hub
 def test_tracking_code_outside_the_alphabet_is_refused(client, hub, kiosk):
     assert_error(client.post("/api/v1/requests", json={**service_request(hub), "tracking_code": "O0I1O0I1"},
                              headers=kiosk["headers"]), 422, "tracking_code")
+
+
+def test_a_changed_municipality_code_continues_the_years_numbering(client, hub, kiosk):
+    # The counter row is per municipality code, the (year, seq) pair unique across all: a code
+    # corrected in the catalogue must not start again at 1 (a unique violation: a 500 each time).
+    from server_sync.hub.catalogue_store import import_catalogue
+    from server_sync.hub.testing import fixture_catalogue
+
+    first = [submit(client, kiosk, signal())["number"] for _ in range(2)]
+    data = fixture_catalogue()
+    data.municipality.code = "test-renamed"
+    with hub.sessions.begin() as s:
+        import_catalogue(session=s, data=data)
+    after = [submit(client, kiosk, signal())["number"] for _ in range(2)]
+    assert [int(n.split("-")[1].split("/")[0]) for n in first + after] == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("number_format, why", [
+    ("{index}-{seq:05d}", "year"),  # next January would repeat this year's numbers
+    ("{index}-{seq:05d}/{date:%d.%m}", "year"),
+    ("{index}/{date:%Y}-{seq!s:.0}", "unique"),  # every seq formats to the same (empty) text
+])
+def test_number_formats_that_would_repeat_numbers_are_refused(number_format, why):
+    from server_sync.hub.catalogue_store import CatalogueImportError, check_number_format
+    from server_sync.hub.testing import fixture_catalogue
+
+    data = fixture_catalogue()
+    data.municipality.number_format = number_format
+    with pytest.raises(CatalogueImportError, match=f"number_format.*{why}"):
+        check_number_format(data)
+    data.municipality.number_format = "{index}-{seq}/{year}"
+    check_number_format(data)

@@ -7,7 +7,7 @@ import json
 import re
 from datetime import date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -94,9 +94,13 @@ def next_number(session: Session, catalogue: Catalogue, now: datetime) -> tuple[
     local = now.astimezone(SOFIA)
     scope = f"requests:{m.code}"
     if session.get(NumberCounter, (scope, local.year)) is None:
+        # A new counter row (a new year, or a municipality code changed in the catalogue) starts
+        # after the year's highest number: the (year, seq) pair is unique across scopes.
+        start = session.scalar(select(func.max(ServiceRequest.number_seq))
+                               .where(ServiceRequest.number_year == local.year)) or 0
         try:
             with session.begin_nested():
-                session.execute(insert(NumberCounter).values(scope=scope, year=local.year, value=0))
+                session.execute(insert(NumberCounter).values(scope=scope, year=local.year, value=start))
         except IntegrityError:  # created concurrently
             pass
     counter = session.scalars(
