@@ -123,7 +123,9 @@ class EscposPrinter(ReceiptPrinter):
             except DeviceUnavailable:
                 raise
             except Exception as exc:  # pyusb, pyserial, socket and escpos errors alike
-                raise DeviceUnavailable(f"printer ({self.config.backend}): cannot open: {exc}") from exc
+                # python-escpos puts line breaks inside its messages; health reasons are one line.
+                reason = " ".join(str(exc).split())
+                raise DeviceUnavailable(f"printer ({self.config.backend}): cannot open: {reason}") from exc
             self._device = dev
         return self._device
 

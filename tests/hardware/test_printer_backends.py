@@ -135,7 +135,9 @@ def test_unreachable_network_printer_is_offline():
     with socket.create_server(("127.0.0.1", 0)) as s:
         port = s.getsockname()[1]
     printer = EscposPrinter(PrinterConfig(backend="network", host="127.0.0.1", port=port, timeout_s=1))
-    assert printer.health().state is DeviceState.OFFLINE
+    health = printer.health()
+    assert health.state is DeviceState.OFFLINE
+    assert "\n" not in health.reason and "refused" in health.reason  # one line in diag and on the fleet page
     with pytest.raises(DeviceUnavailable):
         printer.print_receipt(sample_receipt())
 
