@@ -211,3 +211,14 @@ def test_number_formats_that_would_repeat_numbers_are_refused(number_format, why
         check_number_format(data)
     data.municipality.number_format = "{index}-{seq}/{year}"
     check_number_format(data)
+
+
+def test_a_provisional_reference_that_comes_again_tracks_each_request_by_its_code(client, hub, kiosk):
+    # The terminal's reference counter wraps after a million and restarts on a re-imaged card.
+    older = submit(client, kiosk, {**service_request(hub), "provisional_ref": "K01-000042", "tracking_code": "AAAA2222"})
+    newer = submit(client, kiosk, {**signal(), "provisional_ref": "K01-000042", "tracking_code": "BBBB3333"})
+    for receipt in (older, newer):
+        r = client.get("/api/v1/requests/K01-000042", params={"code": receipt["tracking_code"]})
+        assert r.status_code == 200, r.text
+        assert r.json()["number"] == receipt["number"]
+    assert_error(client.get("/api/v1/requests/K01-000042", params={"code": "CCCC4444"}), 404, "code")

@@ -247,11 +247,18 @@ def tracking(row: ServiceRequest) -> TrackingResponse:
 
 
 def track(*, session: Session, ref: str, code: str) -> TrackingResponse:
-    row = find(session=session, ref=ref)
+    ref, code = ref.strip(), code.strip().upper()
+    candidates = list(session.scalars(select(ServiceRequest).where(ServiceRequest.number == ref)))
+    if not candidates:
+        # A provisional reference is unique only per terminal store and wraps after a million
+        # (K07-000123 may come again, after a wrap or a re-imaged card): the code says which one.
+        candidates = list(session.scalars(select(ServiceRequest).where(ServiceRequest.provisional_ref == ref)
+                                          .order_by(ServiceRequest.id.desc()).limit(50)))
+    matches = [row for row in candidates if constant_time_equal(row.tracking_code, code)]
     # One answer for "no such number" and "wrong code": the number alone reveals nothing.
-    if row is None or not constant_time_equal(row.tracking_code, code.strip().upper()):
+    if not matches:
         raise ApiError(404, "not_found", "no request with this number and tracking code", "code")
-    return tracking(row)
+    return tracking(matches[0])
 
 
 ALLOWED = {
