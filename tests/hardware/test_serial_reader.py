@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import threading
 import time
 import tty
 
 import pytest
+import serial
 from mrz_specimens import TODAY, bulgarian_td1, passport_td3
 
 from hardware.base import DeviceState
@@ -200,3 +203,60 @@ def test_real_serial_reader_opens():
         assert reader.health().state is DeviceState.OK, reader.health().reason
     finally:
         reader.close()
+
+
+class SocatCable:
+    """Two linked ptys from socat, each with a name, so the card reader's end is pyserial too."""
+
+    def __init__(self, tmp_path) -> None:
+        self.reader_link = str(tmp_path / "ttyREADER")
+        self.device_link = str(tmp_path / "ttyDEVICE")
+        self.process: subprocess.Popen | None = None
+
+    def plug(self) -> None:
+        self.process = subprocess.Popen(
+            ["socat", f"pty,raw,echo=0,link={self.reader_link}", f"pty,raw,echo=0,link={self.device_link}"],
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not (os.path.exists(self.reader_link) and os.path.exists(self.device_link)):
+            assert time.monotonic() < deadline, "socat made no pty pair"
+            time.sleep(0.01)
+
+    def device(self) -> serial.Serial:
+        return serial.Serial(self.device_link, 9600, timeout=1)
+
+    def unplug(self) -> None:
+        if self.process is not None:
+            self.process.terminate()  # socat closes both ptys and removes its links, like a pulled cable
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.mark.skipif(shutil.which("socat") is None, reason="socat not installed")
+def test_pyserial_on_both_ends_across_a_pulled_cable(tmp_path, reader_factory):
+    cable = SocatCable(tmp_path)
+    cable.plug()
+    try:
+        rec = Recorder()
+        reader_factory(cable.reader_link, rec)
+        rec.wait_for(is_state(DeviceState.OK))
+        with cable.device() as device:
+            device.write(("\r\n".join(bulgarian_td1()) + "\r\n").encode())
+            device.flush()
+            rec.wait_for(lambda r: len(r.of("document")) == 1)
+            device.write(bulgarian_td1(number="BB7654321")[0].encode() + b"\r\n")  # half a card
+            device.flush()
+        cable.unplug()
+        rec.wait_for(is_state(DeviceState.OFFLINE))
+
+        cable.plug()
+        rec.wait_for(is_state(DeviceState.OK))
+        with cable.device() as device:
+            device.write(b"\x02" + "\r".join(passport_td3()).encode() + b"\x03")
+            device.flush()
+            rec.wait_for(lambda r: len(r.of("document")) == 2)
+    finally:
+        cable.unplug()
+    assert [d.document_number for d in rec.of("document")] == ["AA1234567", "L898902C3"]
+    assert rec.of("read_error") == []
