@@ -23,14 +23,33 @@ def batch(scores, *, start=T0, step_s=120, counter="mdt-1", office="center", fil
         for i, s in enumerate(scores)]}
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    with running_hub(tmp_path_factory.mktemp("analytics-api")) as hub:
-        enrolled = hub.enroll("feedback", "Гише 1 — МДТ")
-        hub.terminal_headers = {"Authorization": f"Bearer {enrolled.token}"}
-        hub.terminal_id = enrolled.terminal_id
-        hub.staff = hub.create_admin("maria", "a long enough password")
-        yield hub
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def hub(request, tmp_path_factory):
+    """A real hub on SQLite, then on PostgreSQL (the tests of this module share it, in order)."""
+    database_url, drop = "", None
+    if request.param == "postgresql":
+        import psycopg
+
+        admin = request.getfixturevalue("postgres_admin_url")
+        name = f"eob_analytics_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        base = admin.rsplit("/", 1)[0]
+        database_url = f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+
+        def drop():
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        with running_hub(tmp_path_factory.mktemp("analytics-api"), database_url=database_url) as hub:
+            enrolled = hub.enroll("feedback", "Гише 1 — МДТ")
+            hub.terminal_headers = {"Authorization": f"Bearer {enrolled.token}"}
+            hub.terminal_id = enrolled.terminal_id
+            hub.staff = hub.create_admin("maria", "a long enough password")
+            yield hub
+    finally:
+        if drop:
+            drop()
 
 
 def test_presses_in_figures_and_alert_out(hub):
@@ -85,9 +104,19 @@ def test_open_data_is_public_and_aggregated(hub):
 def test_alert_rules_per_office(hub):
     url = f"{hub.base_url}/api/v1/feedback/alert-rules/village"
     assert httpx.get(url, auth=hub.staff).json()["min_responses"] == 4  # the default
-    r = httpx.put(url, json={"window_s": 1800, "min_responses": 6, "negative_share": 0.34}, auth=hub.staff)
+    r = httpx.put(url, json={"window_s": 1800, "min_responses": 5, "negative_share": 0.34}, auth=hub.staff)
     assert r.status_code == 200
     assert httpx.get(url, auth=hub.staff).json()["window_s"] == 1800
+    # 2 of 5 negative (40 %): an alert under the village's rule, none under the default (50 %).
+    later = T0 + timedelta(days=1)
+    for office, counter in (("village", "k1"), ("center", "c9")):
+        r = httpx.post(f"{hub.base_url}/api/v1/feedback", json=batch([1, 4, 4, 4, 2], start=later, counter=counter,
+                                                                     office=office), headers=hub.terminal_headers)
+        assert r.json()["accepted"] == 5
+    opened = httpx.get(f"{hub.base_url}/api/v1/feedback/alerts", auth=hub.staff).json()["alerts"]
+    assert [(a["office_id"], a["counter_id"], a["negative"], a["responses"]) for a in opened] == \
+        [("village", "k1", 2, 5)]
+    assert opened[0]["rule"] == {"window_s": 1800, "min_responses": 5, "negative_share": 0.34}
     bad = httpx.put(url, json={"window_s": 5, "min_responses": 0, "negative_share": 3}, auth=hub.staff)
     assert bad.status_code in (400, 422)
 
