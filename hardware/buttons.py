@@ -98,6 +98,12 @@ class Debouncer:
             self.ignored_edges += 1
         return False
 
+    def already_down(self) -> None:
+        """The button was down before anyone watched (jammed through a power cut): no press,
+        but it is held from now on, so a stuck switch is reported and its release is no press."""
+        now = self._clock()
+        self.pressed, self.pressed_since, self._last_edge = True, now, now
+
     def held_for(self) -> float:
         if not self.pressed or self.pressed_since is None:
             return 0.0
@@ -171,6 +177,8 @@ class ButtonPanel(Device):
                 self._devices.append(button)
                 debouncer = Debouncer(config.debounce_s, clock)
                 score = index + 1
+                if button.is_pressed:  # no edge will tell: a switch jammed since before we started
+                    debouncer.already_down()
                 button.when_pressed = self._edge_handler(score, debouncer, True)
                 button.when_released = self._edge_handler(score, debouncer, False)
                 self._buttons.append(button)

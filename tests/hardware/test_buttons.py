@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from gpiozero.pins.mock import MockFactory
+from gpiozero.pins.mock import MockFactory, MockPin
 
 from hardware.base import ConfigError, DeviceState
 from hardware.buttons import ButtonPanel, ButtonPanelConfig, Debouncer, SimulatedButtonPanel
@@ -142,6 +142,34 @@ def test_stuck_button_degrades_health_and_recovers(rig, clock):
     assert panel.health().state is DeviceState.OK
     assert listener.scores == [3]  # the stuck hold was still one press
     assert panel.health().detail["led_fault_detection"] == "unavailable"
+
+
+def test_a_button_jammed_before_start_is_reported_stuck_and_is_no_press(clock):
+    # After a power cut the switch may already be down: gpiozero gives no edge for that.
+    class ShortedPin(MockPin):
+        """Held low whatever the pull-up says (a MockPin would jump high when the pull is set)."""
+
+        def _set_pull(self, value):
+            super()._set_pull(value)
+            self.drive_low()
+
+    factory = MockFactory()
+    factory.pin(6, pin_class=ShortedPin)
+    listener = Recorder()
+    panel = ButtonPanel(ButtonPanelConfig(button_pins=(5, 6, 13, 19), stuck_after_s=10.0), listener,
+                        pin_factory=factory, clock=clock)
+    try:
+        assert panel.health().state is DeviceState.OK
+        clock.advance(11.0)
+        health = panel.health()
+        assert health.state is DeviceState.DEGRADED and health.detail["stuck"] == "2"
+        factory.pin(6).drive_high()  # freed
+        assert panel.health().state is DeviceState.OK
+        clock.advance(1.0)
+        factory.pin(6).drive_low()  # and pressed by a citizen
+        assert listener.scores == [2]
+    finally:
+        panel.close()
 
 
 def test_acknowledge_lights_the_pressed_buttons_led_and_beeps(rig):
