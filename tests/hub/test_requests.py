@@ -222,3 +222,29 @@ def test_a_provisional_reference_that_comes_again_tracks_each_request_by_its_cod
         assert r.status_code == 200, r.text
         assert r.json()["number"] == receipt["number"]
     assert_error(client.get("/api/v1/requests/K01-000042", params={"code": "CCCC4444"}), 404, "code")
+
+
+def test_typed_form_fields_are_checked_as_the_kiosk_checks_them(client, hub, kiosk):
+    from server_sync.hub.catalogue_store import import_catalogue
+    from server_sync.hub.testing import fixture_catalogue
+    from server_sync.protocol import FormField
+
+    data = fixture_catalogue()
+    info = next(s for s in data.services if s.id == "info-request")
+    info.form_fields = [FormField.model_validate({"name": n, "label": {"bg": n}, "type": t})
+                        for n, t in (("phone", "phone"), ("email", "email"), ("other_egn", "egn"))]
+    with hub.sessions.begin() as s:
+        import_catalogue(session=s, data=data)
+
+    def info_request(**form):
+        return service_request(hub, service_id="info-request", tier=None, form=form, sealed_applicant=None)
+
+    for form, field in [({"phone": "call me"}, "form.phone"), ({"email": "not-an-address"}, "form.email"),
+                        ({"other_egn": "4402126541"}, "form.other_egn")]:  # check digit off by one
+        assert_error(client.post("/api/v1/requests", json=info_request(**form), headers=kiosk["headers"]), 422, field)
+    ok = info_request(phone="0888 123 456", email="ivan@example.bg", other_egn="4402126540")
+    assert submit(client, kiosk, ok)["status"] == "registered"
+    # The same values pass the kiosk's own validation (one rule on both ends).
+    from kiosk.state.forms import validate_form
+
+    assert validate_form(info.form_fields, {k: v for k, v in ok["form"].items()})[1] == []

@@ -10,6 +10,8 @@ from datetime import date, datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from stdnum.bg import egn as stdnum_egn
+from stdnum.bg import pnf as stdnum_pnf
 
 from server_sync.hub.db import utcnow
 from server_sync.hub.deadlines import SOFIA, deadline_for
@@ -32,6 +34,8 @@ from server_sync.protocol import StatusChange as WireStatusChange
 from server_sync.protocol.sealing import SealError, open_applicant
 
 FINAL = {RequestStatus.RESOLVED, RequestStatus.REJECTED}
+_PHONE = re.compile(r"[0-9+ ()/-]{3,32}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def payload_hash(request: SubmissionRequest) -> str:
@@ -86,6 +90,14 @@ def _check_form(service, form: dict, personal: dict) -> None:
                 date.fromisoformat(value)
             except ValueError:
                 raise ApiError(422, "type", f"{where}: must be a date (YYYY-MM-DD)", where) from None
+        # The typed rules the kiosk checks (kiosk.state.forms), so a terminal of another make or an
+        # altered one cannot file what the counter would refuse.
+        if f.type == FieldType.PHONE and not _PHONE.fullmatch(value):
+            raise ApiError(422, "type", f"{where}: must be a telephone number", where)
+        if f.type == FieldType.EMAIL and not _EMAIL.fullmatch(value):
+            raise ApiError(422, "type", f"{where}: must be an e-mail address", where)
+        if f.type == FieldType.EGN and not (stdnum_egn.is_valid(value) or stdnum_pnf.is_valid(value)):
+            raise ApiError(422, "checksum", f"{where}: not a valid ЕГН or ЛНЧ", where)
 
 
 def next_number(session: Session, catalogue: Catalogue, now: datetime) -> tuple[str, int, int]:
