@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import binascii
+from base64 import b64decode
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -14,9 +16,27 @@ from server_sync.hub.models import StaffUser, Terminal
 from server_sync.hub.services import staff as staff_service
 from server_sync.hub.services import terminals as terminal_service
 
+class Utf8Basic(HTTPBasic):
+    """Basic credentials decoded as UTF-8 (RFC 7617's charset): FastAPI's decode as ASCII, so a
+    staff member with a Cyrillic password could never log in. Refusals are our JSON errors."""
+
+    async def __call__(self, request: Request) -> HTTPBasicCredentials | None:
+        scheme, _, param = (request.headers.get("Authorization") or "").partition(" ")
+        if scheme.lower() != "basic":
+            return None
+        try:
+            username, colon, password = b64decode(param.strip(), validate=True).decode("utf-8").partition(":")
+        except (ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
+            colon = ""
+        if not colon:
+            raise ApiError(401, "unauthorized", "Authorization: malformed Basic credentials", "Authorization",
+                           headers={"WWW-Authenticate": 'Basic realm="kiosk-hub", charset="UTF-8"'})
+        return HTTPBasicCredentials(username=username, password=password)
+
+
 # Declared for the OpenAPI document; the header is parsed below so errors stay in our format.
 bearer_scheme = HTTPBearer(auto_error=False, description="terminal token from enrolment")
-basic_scheme = HTTPBasic(auto_error=False, description="staff user")
+basic_scheme = Utf8Basic(scheme_name="HTTPBasic", auto_error=False, description="staff user")
 
 
 def get_hub(request: Request) -> HubContext:
