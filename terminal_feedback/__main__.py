@@ -62,7 +62,8 @@ def read_keys(stream: TextIO, scale: int, panel: SimulatedButtonPanel, stop: thr
         import tty
 
         saved = termios.tcgetattr(fd)
-        tty.setcbreak(fd)
+        # TCSANOW, not tty's default TCSAFLUSH: keys typed while we were starting are presses too.
+        tty.setcbreak(fd, termios.TCSANOW)
     try:
         while not stop.is_set():
             chunk = os.read(fd, 4096)
@@ -74,6 +75,8 @@ def read_keys(stream: TextIO, scale: int, panel: SimulatedButtonPanel, stop: thr
                     return
                 if char.isdigit() and 1 <= int(char) <= scale:
                     panel.press(int(char))
+                elif char.isprintable() and not char.isspace():
+                    print(f"key {char!r} is not a button: press 1–{scale}, q to quit", flush=True)
     finally:
         if saved is not None:
             import termios
@@ -94,9 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--simulate", action="store_true",
                         help="no GPIO: keys 1–4 on this terminal are the buttons; LED acks are printed")
     parser.add_argument("--face", action="store_true", help="show the touch face (four smileys) too")
-    parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--log-level", default="INFO", type=str.upper,
+                        choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+    logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from server_sync.config import ConfigError as TerminalConfigError
