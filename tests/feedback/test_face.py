@@ -103,3 +103,17 @@ def test_smileys_are_drawn_differently(qtbot):
         images.append(button.grab().toImage())
     assert images[0] != images[1]
     assert images[0].pixelColor(100, 30) != images[0].pixelColor(2, 2)  # a face, not an empty square
+
+
+def test_walking_away_from_the_question_still_keeps_the_press(qtbot, store, clock):
+    config = parse_feedback_section(SECTION)
+    terminal = FeedbackTerminal(config, store, clock=clock, wall_clock=clock.now)
+    face = FeedbackFace(config, terminal, question_timeout_ms=200)
+    qtbot.addWidget(face)
+    face.show()
+    face.reset()
+    qtbot.mouseClick(face.smileys[1], Qt.LeftButton)
+    assert face.page() == "question"
+    qtbot.waitUntil(lambda: len(presses(store)) == 1, timeout=10000)
+    assert [(p["score"], p["source"], p["reason"]) for p in presses(store)] == [(2, "touch", None)]
+    assert face.page() == "thanks"
