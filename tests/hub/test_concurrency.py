@@ -73,3 +73,22 @@ def test_the_same_submission_racing_itself_is_registered_once(tmp_path, database
             assert len({r.json()["number"] for r in answers}) == 1
             # The losers' number increments were rolled back: the next number follows on.
             assert client.post("/api/v1/requests", json=signal()).json()["number"].startswith("94-00002/")
+
+
+def test_wrong_access_codes_sent_in_parallel_do_not_overrun_the_limit(tmp_path, database_url):
+    # Counted only after the (slow, scrypt) check, parallel guesses all passed the "fewer than 5
+    # failures?" test first. Each attempt is now counted before its code is checked.
+    from .conftest import EGN
+
+    with running_hub(tmp_path, database_url=database_url) as hub:
+        hub.import_catalogue(fixture_catalogue())
+        hub.create_citizen(EGN, "K7M4-Q9TX", document_number="AA1234567")
+        token = hub.enroll().token
+        body = {"egn": EGN, "document_number": "AA1234567", "access_code": "0000"}
+        with httpx.Client(base_url=hub.base_url, timeout=60, headers={"Authorization": f"Bearer {token}"},
+                          limits=httpx.Limits(max_connections=12)) as client:
+            with ThreadPoolExecutor(max_workers=12) as pool:
+                answers = list(pool.map(lambda _: client.post("/api/v1/citizens/session", json=body), range(12)))
+            assert sorted(r.status_code for r in answers) == [401] * 5 + [429] * 7
+            right = client.post("/api/v1/citizens/session", json={**body, "access_code": "K7M4-Q9TX"})
+            assert right.status_code == 429  # locked for the window, even with the right code

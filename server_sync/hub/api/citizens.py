@@ -27,19 +27,15 @@ router = APIRouter(prefix="/api/v1", responses={401: {"model": ErrorResponse}, 4
              responses={429: {"model": ErrorResponse}})
 def citizen_session(body: CitizenSessionRequest, hub: Hub, token: TerminalToken) -> CitizenSessionResponse:
     with hub.sessions() as session:
+        # The attempt is counted (committed) before its code is checked: parallel guesses cannot
+        # overrun the limit while the slow check runs.
         with session.begin():
-            t = terminal(session, token)
-            terminal_id = t.id
-        try:
-            with session.begin():
-                return citizen_service.open_session(session=session, keyring=hub.keyring, settings=hub.settings,
-                                                    request=body, terminal_id=terminal_id)
-        except ApiError as exc:
-            if exc.status == 401:  # a wrong code must be counted: record it in its own transaction
-                with session.begin():
-                    citizen_service.record_failure(session=session, keyring=hub.keyring, egn=body.egn,
-                                                   terminal_id=terminal_id)
-            raise
+            terminal_id = terminal(session, token).id
+            attempt = citizen_service.reserve_attempt(session=session, keyring=hub.keyring, settings=hub.settings,
+                                                      egn=body.egn, terminal_id=terminal_id)
+        with session.begin():
+            return citizen_service.open_session(session=session, keyring=hub.keyring, settings=hub.settings,
+                                                request=body, terminal_id=terminal_id, attempt=attempt)
 
 
 @router.get("/citizens/me/requests", response_model=DossierResponse, tags=["citizens"])

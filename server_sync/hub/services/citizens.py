@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from server_sync.hub.db import utcnow
@@ -44,11 +45,24 @@ def _recent_failures(session: Session, scope: str, key: str, since) -> int:
         AuthFailure.scope == scope, AuthFailure.key == key, AuthFailure.at >= since)) or 0
 
 
-def open_session(*, session: Session, keyring: Keyring, settings: HubSettings, request: CitizenSessionRequest,
-                 terminal_id: str) -> CitizenSessionResponse:
-    now = utcnow()
-    window = now - timedelta(minutes=settings.citizen_failure_window_minutes)
-    egn_hmac = keyring.hmac(request.egn)
+def _serialise(session: Session, scope: str, key: str) -> None:
+    """On PostgreSQL, one attempt per person (and per terminal) at a time; SQLite's BEGIN IMMEDIATE
+    already serialises every writing transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        lock = int.from_bytes(hashlib.sha256(f"auth:{scope}:{key}".encode()).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
+
+
+def reserve_attempt(*, session: Session, keyring: Keyring, settings: HubSettings, egn: str,
+                    terminal_id: str) -> list[int]:
+    """Count an attempt as a failure *before* its code is checked (the caller commits this at once), or
+    refuse it with 429 when the person or the terminal has had too many. Counting first, the limit
+    holds for guesses sent in parallel too: counted afterwards, they all passed the check during the
+    slow scrypt verification. A right code takes its attempt back (`open_session`)."""
+    window = utcnow() - timedelta(minutes=settings.citizen_failure_window_minutes)
+    egn_hmac = keyring.hmac(egn)
+    _serialise(session, "person", egn_hmac)
+    _serialise(session, "terminal", terminal_id)
     retry = str(int(settings.citizen_failure_window_minutes * 60))
     if _recent_failures(session, "person", egn_hmac, window) >= settings.citizen_failures_per_person:
         raise ApiError(429, "too_many_attempts", "too many wrong access codes for this person; try later",
@@ -56,14 +70,28 @@ def open_session(*, session: Session, keyring: Keyring, settings: HubSettings, r
     if _recent_failures(session, "terminal", terminal_id, window) >= settings.citizen_failures_per_terminal:
         raise ApiError(429, "too_many_attempts", "too many wrong access codes on this terminal; try later",
                        "access_code", headers={"Retry-After": retry})
+    now = utcnow()
+    rows = [AuthFailure(scope="person", key=egn_hmac, at=now), AuthFailure(scope="terminal", key=terminal_id, at=now)]
+    session.add_all(rows)
+    session.flush()
+    return [row.id for row in rows]
+
+
+def open_session(*, session: Session, keyring: Keyring, settings: HubSettings, request: CitizenSessionRequest,
+                 terminal_id: str, attempt: list[int]) -> CitizenSessionResponse:
+    """Check the ID data and access code of an attempt counted with `reserve_attempt`; a wrong one is a
+    401 and stays counted, a right one clears the person's failures and opens a session."""
+    now = utcnow()
+    window = now - timedelta(minutes=settings.citizen_failure_window_minutes)
+    egn_hmac = keyring.hmac(request.egn)
     citizen = session.scalars(select(Citizen).where(Citizen.egn_hmac == egn_hmac)).first()
     ok = verify_secret(request.access_code, citizen.access_code_hash if citizen else _DUMMY_HASH)
     if ok and citizen.document_hmac and citizen.document_hmac != keyring.hmac(request.document_number, "document"):
         ok = False
     if not ok or citizen is None:
-        # The caller rolls this transaction back and counts the failure with record_failure().
         raise ApiError(401, "bad_credentials", "the ID data or the access code is wrong", "access_code")
     session.execute(delete(AuthFailure).where(AuthFailure.scope == "person", AuthFailure.key == egn_hmac))
+    session.execute(delete(AuthFailure).where(AuthFailure.id.in_(attempt)))  # this one was no failure
     session.execute(delete(AuthFailure).where(AuthFailure.at < window))  # expired, no longer counted
     session.execute(delete(CitizenSession).where(CitizenSession.expires_at < now))
     token = new_token()
@@ -71,12 +99,6 @@ def open_session(*, session: Session, keyring: Keyring, settings: HubSettings, r
     session.add(CitizenSession(token_hash=token_hash(token), citizen_id=citizen.id, terminal_id=terminal_id,
                                created_at=now, expires_at=expires))
     return CitizenSessionResponse(token=token, expires_at=expires, display_name=citizen.display_name)
-
-
-def record_failure(*, session: Session, keyring: Keyring, egn: str, terminal_id: str) -> None:
-    now = utcnow()
-    session.add_all([AuthFailure(scope="person", key=keyring.hmac(egn), at=now),
-                     AuthFailure(scope="terminal", key=terminal_id, at=now)])
 
 
 def citizen_for_token(*, session: Session, token: str) -> Citizen:
