@@ -214,3 +214,21 @@ def test_feedback_summary_cli(hub, capsys):
     later = {t["terminal_id"]: t for t in json.loads(capsys.readouterr().out)["terminals"]}
     assert sum(later["F01"]["counted"].values()) == 7 * 32  # 19th–27th: seven weekdays
     assert sum(later["F03"]["counted"].values()) == 0
+
+
+def test_presses_committed_after_an_evaluation_that_began_before_are_still_judged(hub):
+    # On PostgreSQL a batch's received_at is set when its transaction starts; an evaluation that
+    # runs before it commits moves the watermark past it. The next evaluation must still see it.
+    t_received = RECEIVED + timedelta(days=3)
+    with hub.sessions.begin() as s:
+        alerts.evaluate(session=s, now=t_received + timedelta(seconds=2))  # the batch is not visible yet
+    rows = [press("F03", local(26, 10, 0) + timedelta(seconds=30 * i), score, scale=5, counter="k1",
+                  office="village", received=t_received) for i, score in enumerate((1, 1, 2, 5))]
+    with hub.sessions.begin() as s:
+        s.execute(insert(FeedbackPress), rows)  # ... and now it commits
+    with hub.sessions.begin() as s:
+        raised = alerts.evaluate(session=s, now=t_received + timedelta(seconds=20))
+        assert [(a.counter_id, a.responses, a.negative) for a in raised] == [("k1", 4, 3)]
+        # Judged again in the next overlap, it is neither raised again nor reported as extended.
+        assert alerts.evaluate(session=s, now=t_received + timedelta(seconds=40)) == []
+        assert len([a for a in alerts.alerts(session=s) if a.counter_id == "k1"]) == 1

@@ -30,6 +30,10 @@ from server_sync.hub.models import FeedbackPress
 __all__ = ["Rule", "DEFAULT_RULE", "rule_for", "set_rule", "evaluate", "alerts", "acknowledge", "AlertNotFound"]
 
 _WATERMARK = "alerts"
+# Presses get their received_at when their transaction starts, but become visible when it commits:
+# on PostgreSQL an evaluation in between moves the watermark past them. Each evaluation therefore
+# looks again at this much before the watermark; judging a press twice changes nothing.
+OVERLAP = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ def evaluate(*, session: Session, now: datetime | None = None) -> list[FeedbackA
                FeedbackPress.terminal_time).where(FeedbackPress.filtered.is_(False),
                                                   FeedbackPress.received_at <= now)
     if since is not None:
-        q = q.where(FeedbackPress.received_at > since)
+        q = q.where(FeedbackPress.received_at > since - OVERLAP)
     new_times: dict[tuple, list[datetime]] = defaultdict(list)
     terminals: dict[tuple, str] = {}
     for row in session.execute(q):
@@ -144,10 +148,13 @@ def _evaluate_group(session: Session, office_id: str | None, counter_key: str, t
             session.add(alert)
             session.flush()
         else:
+            before = (alert.window_start, alert.window_end, alert.responses, alert.negative)
             alert.window_start = min(alert.window_start, start)
             alert.window_end = max(alert.window_end, end)
             alert.responses = max(alert.responses, responses)
             alert.negative = max(alert.negative, negative)
+            if (alert.window_start, alert.window_end, alert.responses, alert.negative) == before:
+                continue  # judged before (the overlap): not raised, not extended
         touched[alert.id] = alert
     return list(touched.values())
 
