@@ -126,3 +126,11 @@ def test_catalogue_etag_304_and_version_changes_with_content(client, hub, kiosk)
     beat = client.post("/api/v1/terminals/heartbeat", json=heartbeat_body(), headers=kiosk["headers"])
     assert beat.json()["catalogue_version"] == new_version
     assert_error(client.get("/api/v1/catalogue"), 401)
+
+
+def test_every_heartbeat_field_has_a_column():
+    # "Stores every reported health field": a field added to the protocol must get a column too.
+    from server_sync.protocol import HeartbeatRequest
+
+    columns = set(Heartbeat.__table__.columns.keys())
+    assert set(HeartbeatRequest.model_fields) - {"schema_version"} <= columns
