@@ -13,7 +13,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QDeadlineTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from types import SimpleNamespace  # noqa: E402
+
 from hardware.idcard import parse_mrz  # noqa: E402
+from hardware.speech import RecordingSpeech  # noqa: E402
 from kiosk.app import KioskApp  # noqa: E402
 from kiosk.simulated_backend import SimulatedBackend  # noqa: E402
 from kiosk.simulator import demo_cards  # noqa: E402
@@ -128,7 +131,9 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
     ]
 
 
-def render(out_dir: Path, lang: str, theme: str, only: set[str] | None = None) -> list[Path]:
+def render(out_dir: Path | None, lang: str, theme: str, only: set[str] | None = None, *,
+           large_text: bool = False, on_scene=None) -> list[Path]:
+    """Walk every scene; save each to `out_dir` (if given) and hand it to `on_scene(name, kiosk)`."""
     app = QApplication.instance() or QApplication([])
     backend = SimulatedBackend(shipped_catalogue())
     settings = KioskSettings(language=lang, office_id="centre", technician_pin="2468")
@@ -138,12 +143,14 @@ def render(out_dir: Path, lang: str, theme: str, only: set[str] | None = None) -
         if not backend.online or not printed_ok[0]:
             raise RuntimeError("paper out")
 
-    kiosk = KioskApp(app, backend, settings, accessibility=False)
+    # the kiosk as a citizen meets it: with its accessibility layer (theme, contrast and
+    # large-text switches in the header), speech going to a recorder instead of a speaker
+    devices = SimpleNamespace(id_reader=None, scanner=None, badge=None, printer=None, speech=RecordingSpeech(),
+                              health=lambda: {}, close=lambda: None)
+    kiosk = KioskApp(app, backend, settings, devices=devices, accessibility=True, headset=None)
     kiosk.state.printer = printer
-    if theme != "default":
-        from kiosk.a11y.themes import apply_theme
-
-        apply_theme(app, theme)
+    if theme != "default" or large_text:
+        kiosk.a11y.set_theme(theme, large_text=large_text)
     kiosk.window.resize(settings.screen_width_px, settings.screen_height_px)
     kiosk.window.show()
     written = []
@@ -153,12 +160,17 @@ def render(out_dir: Path, lang: str, theme: str, only: set[str] | None = None) -
         printed_ok[0] = "printer-out" not in name
         action()
         settle(app, kiosk)
-        path = out_dir / f"{lang}{'' if theme == 'default' else '-' + theme.replace('_', '-')}-{n:02d}-{name}.png"
-        kiosk.window.grab().save(str(path))
-        written.append(path)
+        if on_scene is not None:
+            on_scene(name, kiosk)
+        if out_dir is not None:
+            path = out_dir / f"{lang}{'' if theme == 'default' else '-' + theme.replace('_', '-')}-{n:02d}-{name}.png"
+            kiosk.window.grab().save(str(path))
+            written.append(path)
     kiosk.close()
     kiosk.window.close()
+    devices.speech.close()
     app.setStyleSheet("")
+    app.setPalette(app.style().standardPalette())
     return written
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.state.tasks import RETIRED_PROPERTY
 from kiosk.views.base import Screen
+from kiosk.views.widgets import ElidedLabel
 
 ScreenFactory = Callable[..., Screen]
 
@@ -71,8 +72,9 @@ class MainWindow(QWidget):
         bar.setContentsMargins(16, 8, 16, 8)
         self.back_button = QPushButton(objectName="BackButton")
         self.back_button.clicked.connect(self.go_back)
-        self.title_label = QLabel(objectName="ScreenTitle")
-        self.title_label.setWordWrap(False)  # a wrapping header makes the window taller than the panel
+        # one line, ending in "…" when the header's switches leave too little room: a wrapping
+        # header makes the window taller than the panel (the page repeats the full title)
+        self.title_label = ElidedLabel(objectName="ScreenTitle")
         self.title_label.setMinimumWidth(100)
         self.language_button = QPushButton(objectName="LanguageButton")
         self.language_button.clicked.connect(self.toggle_language)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -24,14 +24,123 @@ def set_min_target(px: int) -> None:
     MIN_TARGET_PX = max(px, 24)
 
 
+def wrap_lines(text: str, metrics: QFontMetrics, width: int) -> str:
+    """`text` broken at spaces into lines no wider than `width` (a word longer stays whole);
+    the line breaks already in it are kept."""
+    lines: list[str] = []
+    for paragraph_text in text.split("\n"):
+        line = ""
+        for word in paragraph_text.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and metrics.horizontalAdvance(candidate) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+class WrapButton(QPushButton):
+    """A push button whose label wraps onto more lines when the button is narrower than it.
+
+    Qt's QPushButton never wraps, so a long service name in large text, or a place name in
+    a three-column grid, was simply cut off. The button keeps drawing through the style (so
+    the stylesheet's colours and states apply); only its text gets line breaks for its
+    current width, and it asks its layout for the height those lines need.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._full = text
+        policy = QSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+        self._full = text
+        super().setText(text)
+        self._rewrap()
+        self.updateGeometry()
+
+    def _padding(self) -> tuple[int, int]:
+        """Horizontal and vertical room the style takes around the label."""
+        plain = QPushButton.sizeHint(self)
+        metrics = self.fontMetrics()
+        lines = super().text().split("\n")
+        text_w = max(metrics.horizontalAdvance(line) for line in lines)
+        return max(16, plain.width() - text_w), max(8, plain.height() - metrics.lineSpacing() * len(lines))
+
+    def _lines_for(self, width: int) -> str:
+        pad_w, _ = self._padding()
+        return wrap_lines(self._full, self.fontMetrics(), max(1, width - pad_w))
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+        _, pad_h = self._padding()
+        lines = self._lines_for(width).count("\n") + 1
+        return max(self.minimumHeight(), lines * self.fontMetrics().lineSpacing() + pad_h)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        pad_w, _ = self._padding()
+        metrics = self.fontMetrics()
+        width = max(metrics.horizontalAdvance(line) for line in self._full.split("\n")) + pad_w
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        pad_w, _ = self._padding()
+        metrics = self.fontMetrics()
+        longest_word = max((metrics.horizontalAdvance(w) for w in self._full.split()), default=0)
+        width = max(self.minimumWidth(), longest_word + pad_w)
+        return QSize(width, self.heightForWidth(width))
+
+    def _rewrap(self) -> None:
+        wrapped = self._lines_for(self.width()) if self.width() > 0 else self._full
+        if wrapped != super().text():
+            QPushButton.setText(self, wrapped)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._rewrap()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() in (QEvent.FontChange, QEvent.StyleChange):  # a theme or large text
+            self._rewrap()
+            self.updateGeometry()
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when it does not fit (the header's screen title); text()
+    and the accessible name keep the whole of it."""
+
+    def __init__(self, text: str = "", **kwargs) -> None:
+        super().__init__(text, **kwargs)
+        self.setProperty("elided", True)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.ElideRight, rect.width())
+        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(), self.isEnabled(), shown,
+                                  self.foregroundRole())
+
+
 def big_button(text: str, accessible: str | None = None, kind: str = "normal") -> QPushButton:
-    """A button at least 9 mm each way; QPushButton activates on release."""
-    button = QPushButton(text)
+    """A button at least 9 mm each way; QPushButton activates on release; a long label wraps."""
+    button = WrapButton(text)
     button.setAccessibleName(accessible or text.replace("\n", " "))
     button.setMinimumHeight(max(MIN_TARGET_PX, 72 if kind == "tile" else MIN_TARGET_PX))
     button.setMinimumWidth(MIN_TARGET_PX)
     button.setProperty("kind", kind)
-    button.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
     button.setAutoDefault(False)
     return button
 
