@@ -88,6 +88,16 @@ class SimulatedBackend:
                 return draft, outcome
         return None
 
+    def _title(self, draft: Draft) -> dict[str, str]:
+        """What the hub calls a request: its service's or its signal category's name."""
+        catalogue = self._catalogue
+        if catalogue is not None:
+            found = ([s for s in catalogue.services if s.id == draft.service_id] if draft.service_id else
+                     [c for c in catalogue.signal_categories if c.id == draft.signal_category_id])
+            if found:
+                return found[0].name.model_dump(exclude_none=True)
+        return {"bg": draft.service_id or draft.signal_category_id or "—"}
+
     def track(self, reference: str, code: str) -> TrackingResponse:
         if not self.online:
             raise Offline("hub unreachable")
@@ -98,7 +108,7 @@ class SimulatedBackend:
         status = RequestStatus.REGISTERED if draft.kind == "service_request" else RequestStatus.PENDING
         return TrackingResponse(
             number=outcome.number, provisional_ref=outcome.provisional_ref,
-            kind=SubmissionKind(draft.kind), title={"bg": draft.service_id or draft.signal_category_id or "—"},
+            kind=SubmissionKind(draft.kind), title=self._title(draft),
             status=status, registered_at=outcome.registered_at,
             history=[StatusChange(status=status, at=outcome.registered_at)],
         )
@@ -112,7 +122,7 @@ class SimulatedBackend:
         for draft, outcome in self.delivered:
             if draft.applicant and draft.applicant.get("egn") == applicant["egn"]:
                 items.append(DossierItem(number=outcome.number, kind=SubmissionKind(draft.kind),
-                                         title={"bg": draft.service_id or "—"}, status=RequestStatus.REGISTERED,
+                                         title=self._title(draft), status=RequestStatus.REGISTERED,
                                          registered_at=outcome.registered_at))
         return DossierResponse(requests=items)
 

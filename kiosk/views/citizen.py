@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, unquote, urlparse
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QGridLayout, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from kiosk.state.backend import Draft
@@ -172,8 +172,12 @@ class TrackScreen(Screen):
     def __init__(self, state, reference: str = "", code: str = "") -> None:
         super().__init__()
         self.state = state
-        layout = vbox(self)
-        layout.setContentsMargins(32, 16, 32, 16)
+        outer = vbox(self)
+        outer.setContentsMargins(32, 16, 32, 16)
+        # one scrolling page: with the keyboard up there is room for a few lines only, and
+        # nothing may be squeezed until it is cut off
+        body = QWidget()
+        layout = vbox(body)
         layout.addWidget(paragraph(self.tr("Type the number and the tracking code from your receipt, or hold the receipt's QR code under the scanner.")))
         self.reference = QLineEdit(reference)
         self.reference.setPlaceholderText(self.tr("Number, e.g. 94-00012/05.01.2026 or K07-000123"))
@@ -191,8 +195,11 @@ class TrackScreen(Screen):
         layout.addWidget(self.result)
         self.history_host = QWidget()
         self.history = vbox(self.history_host, 6)
-        layout.addWidget(scroll_area(self.history_host), 1)
-        layout.addWidget(done_button(self))
+        layout.addWidget(self.history_host)
+        layout.addStretch(1)
+        self.page = scroll_area(body)
+        outer.addWidget(self.page, 1)
+        outer.addWidget(done_button(self))
         state.code_scanned.connect(self._on_scan)
         if reference and code:
             self.look_up()
@@ -227,7 +234,14 @@ class TrackScreen(Screen):
                                              + (f" ({change.note})" if change.note else ""), "HistoryLine"))
         self.history.addStretch(1)
         show_rows(self.history)
+        self._reveal_result()
         self.announce.emit(self.result.text(), False)
+
+    def _reveal_result(self) -> None:
+        """The answer is what the citizen came for: put the keyboard away and show it."""
+        if self.reference.hasFocus() or self.code.hasFocus():
+            self.show_button.setFocus()
+        QTimer.singleShot(0, self, lambda: self.page.ensureWidgetVisible(self.result, 0, 16))
 
     def _fail(self, exc) -> None:
         self.result.setText(_backend_error_text(self, exc))
@@ -262,8 +276,10 @@ class DossierScreen(Screen):
     def __init__(self, state) -> None:
         super().__init__()
         self.state = state
-        layout = vbox(self)
-        layout.setContentsMargins(32, 16, 32, 16)
+        outer = vbox(self)
+        outer.setContentsMargins(32, 16, 32, 16)
+        body = QWidget()  # one scrolling page, as on the tracking screen
+        layout = vbox(body)
         layout.addWidget(paragraph(self.tr("You need your ID card and the personal access code the municipality gave you. "
                                            "This works only while the kiosk is connected.")))
         self.card_label = paragraph("", "Notice")
@@ -281,8 +297,10 @@ class DossierScreen(Screen):
         layout.addWidget(self.result)
         self.items_host = QWidget()
         self.items = vbox(self.items_host, 6)
-        layout.addWidget(scroll_area(self.items_host), 1)
-        layout.addWidget(done_button(self))
+        layout.addWidget(self.items_host)
+        layout.addStretch(1)
+        outer.addWidget(scroll_area(body), 1)
+        outer.addWidget(done_button(self))
         state.document_read.connect(self._update_card)
         state.document_refused.connect(self._refused)
         self._update_card()
@@ -465,7 +483,7 @@ class MaintenanceScreen(Screen):
         layout.addWidget(self.unlock_button)
         self.status = paragraph("", "Result")
         self.status.setTextFormat(Qt.PlainText)
-        layout.addWidget(self.status)
+        layout.addWidget(scroll_area(self.status), 1)
         row = QHBoxLayout()
         self.refresh_button = big_button(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
@@ -477,7 +495,6 @@ class MaintenanceScreen(Screen):
             b.setEnabled(False)
             row.addWidget(b)
         layout.addLayout(row)
-        layout.addStretch(1)
         state.badge_presented.connect(self._on_badge)
 
     def _on_badge(self, uid: str) -> None:
@@ -487,6 +504,7 @@ class MaintenanceScreen(Screen):
         if self.state.technician_allowed(pin=pin, badge=badge):
             for b in (self.refresh_button, self.test_print_button, self.exit_button):
                 b.setEnabled(True)
+            self.test_print_button.setFocus()  # off the PIN field: the keyboard goes, the state shows
             self.refresh()
         else:
             self.status.setText(self.tr("Not allowed."))
