@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from hardware.base import DeviceUnavailable
+from hardware.base import DeviceState, DeviceUnavailable, Health
 from hardware.speech.core import SpeechEngine, Utterance
 from hardware.speech.espeak import RATE_WPM, _player_command, find_player
 
@@ -83,8 +83,10 @@ class _WorkerPlayback:
         self._engine = engine
         self.done = threading.Event()
         self.error: str | None = None
+        self.cancelled = False
 
     def cancel(self) -> None:
+        self.cancelled = True
         self._engine._kill_worker()
         self.done.set()
 
@@ -111,6 +113,7 @@ class Pyttsx3Engine(SpeechEngine):
         self._requests: Any = None
         self._replies: Any = None
         self._lock = threading.Lock()
+        self.last_playback: _WorkerPlayback | None = None
         try:
             self._ensure_worker()
         except BaseException:
@@ -168,6 +171,8 @@ class Pyttsx3Engine(SpeechEngine):
                     kind, detail = replies.get(timeout=0.2)
                 except Exception:  # noqa: BLE001 - queue.Empty: check the worker is still there
                     if not process.is_alive():
+                        if not playback.cancelled:
+                            playback.error = f"the pyttsx3 worker died (exit code {process.exitcode})"
                         break
                     continue
                 if kind == "error":
@@ -179,7 +184,18 @@ class Pyttsx3Engine(SpeechEngine):
         return playback
 
     def start(self, utterance: Utterance, *, rate_step: int, volume_step: int, output: str) -> _WorkerPlayback:
-        return self._submit(utterance.spoken_text or utterance.text, utterance.lang, rate_step, volume_step, None)
+        playback = self._submit(utterance.spoken_text or utterance.text, utterance.lang, rate_step, volume_step, None)
+        self.last_playback = playback
+        return playback
+
+    def health(self) -> Health:
+        detail = {"engine": self.name}
+        if find_player() is None:
+            return Health(DeviceState.OFFLINE, "no audio player (aplay, paplay, pw-play) is installed", detail)
+        last = self.last_playback
+        if last is not None and last.done.is_set() and last.error:
+            return Health(DeviceState.OFFLINE, f"no sound: {last.error}", detail)
+        return Health(DeviceState.OK, None, detail)
 
     def synthesize_to_wav(self, text: str, lang: str, path: str | Path, timeout: float = 60.0) -> Path:
         playback = self._submit(text, lang, 3, 3, str(path))

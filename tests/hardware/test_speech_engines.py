@@ -266,3 +266,33 @@ def test_pyttsx3_cut_off_silences_the_player_its_driver_started(tmp_path, monkey
     finally:
         engine.close()
     assert not Path(engine.scratch_dir).exists()
+
+
+def test_pyttsx3_utterance_nobody_heard_is_an_error_and_the_engine_goes_offline(tmp_path, monkeypatch, caplog):
+    pytest.importorskip("pyttsx3")
+    from hardware.speech.pyttsx3_engine import Pyttsx3Engine
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    aplay = bin_dir / "aplay"
+    aplay.write_text("#!/bin/sh\ncat >/dev/null\necho 'aplay: main:831: audio open error: No such device' >&2\nexit 1\n")
+    aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    try:
+        engine = Pyttsx3Engine()
+    except DeviceUnavailable as exc:
+        pytest.skip(f"pyttsx3 espeak driver unusable here: {exc}")
+    events = []
+    try:
+        with Speech(engine) as speech:
+            assert speech.health().state.value == "ok"
+            speech.add_listener(lambda event, u: events.append(event))
+            speech.say("Добър ден")
+            assert speech.wait_until_idle(30)
+            health = speech.health()
+    finally:
+        engine.close()
+    assert events == ["start", "error"]
+    assert health.state.value == "offline" and "audio open error" in health.reason
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert "no audio player" in engine.health().reason
