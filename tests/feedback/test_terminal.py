@@ -226,3 +226,17 @@ def test_scale_of_three_and_five(store, clock):
     assert [(p["score"], p["scale"]) for p in presses] == [(3, 3), (5, 5)]
     with pytest.raises(ValueError):
         terminal.press(6)
+
+
+def test_opening_hours_follow_summer_time():
+    config = parse_feedback_section({"timezone": "Europe/Sofia", "opening_hours": {"mon-fri": "08:30-17:30"}})
+    hours = config.opening_hours
+    # Summer (EEST, UTC+3): 05:45 UTC is 08:45 in Sofia, 14:45 UTC is 17:45.
+    assert hours.is_open(datetime(2026, 7, 7, 5, 45, tzinfo=timezone.utc))
+    assert not hours.is_open(datetime(2026, 7, 7, 14, 45, tzinfo=timezone.utc))
+    # Winter (EET, UTC+2): the same UTC times are 07:45 (closed) and 16:45 (open).
+    assert not hours.is_open(datetime(2026, 1, 13, 5, 45, tzinfo=timezone.utc))
+    assert hours.is_open(datetime(2026, 1, 13, 14, 45, tzinfo=timezone.utc))
+    # The morning of the change (Sunday 29 March 2026) is no workday; Monday is summer time.
+    assert hours.is_open(datetime(2026, 3, 30, 5, 31, tzinfo=timezone.utc))
+    assert not hours.is_open(datetime(2026, 3, 30, 5, 29, tzinfo=timezone.utc))
