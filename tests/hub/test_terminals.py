@@ -134,3 +134,16 @@ def test_every_heartbeat_field_has_a_column():
 
     columns = set(Heartbeat.__table__.columns.keys())
     assert set(HeartbeatRequest.model_fields) - {"schema_version"} <= columns
+
+
+def test_terminal_names_from_the_command_line_are_nfc_and_bounded(client, hub):
+    import pytest
+
+    with hub.sessions.begin() as s:
+        code = create_enrollment_code(session=s, kind="feedback", name="  Гише 3 — Ви\u0306ево ",
+                                      location="Кметство Ви\u0306ево")
+    body = client.post("/api/v1/terminals/enroll", json={"code": code}).json()
+    assert body["name"] == "Гише 3 — Вйево" and len(body["name"]) == 14  # composed й, trimmed
+    assert body["location"] == "Кметство Вйево"
+    with hub.sessions.begin() as s, pytest.raises(ValueError, match="name"):
+        create_enrollment_code(session=s, kind="kiosk", name="   ")

@@ -13,6 +13,7 @@ from server_sync.hub.errors import ApiError
 from server_sync.hub.models import EnrollmentCode, Heartbeat, Terminal
 from server_sync.hub.security import new_enrollment_code, new_token, normalise_code, token_hash
 from server_sync.protocol import EnrollRequest, EnrollResponse, HeartbeatRequest, TerminalKind
+from server_sync.protocol.common import nfc
 
 PREFIX = {TerminalKind.KIOSK: "K", TerminalKind.FEEDBACK: "F"}
 
@@ -20,13 +21,16 @@ PREFIX = {TerminalKind.KIOSK: "K", TerminalKind.FEEDBACK: "F"}
 def create_enrollment_code(*, session: Session, kind: TerminalKind | str, name: str,
                            location: str | None = None, ttl_hours: float = 24) -> str:
     kind = TerminalKind(kind)
-    if not name.strip() or len(name) > 120:
+    # Typed by an operator in any terminal: normalised like every text on the wire (NFC, trimmed).
+    name = nfc(name).strip()
+    location = (nfc(location).strip() or None) if location is not None else None
+    if not name or len(name) > 120 or "\x00" in name:
         raise ValueError("name: 1–120 characters")
-    if location is not None and len(location) > 300:
+    if location is not None and (len(location) > 300 or "\x00" in location):
         raise ValueError("location: at most 300 characters")
     code = new_enrollment_code()
     now = utcnow()
-    session.add(EnrollmentCode(code_hash=token_hash(normalise_code(code)), kind=kind.value, name=name.strip(),
+    session.add(EnrollmentCode(code_hash=token_hash(normalise_code(code)), kind=kind.value, name=name,
                                location=location, created_at=now, expires_at=now + timedelta(hours=ttl_hours)))
     session.flush()
     return code
