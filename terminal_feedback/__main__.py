@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Iterator, TextIO
 
 from hardware.base import ConfigError, DeviceState, DeviceUnavailable, Health
 from hardware.buttons import ButtonPanel, SimulatedButtonPanel, make_pin_factory
@@ -52,36 +53,41 @@ def report_health(store: Any, device: str, health: Health) -> None:
         log.error("cannot write %s health: %s", device, exc)
 
 
-def read_keys(stream: TextIO, scale: int, panel: SimulatedButtonPanel, stop: threading.Event) -> None:
-    """Keys 1..scale are buttons; q quits. Raw mode on a terminal, line mode from a pipe."""
+@contextlib.contextmanager
+def keys_mode(stream: TextIO) -> Iterator[None]:
+    """Single keys without Enter while the simulator runs, on a terminal; the terminal's own
+    settings come back however we leave (q, Ctrl-C, SIGTERM), on the main thread's way out."""
     fd = stream.fileno()
-    raw = os.isatty(fd)
-    saved = None
-    if raw:
-        import termios
-        import tty
+    if not os.isatty(fd):
+        yield
+        return
+    import termios
+    import tty
 
-        saved = termios.tcgetattr(fd)
-        # TCSANOW, not tty's default TCSAFLUSH: keys typed while we were starting are presses too.
-        tty.setcbreak(fd, termios.TCSANOW)
+    saved = termios.tcgetattr(fd)
+    # TCSANOW, not tty's default TCSAFLUSH: keys typed while we were starting are presses too.
+    tty.setcbreak(fd, termios.TCSANOW)
     try:
-        while not stop.is_set():
-            chunk = os.read(fd, 4096)
-            if not chunk:
-                return  # end of input: keep running (the demo starts us without a keyboard)
-            for char in chunk.decode("ascii", "replace"):
-                if char in "qQ":
-                    stop.set()
-                    return
-                if char.isdigit() and 1 <= int(char) <= scale:
-                    panel.press(int(char))
-                elif char.isprintable() and not char.isspace():
-                    print(f"key {char!r} is not a button: press 1–{scale}, q to quit", flush=True)
+        yield
     finally:
-        if saved is not None:
-            import termios
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+def read_keys(stream: TextIO, scale: int, panel: SimulatedButtonPanel, stop: threading.Event) -> None:
+    """Keys 1..scale are buttons; q quits. Raw mode on a terminal (see keys_mode), line mode from a pipe."""
+    fd = stream.fileno()
+    while not stop.is_set():
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            return  # end of input: keep running (the demo starts us without a keyboard)
+        for char in chunk.decode("ascii", "replace"):
+            if char in "qQ":
+                stop.set()
+                return
+            if char.isdigit() and 1 <= int(char) <= scale:
+                panel.press(int(char))
+            elif char.isprintable() and not char.isspace():
+                print(f"key {char!r} is not a button: press 1–{scale}, q to quit", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,26 +187,26 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
 
-    if args.simulate:
-        print(f"feedback-terminal (simulated): press 1–{config.scale} for the buttons "
-              f"(1 = very unhappy … {config.scale} = very happy), q to quit", flush=True)
-        threading.Thread(target=read_keys, args=(sys.stdin, config.scale, panel, stop),
-                         name="keys", daemon=True).start()
+    with keys_mode(sys.stdin) if args.simulate else contextlib.nullcontext():
+        if args.simulate:
+            print(f"feedback-terminal (simulated): press 1–{config.scale} for the buttons "
+                  f"(1 = very unhappy … {config.scale} = very happy), q to quit", flush=True)
+            threading.Thread(target=read_keys, args=(sys.stdin, config.scale, panel, stop),
+                             name="keys", daemon=True).start()
+        try:
+            if args.face:
+                from terminal_feedback.face import run_face
 
-    try:
-        if args.face:
-            from terminal_feedback.face import run_face
-
-            run_face(config, terminal, stop)
-        else:
-            while not stop.wait(0.5):
-                pass
-    finally:
-        stop.set()
-        terminal.retry_pending()
-        report_health(store, "buttons", Health(DeviceState.OFFLINE, "feedback-terminal stopped"))
-        panel.close()
-        store.close()
+                run_face(config, terminal, stop)
+            else:
+                while not stop.wait(0.5):
+                    pass
+        finally:
+            stop.set()
+            terminal.retry_pending()
+            report_health(store, "buttons", Health(DeviceState.OFFLINE, "feedback-terminal stopped"))
+            panel.close()
+            store.close()
     return 0
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -68,3 +70,29 @@ def test_a_bad_log_level_is_a_usage_error_not_a_traceback(tmp_path):
     )
     assert done.returncode == 2
     assert "--log-level" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_technicians_terminal_is_given_back_after_sigterm(tmp_path):
+    # Ctrl-C and systemd both end in a signal: the key thread never gets to restore the
+    # terminal itself, which would leave the technician's shell without echo.
+    master, slave = pty.openpty()
+    settings_before = termios.tcgetattr(slave)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "terminal_feedback", "--simulate", "--data-dir", str(tmp_path / "data"),
+         "--log-level", "ERROR"],
+        stdin=slave, stdout=slave, stderr=slave, cwd=ROOT, close_fds=True,
+        env={k: v for k, v in os.environ.items() if k != "EOBSHTINA_CONFIG"},
+    )
+    try:
+        _read_until(master, lambda text: "q to quit" in text)
+        assert not termios.tcgetattr(slave)[3] & termios.ICANON  # single keys while it runs
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+        settings_after = termios.tcgetattr(slave)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(slave)
+        os.close(master)
+    assert settings_after[3] & (termios.ECHO | termios.ICANON) == settings_before[3] & (termios.ECHO | termios.ICANON)
