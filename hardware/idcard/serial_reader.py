@@ -103,8 +103,12 @@ class SerialLineSource:
     def _open(self) -> Any:
         path = resolve_serial_port(self.port, self.usb_id)
         try:
-            return self._serial_factory(path, baudrate=self.baudrate, timeout=self.read_timeout)
+            # Exclusive (flock), as evdev devices are grabbed: two readers of one port would each
+            # get half the bytes of every card (e.g. `read-id` run while the kiosk is up).
+            return self._serial_factory(path, baudrate=self.baudrate, timeout=self.read_timeout, exclusive=True)
         except (serial.SerialException, OSError, ValueError) as exc:
+            if "exclusively lock" in str(exc):
+                raise DeviceUnavailable(f"{path} is in use by another program") from exc
             raise DeviceUnavailable(f"cannot open {path}: {_reason(exc)}") from exc
 
     def _run(self) -> None:

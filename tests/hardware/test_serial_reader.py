@@ -260,3 +260,17 @@ def test_pyserial_on_both_ends_across_a_pulled_cable(tmp_path, reader_factory):
         cable.unplug()
     assert [d.document_number for d in rec.of("document")] == ["AA1234567", "L898902C3"]
     assert rec.of("read_error") == []
+
+
+def test_a_port_another_program_holds_is_offline_until_it_lets_go(cable, reader_factory):
+    other = serial.Serial(cable.link, 9600, timeout=0.1, exclusive=True)  # e.g. the kiosk, during `read-id`
+    try:
+        rec = Recorder()
+        reader_factory(cable.link, rec)
+        rec.wait_for(is_state(DeviceState.OFFLINE))
+        assert "in use by another program" in rec.of("state")[-1].reason
+    finally:
+        other.close()
+    rec.wait_for(is_state(DeviceState.OK))
+    cable.write(("\r\n".join(bulgarian_td1()) + "\r\n").encode())
+    rec.wait_for(lambda r: r.of("document"))
