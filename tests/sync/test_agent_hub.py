@@ -48,7 +48,7 @@ def _fill(store: Store, presses: int = 30, signals: int = 3) -> list:
         records.append(store.submit("signal", signal_category_id="potholes", signal_type="problem",
                                     description=f"Дупка №{i}", applicant=APPLICANT))
     records.append(store.submit("service_request", service_id="heirs-certificate", tier="fast",
-                                form={"deceased_name": "Иван Петров", "deceased_egn": "4501020019", "copies": 2},
+                                form={"deceased_name": "Иван Петров", "deceased_egn": "4501020012", "copies": 2},
                                 applicant=APPLICANT))
     return records
 
@@ -69,7 +69,7 @@ def test_enrol_drain_and_status(hub, terminal, capsys) -> None:
 
     with hub.session() as s:
         request = s.scalars(select(ServiceRequest).where(ServiceRequest.service_id == "heirs-certificate")).one()
-        assert request.surname == "Петрова" and request.personal_fields == {"deceased_egn": "4501020019"}
+        assert request.surname == "Петрова" and request.personal_fields == {"deceased_egn": "4501020012"}
         assert request.provisional_ref == records[-1].provisional_ref
         beat = s.scalars(select(Heartbeat)).first()
         assert s.scalar(select(Terminal.last_event_seq)) == records[-1].seq
@@ -184,7 +184,7 @@ def test_hub_restored_from_older_backup_gets_everything_again(hub, terminal) -> 
     assert hub_counts(hub) == (20, 3, 0)
     with hub.session() as s:  # the sealed applicant was still there (retention window) and opened
         heirs = s.scalars(select(ServiceRequest).where(ServiceRequest.service_id == "heirs-certificate")).one()
-        assert heirs.surname == "Петрова" and heirs.personal_fields == {"deceased_egn": "4501020019"}
+        assert heirs.surname == "Петрова" and heirs.personal_fields == {"deceased_egn": "4501020012"}
 
 
 def test_hub_epoch_change_resends_and_is_remembered(hub, terminal) -> None:
