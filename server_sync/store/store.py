@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import delete, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine, create_engine
@@ -73,6 +73,7 @@ DEFAULT_PERSONAL_RETENTION_S = 24 * 3600.0
 PERSONAL_RETENTION_KEY = "personal_retention_s"
 BUSY_TIMEOUT_MS = 15_000  # three processes share the file; a writer holds it for milliseconds
 MAX_ERRORS_KEPT = 20
+CHUNK_ROWS = 2000  # rows per transaction of a bulk purge or requeue (~10 ms on a desktop)
 KIND_PRESS = "press"
 KIND_SUPPORT = "support"
 SUBMISSION_KINDS = (SubmissionKind.SERVICE_REQUEST.value, SubmissionKind.SIGNAL.value, KIND_SUPPORT)
@@ -730,30 +731,48 @@ class Store:
             return 0
         from sqlalchemy import or_
 
-        with self._write() as conn:
-            result = conn.execute(update(_o).where(_o.c.state == "delivered", or_(*cond)).values(
-                state="pending", attempts=0, next_attempt_at=0.0, delivered_at=None,
-                claimed_by=None, claimed_until=0.0))
-            return result.rowcount
+        return self._in_chunks(lambda: update(_o).where(_o.c.id.in_(
+            select(_o.c.id).where(_o.c.state == "delivered", or_(*cond)).limit(CHUNK_ROWS).scalar_subquery()
+        )).values(state="pending", attempts=0, next_attempt_at=0.0, delivered_at=None,
+                  claimed_by=None, claimed_until=0.0))
 
     def purge(self, now: float | None = None) -> tuple[int, int]:
         """Drop sealed blobs past the personal retention window and delivered rows past the
         delivered retention window. Returns (blobs purged, rows deleted)."""
         now = time.time() if now is None else now
-        with self._write() as conn:
-            retention = self._personal_retention(conn)
-            blobs = conn.execute(update(_o).where(
-                _o.c.state == "delivered", _o.c.sealed.is_not(None),
-                _o.c.delivered_at <= now - retention).values(sealed=None)).rowcount
-            # A row the hub refused for good keeps its non-personal part for a technician,
-            # but its sealed applicant goes after the same window.
-            blobs += conn.execute(update(_o).where(
-                _o.c.state == "rejected", _o.c.sealed.is_not(None),
-                _o.c.created_at <= now - retention).values(sealed=None)).rowcount
-            rows = conn.execute(delete(_o).where(
-                _o.c.state == "delivered",
-                _o.c.delivered_at <= now - self.delivered_retention_s)).rowcount
+        retention = self.personal_retention_s
+
+        def chunk(*where):  # noqa: ANN002, ANN202
+            return _o.c.id.in_(select(_o.c.id).where(*where).limit(CHUNK_ROWS).scalar_subquery())
+
+        blobs = self._in_chunks(lambda: update(_o).where(chunk(
+            _o.c.state == "delivered", _o.c.sealed.is_not(None),
+            _o.c.delivered_at <= now - retention)).values(sealed=None))
+        # A row the hub refused for good keeps its non-personal part for a technician,
+        # but its sealed applicant goes after the same window.
+        blobs += self._in_chunks(lambda: update(_o).where(chunk(
+            _o.c.state == "rejected", _o.c.sealed.is_not(None),
+            _o.c.created_at <= now - retention)).values(sealed=None))
+        rows = self._in_chunks(lambda: delete(_o).where(chunk(
+            _o.c.state == "delivered", _o.c.delivered_at <= now - self.delivered_retention_s)))
         return blobs, rows
+
+    def _in_chunks(self, statement: Callable[[], Any]) -> int:
+        """Run a bulk UPDATE/DELETE that touches at most CHUNK_ROWS rows, one short
+        transaction per chunk, until it touches none: a month of delivered rows (or a
+        requeue after a hub restore) never holds the write lock for seconds while the
+        kiosk or the buttons wait to store a press."""
+        total = 0
+        while True:
+            started = time.monotonic()
+            with self._write() as conn:
+                count = conn.execute(statement()).rowcount
+            total += count
+            if count < CHUNK_ROWS:
+                return total
+            # Leave the lock free as long as we held it: a waiting writer polls (SQLite's
+            # busy handler sleeps up to 100 ms) and would otherwise lose every race to us.
+            time.sleep(min(0.1, max(0.005, time.monotonic() - started)))
 
     def has_pending(self) -> bool:
         """Cheap (index probe, not a count): is anything left to deliver?"""

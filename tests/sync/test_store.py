@@ -292,3 +292,30 @@ def test_personal_retention_set_by_the_agent_holds_for_the_kiosk_too(tmp_path, h
         kiosk.set_personal_retention(-1)
     agent.close()
     kiosk.close()
+
+
+def test_bulk_purge_and_requeue_run_in_short_transactions(store: Store, monkeypatch) -> None:
+    """A requeue after a hub restore or a month's purge touches every row it must, but in
+    chunks, one short transaction each, so a press never waits for the whole of it."""
+    from sqlalchemy import event
+
+    import server_sync.store.store as store_module
+
+    monkeypatch.setattr(store_module, "CHUNK_ROWS", 4)
+    for _ in range(10):
+        store.record_press(3)
+    store.mark_delivered([(i.id, None, None) for i in store.claim(["press"], 10, owner="a")],
+                         hub_epoch="old")
+    commits = []
+    event.listen(store.engine, "commit", lambda conn: commits.append(1))
+    assert store.requeue_lost(new_epoch="new") == 10
+    assert len(commits) == 3 and store.queue_stats().depth == 10
+    store.mark_delivered([(i.id, None, None) for i in store.claim(["press"], 10, owner="a")],
+                         hub_epoch="new")
+    commits.clear()
+    assert store.requeue_lost(above_seq=2) == 8 and len(commits) == 3  # 4 + 4 + a last, empty one
+    store.mark_delivered([(i.id, None, None) for i in store.claim(["press"], 10, owner="a")],
+                         hub_epoch="new")
+    commits.clear()
+    assert store.purge(now=10**10) == (0, 10)
+    assert store.queue_stats().delivered_kept == 0 and len(commits) >= 3
