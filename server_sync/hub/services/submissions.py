@@ -10,8 +10,6 @@ from datetime import date, datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from stdnum.bg import egn as stdnum_egn
-from stdnum.bg import pnf as stdnum_pnf
 
 from server_sync.hub.db import utcnow
 from server_sync.hub.deadlines import SOFIA, deadline_for
@@ -96,8 +94,8 @@ def _check_form(service, form: dict, personal: dict) -> None:
             raise ApiError(422, "type", f"{where}: must be a telephone number", where)
         if f.type == FieldType.EMAIL and not _EMAIL.fullmatch(value):
             raise ApiError(422, "type", f"{where}: must be an e-mail address", where)
-        if f.type == FieldType.EGN and not (stdnum_egn.is_valid(value) or stdnum_pnf.is_valid(value)):
-            raise ApiError(422, "checksum", f"{where}: not a valid ЕГН or ЛНЧ", where)
+        # (ЕГН/ЛНЧ fields: the kiosk checks the check digit; the hub checks only the catalogue's
+        # pattern, so that submissions already queued on terminals are never refused.)
 
 
 def next_number(session: Session, catalogue: Catalogue, now: datetime) -> tuple[str, int, int]:
