@@ -31,6 +31,8 @@ def error_json(status: int, code: str, message: str, field: str | None = None,
 
 
 def _field_of(err: dict) -> str:
+    if err.get("type") == "json_invalid":  # its location is a character offset, not a field
+        return "body"
     loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
     # Model-level checks say "field: why" in the message; name that field.
     msg = str(err.get("msg", ""))
@@ -70,8 +72,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException):
         code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 413: "too_large", 429: "too_many_requests"}.get(exc.status_code, "error")
-        # Framework refusals name what they are about: an unparsable body, the credentials.
-        field = {400: "body", 401: "Authorization"}.get(exc.status_code)
+        # Framework refusals name what they are about: an unparsable body, the credentials, no such
+        # path, a method the path does not take.
+        field = {400: "body", 401: "Authorization", 404: "path", 405: "method"}.get(exc.status_code)
         return error_json(exc.status_code, code, str(exc.detail), field, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)

@@ -63,8 +63,8 @@ def test_malformed_json_bad_utf8_and_wrong_shapes(client, hub, kiosk):
     r = client.post("/api/v1/terminals/enroll", content=b"code=123456",
                     headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert_error(r, 422)
-    assert_error(client.get("/api/v1/nowhere"), 404)
-    assert_error(client.delete("/api/v1/health"), 405)
+    assert_error(client.get("/api/v1/nowhere"), 404, "path")
+    assert_error(client.delete("/api/v1/health"), 405, "method")
     assert_error(client.get("/api/v1/consultations", headers={"Authorization": "Bearer " + "x" * 5000}), 401)
 
 
@@ -201,3 +201,24 @@ def test_an_unexpected_error_never_reaches_the_server_log(hub):
         r = client.post("/api/v1/boom")
     assert_error(r, 500)
     assert "7501020018" not in r.text
+
+
+def test_every_route_refuses_junk_without_credentials_with_a_named_field(client):
+    """Every API route, every method, with no, a wrong bearer or a wrong Basic credential and a
+    broken, empty or wrongly shaped body: a 4xx ErrorResponse whose field is named, never a 5xx."""
+    import re
+
+    routes = [(re.sub(r"\{[^}]+\}", "1", path), method.upper())
+              for path, methods in client.app.openapi()["paths"].items() for method in methods]
+    routes += [("/metrics", "GET"), ("/t/1", "GET")]  # outside the OpenAPI document
+    assert len(routes) >= 20  # the whole API, not an empty loop
+    for path, method in routes:
+        for body in (None, b'{"junk":', b"[]", b"{}"):
+            for auth in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic bm9wZTpub3Bl"}):
+                headers = {**auth, **({"Content-Type": "application/json"} if body else {})}
+                r = client.request(method, path, content=body, headers=headers)
+                assert r.status_code < 500, (method, path, body, auth, r.text)
+                if r.status_code >= 400:
+                    error = ErrorResponse.model_validate(r.json()).error
+                    # Named: not empty, and not a bare position ("8" of a JSON decode error).
+                    assert error.field and not error.field.isdigit(), (method, path, body, auth, r.text)
