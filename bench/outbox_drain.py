@@ -29,6 +29,7 @@ from server_sync.protocol import FeedbackBatch, Press  # noqa: E402
 from server_sync.store import Store  # noqa: E402
 
 BATCH = 500
+MAX_RSS_GROWTH = 1.25  # full-queue peak / tenth-queue peak; bounded memory gives ≈ 1.0
 
 
 def fill(store: Store, n: int) -> None:
@@ -142,6 +143,12 @@ def main() -> int:
           f"ratio={full_peak / idle_peak:.2f}")
     print(f"RESULT outbox_drain_rss_growth value={full_peak / mib:.1f}MiB floor={small_peak / mib:.1f}MiB "
           f"ratio={full_peak / small_peak:.2f}")
+    if full_peak > small_peak * MAX_RSS_GROWTH:
+        # The agent must stream the queue in batches: a peak that grows with the queue means
+        # something loads it whole. Fail loudly rather than print a figure nobody reads.
+        print(f"FAIL peak RSS grows with the queue: {full_peak / mib:.1f} MiB for {n} presses, "
+              f"{small_peak / mib:.1f} MiB for {max(1, n // 10)}", file=sys.stderr)
+        return 1
     return 0
 
 
