@@ -10,7 +10,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QDeadlineTimer  # noqa: E402
+from PySide6.QtCore import QDeadlineTimer, QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from types import SimpleNamespace  # noqa: E402
@@ -39,6 +39,9 @@ def settle(app: QApplication, kiosk: KioskApp) -> None:
         kiosk.state.tasks.pool.waitForDone(20)
     for _ in range(5):
         app.processEvents()
+    # screens the window replaced are deleteLater()'d; without an event loop that never
+    # happens, and every theme change would restyle all of them
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def scenes(kiosk: KioskApp, backend: SimulatedBackend):
@@ -159,6 +162,8 @@ def render(out_dir: Path | None, lang: str, theme: str, only: set[str] | None = 
             continue
         printed_ok[0] = "printer-out" not in name
         action()
+        if (theme != "default" or large_text) and (kiosk.a11y.theme, kiosk.a11y.large_text) != (theme, large_text):
+            kiosk.a11y.set_theme(theme, large_text=large_text)  # a scene's session end resets the theme
         settle(app, kiosk)
         if on_scene is not None:
             on_scene(name, kiosk)

@@ -6,12 +6,12 @@ import re
 from urllib.parse import parse_qs, unquote, urlparse
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtWidgets import QButtonGroup, QCheckBox, QGridLayout, QHBoxLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QLineEdit, QPlainTextEdit, QWidget
 
 from kiosk.state.backend import Draft
 from kiosk.views.base import Screen
 from kiosk.views.request import signal_type_names
-from kiosk.views.widgets import big_button, clear_layout, heading, paragraph, scroll_area, show_rows, vbox
+from kiosk.views.widgets import ButtonGrid, big_button, clear_layout, heading, paragraph, scroll_area, show_rows, vbox
 
 
 def _backend_error_text(ctx, exc) -> str:
@@ -46,28 +46,28 @@ class SignalScreen(Screen):
         layout = vbox(body)
         layout.addWidget(heading(self.tr("What kind of signal?"), 2))
         self.type_group = QButtonGroup(self)
-        row = QHBoxLayout()
+        row = ButtonGrid(max_columns=5)
         for value, name in signal_type_names(self).items():
             b = big_button(name)
             b.setCheckable(True)
             b.setProperty("value", value)
             b.setChecked(value == "problem")
             self.type_group.addButton(b)
-            row.addWidget(b)
-        layout.addLayout(row)
+            row.add(b)
+        layout.addWidget(row)
         layout.addWidget(heading(self.tr("About what?"), 2))
         self.category_group = QButtonGroup(self)
         self.category_group.buttonClicked.connect(lambda _b: self._category_changed())
-        grid = QGridLayout()
+        grid = ButtonGrid(max_columns=3)
         cats = state.catalogue.signal_categories if state.catalogue else []
         self.categories = {c.id: c for c in cats}
-        for i, c in enumerate(cats):
+        for c in cats:
             b = big_button(state.t(c.name))
             b.setCheckable(True)
             b.setProperty("value", c.id)
             self.category_group.addButton(b)
-            grid.addWidget(b, i // 3, i % 3)
-        layout.addLayout(grid)
+            grid.add(b)
+        layout.addWidget(grid)
         layout.addWidget(heading(self.tr("Describe it"), 2))
         self.description = QPlainTextEdit()
         self.description.setAccessibleName(self.tr("Description"))
@@ -81,14 +81,14 @@ class SignalScreen(Screen):
         self.address.setMinimumHeight(52)
         layout.addWidget(self.address)
         self.place_group = QButtonGroup(self)
-        places = QGridLayout()
-        for i, p in enumerate(state.catalogue.places if state.catalogue else []):
+        places = ButtonGrid(max_columns=3)
+        for p in state.catalogue.places if state.catalogue else []:
             b = big_button(state.t(p.name))
             b.setCheckable(True)
             b.setProperty("value", p.id)
             self.place_group.addButton(b)
-            places.addWidget(b, i // 3, i % 3)
-        layout.addLayout(places)
+            places.add(b)
+        layout.addWidget(places)
         self.anonymous = QCheckBox(self.tr("Send without my name (anonymous)"))
         self.anonymous.setAccessibleName(self.tr("Send without my name (anonymous)"))
         self.anonymous.setMinimumHeight(48)
@@ -484,7 +484,7 @@ class MaintenanceScreen(Screen):
         self.status = paragraph("", "Result")
         self.status.setTextFormat(Qt.PlainText)
         layout.addWidget(scroll_area(self.status), 1)
-        row = QHBoxLayout()
+        row = ButtonGrid(max_columns=3)
         self.refresh_button = big_button(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         self.test_print_button = big_button(self.tr("Test print"))
@@ -493,8 +493,8 @@ class MaintenanceScreen(Screen):
         self.exit_button.clicked.connect(state.exit_requested.emit)
         for b in (self.refresh_button, self.test_print_button, self.exit_button):
             b.setEnabled(False)
-            row.addWidget(b)
-        layout.addLayout(row)
+            row.add(b)
+        layout.addWidget(row)
         state.badge_presented.connect(self._on_badge)
 
     def _on_badge(self, uid: str) -> None:

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from kiosk.views.base import Screen
-from kiosk.views.widgets import big_button, clear_layout, heading, paragraph, scroll_area, show_rows, vbox
+from kiosk.views.widgets import ButtonGrid, big_button, clear_layout, heading, paragraph, scroll_area, show_rows, vbox
 
 
 class WelcomeScreen(Screen):
@@ -134,15 +134,15 @@ class CatalogueScreen(Screen):
         self.search.setMinimumHeight(56)
         self.search.textChanged.connect(self._refresh)
         layout.addWidget(self.search)
-        modes = QHBoxLayout()
+        modes = ButtonGrid(max_columns=2)
         self.by_situation = big_button(self.tr("By life situation"))
         self.by_unit = big_button(self.tr("By municipal unit"))
         for button, m in ((self.by_situation, "situations"), (self.by_unit, "units")):
             button.setCheckable(True)
             button.setChecked(m == mode and group_id is None)
             button.clicked.connect(lambda _=False, m=m: self.navigate.emit("catalogue", {"mode": m}))
-            modes.addWidget(button)
-        layout.addLayout(modes)
+            modes.add(button)
+        layout.addWidget(modes)
         self.caption = heading("", 2)
         layout.addWidget(self.caption)
         self.list_host = QWidget()

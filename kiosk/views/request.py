@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from kiosk.state.backend import Draft
 from kiosk.state.forms import validate_form
 from kiosk.views.base import Screen
-from kiosk.views.widgets import big_button, heading, paragraph, qr_pixmap, scroll_area, smiley_icon, vbox
+from kiosk.views.widgets import ButtonGrid, big_button, heading, paragraph, qr_pixmap, scroll_area, smiley_icon, vbox
 from server_sync.protocol.catalogue import FieldType
 
 
@@ -112,15 +112,14 @@ class RequestFormScreen(Screen):
             label = state.t(field.label) + (" *" if field.required else "")
             layout.addWidget(paragraph(label, "FieldLabel"))
             if field.type == FieldType.CHOICE:
-                widget = QWidget()
-                row = QHBoxLayout(widget)
+                widget = ButtonGrid(max_columns=4)
                 group = QButtonGroup(widget)
                 for choice in field.choices:
                     b = big_button(state.t(choice.label))
                     b.setCheckable(True)
                     b.setProperty("value", choice.value)
                     group.addButton(b)
-                    row.addWidget(b)
+                    widget.add(b)
                 widget.group = group
             elif field.type == FieldType.CHECKBOX:
                 widget = QCheckBox(state.t(field.label))
@@ -149,7 +148,7 @@ class RequestFormScreen(Screen):
 
         names = {"ordinary": self.tr("Ordinary"), "fast": self.tr("Fast"), "express": self.tr("Express")}
         self.tier_group = QButtonGroup(self)
-        tiers = QHBoxLayout()
+        tiers = ButtonGrid(max_columns=3)
         for i, tier in enumerate(service.tiers):
             text = f"{names[str(tier.tier)]}\n{format_deadline(tier.deadline, state.language)} · {format_fee(tier.fee_eur, state.language)}"
             b = big_button(text, text.replace("\n", ", "), kind="choice")
@@ -158,8 +157,8 @@ class RequestFormScreen(Screen):
             b.setChecked(i == 0)
             b.setProperty("value", str(tier.tier))
             self.tier_group.addButton(b)
-            tiers.addWidget(b)
-        layout.addLayout(tiers)
+            tiers.add(b)
+        layout.addWidget(tiers)
         layout.addStretch(1)
         self.scroll = scroll_area(body)
         outer.addWidget(self.scroll, 1)
@@ -440,7 +439,7 @@ class FeedbackScreen(Screen):
         layout = vbox(self, 24)
         layout.setContentsMargins(48, 32, 48, 32)
         layout.addWidget(heading(self.tr("How was it?")))
-        row = QHBoxLayout()
+        row = ButtonGrid(max_columns=4, spacing=16)
         names = [self.tr("Very bad"), self.tr("Bad"), self.tr("Good"), self.tr("Very good")]
         self.face_buttons = []
         for score, name in zip(self.SCORES, names):
@@ -450,20 +449,20 @@ class FeedbackScreen(Screen):
             b.setMinimumHeight(150)
             b.clicked.connect(lambda _=False, s=score: self.press(s))
             self.face_buttons.append(b)
-            row.addWidget(b)
-        layout.addLayout(row)
+            row.add(b)
+        layout.addWidget(row)
         self.thanks = paragraph("", "Notice")
         self.thanks.hide()
         layout.addWidget(self.thanks)
         layout.addStretch(1)
-        row2 = QHBoxLayout()
+        row2 = ButtonGrid(max_columns=2)
         menu = big_button(self.tr("Something else"))
         menu.clicked.connect(lambda: self.navigate.emit("welcome", {}))
         finish = big_button(self.tr("Finish"), self.tr("Finish and clear my data"), kind="primary")
         finish.clicked.connect(state.session.end)
-        row2.addWidget(menu)
-        row2.addWidget(finish)
-        layout.addLayout(row2)
+        row2.add(menu)
+        row2.add(finish)
+        layout.addWidget(row2)
 
     def press(self, score: int) -> None:
         for b in self.face_buttons:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -132,6 +135,76 @@ class ElidedLabel(QLabel):
         shown = self.fontMetrics().elidedText(self.text(), Qt.ElideRight, rect.width())
         self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(), self.isEnabled(), shown,
                                   self.foregroundRole())
+
+
+class ButtonGrid(QWidget):
+    """A row (or grid) of buttons that takes as many columns, up to `max_columns`, as their
+    words allow at the current width: in large text five choices side by side become one
+    under another instead of being squeezed until their words are cut."""
+
+    def __init__(self, buttons: Iterable[QWidget] = (), max_columns: int = 3, spacing: int = 12) -> None:
+        super().__init__()
+        self.max_columns, self.spacing = max(1, max_columns), spacing
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(spacing)
+        self.buttons: list[QWidget] = []
+        self.columns = 0
+        policy = QSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        for button in buttons:
+            self.add(button)
+
+    def add(self, button: QWidget) -> None:
+        self.buttons.append(button)
+        self.columns = 0  # lay out again with the newcomer
+        self._place(self.columns_for(self.width() if self.width() > 0 else 1 << 20))
+
+    def columns_for(self, width: int) -> int:
+        if not self.buttons:
+            return 1
+        needed = max(b.minimumSizeHint().width() for b in self.buttons)
+        fit = (width + self.spacing) // (needed + self.spacing)
+        columns = max(1, min(self.max_columns, len(self.buttons), fit))
+        rows = -(-len(self.buttons) // columns)
+        return -(-len(self.buttons) // rows)  # balanced: four smileys go 2 + 2, not 3 + 1
+
+    def _place(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for button in self.buttons:
+            self.grid.removeWidget(button)
+        for i, button in enumerate(self.buttons):
+            self.grid.addWidget(button, i // columns, i % columns)
+        for column in range(self.max_columns):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+        self.updateGeometry()
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+        columns = self.columns_for(width)
+        column_width = max(1, (width - self.spacing * (columns - 1)) // columns)
+        rows = [self.buttons[i:i + columns] for i in range(0, len(self.buttons), columns)]
+        heights = [max(b.heightForWidth(column_width) if b.hasHeightForWidth() else b.sizeHint().height()
+                       for b in row) for row in rows]
+        return sum(heights) + self.spacing * max(0, len(rows) - 1)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        width = max((b.minimumSizeHint().width() for b in self.buttons), default=0)
+        return QSize(width, self.heightForWidth(width))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        width = sum(b.sizeHint().width() for b in self.buttons[:self.max_columns])
+        width += self.spacing * max(0, min(len(self.buttons), self.max_columns) - 1)
+        return QSize(width, self.heightForWidth(width))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._place(self.columns_for(event.size().width()))
 
 
 def big_button(text: str, accessible: str | None = None, kind: str = "normal") -> QPushButton:
