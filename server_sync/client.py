@@ -212,7 +212,14 @@ class HubClient:
             hub = _configured_hub_section()
         kwargs.setdefault("timeout_s", hub.timeout_s)
         kwargs.setdefault("connect_timeout_s", hub.connect_timeout_s)
-        kwargs.setdefault("verify", hub.ca_file or True)
+        if "verify" not in kwargs and hub.ca_file:
+            try:
+                kwargs["verify"] = ssl.create_default_context(cafile=hub.ca_file)
+            except (OSError, ssl.SSLError) as exc:
+                # The caller (the kiosk, with a request already stored) must get a client,
+                # not an exception: the hub is then unreachable and the agent delivers later.
+                log.error("hub client: [hub] ca_file %s cannot be loaded (%s); using the system CAs",
+                          hub.ca_file, exc)
         return cls(hub.url or identity.hub_url, identity.token, **kwargs)
 
     def close(self) -> None:

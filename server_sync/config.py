@@ -132,9 +132,6 @@ def _section(cls: type, data: Any, source: str, name: str) -> Any:
     obj = cls(**values)
     if cls is HubSection and obj.url is not None and not obj.url.startswith(("http://", "https://")):
         raise ConfigError(source, f"{name}.url", f"expected an http:// or https:// URL, got {obj.url!r}")
-    if cls is HubSection and obj.ca_file is not None and not Path(obj.ca_file).is_file():
-        # Caught here, with the key's name, not as a traceback from the TLS layer later.
-        raise ConfigError(source, f"{name}.ca_file", f"no such file: {obj.ca_file!r}")
     if cls is SyncSection and obj.backoff_max_s < obj.backoff_initial_s:
         raise ConfigError(source, f"{name}.backoff_max_s", "must not be below sync.backoff_initial_s")
     return obj

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import socket
 import sys
@@ -186,6 +187,11 @@ def main(argv: list[str] | None = None) -> int:
         config = load_terminal_config(args.config)
     except ConfigError as exc:
         print(f"sync-agent: {exc}", file=sys.stderr)
+        return 2
+    ca_file = config.hub.ca_file
+    if args.command in ("enroll", "run") and ca_file and not os.path.isfile(ca_file):
+        # Said here, naming the key, rather than as a TLS traceback on every restart.
+        print(f"sync-agent: {config.path}: hub.ca_file: no such file: {ca_file!r}", file=sys.stderr)
         return 2
     from server_sync.store import Store, StoreError
 

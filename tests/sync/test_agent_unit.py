@@ -163,6 +163,13 @@ def test_cli_status_not_enrolled_and_bad_config(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert str(bad) in err and "sync.heartbeat_interval_s" in err
     assert agent_main(["--data-dir", str(tmp_path / "d"), "enroll", "--hub", "ftp://x", "--code", "abcdef"]) == 2
+    capsys.readouterr()
+    bad.write_text('[hub]\nca_file = "/nonexistent/ca.pem"\n')
+    assert agent_main(["--config", str(bad), "--data-dir", str(tmp_path / "d"), "run"]) == 2
+    err = capsys.readouterr().err
+    assert str(bad) in err and "hub.ca_file" in err and "\n" not in err.strip()
+    # status needs no hub: a technician still sees the queue
+    assert agent_main(["--config", str(bad), "--data-dir", str(tmp_path / "d"), "status"]) == 0
 
 
 def test_cli_enroll_with_a_wrong_code_fails_cleanly(hub, tmp_path: Path, capsys) -> None:

@@ -210,15 +210,35 @@ def test_for_store_follows_the_hub_section_like_the_agent(enrolled_store: Store,
     assert client.base_url == "https://hub.internal" and client.timeout.read == 7
     assert client.token == "eob_t_test"
     client.close()
-    # From the terminal config file when the caller passes no section (ca_file is handed to
-    # httpx, which refuses this bogus one: proof it was used, not silently ignored).
-    config = tmp_path / "terminal.toml"
-    config.write_text(f'[hub]\nurl = "https://hub.internal"\nca_file = "{ca}"\n', encoding="utf-8")
-    monkeypatch.setenv("EOBSHTINA_CONFIG", str(config))
+    # From the terminal config file when the caller passes no section; ca_file is the CA
+    # the client trusts.
     import ssl
 
-    with pytest.raises(ssl.SSLError):
-        HubClient.for_store(enrolled_store)
+    import certifi
+
+    import server_sync.client as client_module
+
+    loaded = []
+    real_context = ssl.create_default_context
+
+    def spy(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+        loaded.append(kw.get("cafile"))
+        return real_context(*args, **kw)
+
+    monkeypatch.setattr(client_module.ssl, "create_default_context", spy)
+    config = tmp_path / "terminal.toml"
+    config.write_text(f'[hub]\nurl = "https://hub.internal"\nca_file = "{certifi.where()}"\n', encoding="utf-8")
+    monkeypatch.setenv("EOBSHTINA_CONFIG", str(config))
+    client = HubClient.for_store(enrolled_store)
+    assert client.base_url == "https://hub.internal" and loaded == [certifi.where()]
+    client.close()
+    # A CA file that cannot be loaded does not raise into the kiosk (its request is stored
+    # already): the client falls back to the system CAs and the agent delivers later.
+    config.write_text(f'[hub]\nca_file = "{ca}"\n', encoding="utf-8")
+    client = HubClient.for_store(enrolled_store)
+    assert client.base_url == "http://127.0.0.1:9"
+    client.close()
+    config.write_text(f'[hub]\nurl = "https://hub.internal"\nca_file = "{certifi.where()}"\n', encoding="utf-8")
     # Explicit keyword arguments still win (the kiosk's short UI timeouts, a test transport).
     client = HubClient.for_store(enrolled_store, verify=False, timeout_s=5.0)
     assert client.base_url == "https://hub.internal" and client.timeout.read == 5.0

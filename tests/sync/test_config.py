@@ -49,7 +49,6 @@ backend = "file"
     ("[sync]\nbackoff_initial_s = 10\nbackoff_max_s = 5\n", "sync.backoff_max_s"),
     ("[hub]\nurl = \"hub.bansko.bg\"\n", "hub.url"),
     ("hub = 3\n", "hub"),
-    ("[hub]\nca_file = \"/nonexistent/ca.pem\"\n", "hub.ca_file"),
 ])
 def test_bad_key_names_the_key_and_the_file(tmp_path: Path, body: str, key: str) -> None:
     path = _write(tmp_path, body)
