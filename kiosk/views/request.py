@@ -218,6 +218,16 @@ class RequestFormScreen(Screen):
         return self.tr("Fill in the fields marked with a star, choose how fast, then touch Continue.")
 
 
+def _citizen_date(value) -> str:
+    """An ISO date as the citizen typed it (ДД.ММ.ГГГГ); anything else unchanged."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value)).strftime("%d.%m.%Y")
+    except ValueError:
+        return str(value)
+
+
 class ReviewScreen(Screen):
     """11.3.3.4: everything the citizen is about to send, and a separate confirm."""
 
@@ -270,6 +280,8 @@ class ReviewScreen(Screen):
                 if value not in (None, ""):
                     if f.type == FieldType.CHOICE:
                         value = next((t(c.label) for c in f.choices if c.value == value), value)
+                    elif f.type == FieldType.DATE:
+                        value = _citizen_date(value)
                     rows.append((t(f.label), str(value), personal))
         else:
             types = signal_type_names(self)

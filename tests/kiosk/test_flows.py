@@ -357,3 +357,18 @@ def test_information_flows_end_with_the_smileys_too(kiosk):
     with kiosk.hub.session() as s:
         [press] = list(s.scalars(select(FeedbackPress)))
     assert (press.score, press.source, press.service_id) == (1, "kiosk", None)
+
+
+def test_the_review_shows_a_date_as_the_citizen_typed_it(kiosk):
+    """The form keeps ISO dates for the hub; the citizen checks ДД.ММ.ГГГГ, as typed."""
+    from kiosk.state.backend import Draft
+    from kiosk.views.request import ReviewScreen
+
+    draft = Draft(kind="service_request", service_id="heirs-certificate", tier="ordinary",
+                  form={"deceased_names": "Петър Иванов Колев", "deceased_egn": "4803151938",
+                        "date_of_death": "2026-10-01", "purpose": "notary", "copies": 1}, anonymous=True)
+    screen = ReviewScreen(kiosk.state, draft)
+    texts = [line.text() for line in screen.lines]
+    assert any(t.endswith(": 01.10.2026") for t in texts), texts
+    assert not any("2026-10-01" in t for t in texts)
+    screen.deleteLater()
