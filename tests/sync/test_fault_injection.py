@@ -86,6 +86,11 @@ def test_every_item_arrives_exactly_once_through_faults(any_hub, tmp_path) -> No
         hub_presses = s.scalars(select(FeedbackPress.press_id)).all()
         hub_requests = s.execute(select(ServiceRequest.client_id, ServiceRequest.number,
                                         ServiceRequest.provisional_ref)).all()
+        # The sealed applicant came through the faults intact and the hub opened it (it keeps
+        # only the ЕГН's keyed hash for this service: one citizen, one hash, on every request).
+        egn_hashes = s.scalars(select(ServiceRequest.egn_hmac)
+                               .where(ServiceRequest.service_id == "info-request")).all()
+    assert len(egn_hashes) == (requests + 1) // 2 and len(set(egn_hashes)) == 1 and egn_hashes[0]
     assert len(hub_presses) == presses and set(hub_presses) == press_ids  # none lost, none twice
     assert len(hub_requests) == requests
     assert {r.client_id: r.provisional_ref for r in hub_requests} == local
