@@ -146,3 +146,17 @@ def test_consultations_list_and_one_support_per_person(client, hub, kiosk):
     assert_error(client.get("/api/v1/consultations"), 401)
     with hub.sessions() as s:
         assert s.get(Consultation, "budget-2027").support_offset == 41
+
+
+def test_access_codes_and_ids_are_stored_only_hashed(hub):
+    from sqlalchemy import select
+
+    from server_sync.hub.models import Citizen
+
+    citizen(hub, code="K7M4-Q9TX")
+    with hub.sessions() as s:
+        row = s.scalars(select(Citizen)).one()
+    stored = " ".join(str(v) for v in (row.egn_hmac, row.document_hmac, row.access_code_hash))
+    assert row.access_code_hash.startswith("scrypt$")
+    for secret in ("K7M4-Q9TX", "K7M4Q9TX", EGN, "AA1234567"):
+        assert secret not in stored
