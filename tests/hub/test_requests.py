@@ -272,3 +272,19 @@ def test_staff_log_in_with_a_cyrillic_password_typed_either_way(client, hub, kio
                    base64.b64encode(b"no-colon").decode()):
         assert_error(client.patch(url, json={"status": "rejected"}, headers={"Authorization": broken}),
                      401, "Authorization")
+
+
+def test_numbering_restarts_at_new_year_in_sofia_time(client, hub, kiosk, monkeypatch):
+    from datetime import datetime, timezone
+
+    from server_sync.hub.services import submissions
+
+    def at(*utc):
+        monkeypatch.setattr(submissions, "utcnow", lambda: datetime(*utc, tzinfo=timezone.utc))
+        return submit(client, kiosk, signal())["number"]
+
+    # 23:30 and 23:59 on 31 December in Sofia are still 2026; 00:30 (22:30 UTC) is 2027.
+    assert at(2026, 12, 31, 21, 30) == "94-00001/31.12.2026"
+    assert at(2026, 12, 31, 21, 59) == "94-00002/31.12.2026"
+    assert at(2026, 12, 31, 22, 30) == "94-00001/01.01.2027"
+    assert at(2027, 1, 2, 9, 0) == "94-00002/02.01.2027"
