@@ -712,8 +712,12 @@ class Store:
         return QueueStats(depth, oldest, rejected, kept)
 
     def max_delivered_seq(self) -> int | None:
+        """The highest seq delivered of the events the hub's `last_seq` counts: presses and
+        requests. A consultation support has no seq on the wire, so the hub cannot count it;
+        comparing it would make every heartbeat look like a hub restored from a backup."""
         with self._read() as conn:
-            return conn.execute(select(func.max(_o.c.seq)).where(_o.c.state == "delivered")).scalar()
+            return conn.execute(select(func.max(_o.c.seq)).where(
+                _o.c.state == "delivered", _o.c.kind != KIND_SUPPORT)).scalar()
 
     def requeue_lost(self, *, new_epoch: str | None = None, above_seq: int | None = None) -> int:
         """The hub lost data (restored from a backup): make delivered rows it may not hold
