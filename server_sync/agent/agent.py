@@ -249,6 +249,9 @@ class Agent:
     def heartbeat(self, identity: Identity | None = None, client: HubClient | None = None) -> bool:
         identity = identity or self.store.identity()
         client = client or self._client_for(identity)
+        # What we had delivered when the heartbeat left: the kiosk may deliver a request
+        # while it is in flight, and the hub's answer cannot count that one yet.
+        delivered_before = self.store.max_delivered_seq()
         try:
             answer = client.heartbeat(self.build_heartbeat())
         except TokenRefused as exc:
@@ -272,20 +275,22 @@ class Agent:
             updates.update(revoked=False, revoked_reason=None)
             self._revoked_token = None
         self.store.update_sync_state(**updates)
-        self._check_hub_continuity(identity, answer)
+        self._check_hub_continuity(identity, answer, delivered_before)
         if answer.catalogue_version and answer.catalogue_version != self.store.catalogue_version():
             self._next_catalogue = 0.0  # a new catalogue is out: pull it now
         return True
 
-    def _check_hub_continuity(self, identity: Identity, answer: HeartbeatResponse) -> None:
-        """A hub restored from an older backup has lost what we delivered after that backup."""
+    def _check_hub_continuity(self, identity: Identity, answer: HeartbeatResponse,
+                              delivered: int | None) -> None:
+        """A hub restored from an older backup has lost what we delivered after that backup.
+
+        `delivered`: our highest delivered event seq when the heartbeat was sent."""
         if answer.hub_epoch != identity.hub_epoch:
             count = self.store.requeue_lost(new_epoch=answer.hub_epoch)
             self.store.update_hub_epoch(answer.hub_epoch)
             log.warning("hub epoch changed (%s → %s): the hub was reset or restored; re-sending %d items",
                         identity.hub_epoch, answer.hub_epoch, count)
             self.store.record_error("sync", f"hub epoch changed; re-sending {count} items")
-        delivered = self.store.max_delivered_seq()
         if delivered is not None and (answer.last_seq or 0) < delivered:
             count = self.store.requeue_lost(above_seq=answer.last_seq or 0)
             if count:

@@ -265,3 +265,34 @@ def test_a_full_disk_pauses_the_agent_without_killing_it_and_the_hub_hears_of_it
     agent.run(threading.Event(), until_empty=True)  # space again: everything goes
     assert posted == [3] and enrolled_store.write_error is None and not agent._store_error_logged
     assert all(enrolled_store.outbox_row(p)["state"] == "delivered" for p in kept)
+
+
+def test_a_request_delivered_while_a_heartbeat_is_in_flight_is_not_sent_again(enrolled_store: Store) -> None:
+    """The kiosk delivers a request at once while the agent's heartbeat is on the wire: the
+    hub's answer (last_seq) was computed without it. That is no sign of a restored hub."""
+    first = enrolled_store.record_press(2)
+    item = enrolled_store.claim(["press"], 1, owner="agent-1")[0]
+    enrolled_store.mark_delivered([(item.id, None, None)], hub_epoch="epoch-1")
+    later = enrolled_store.submit("signal", signal_category_id="roads", signal_type="problem",
+                                  description="Дупка", anonymous=True)
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        # Meanwhile, in the kiosk process: immediate delivery of the new request succeeds.
+        kiosk_item = enrolled_store.claim_one(later.client_id, owner="immediate-1")
+        enrolled_store.mark_delivered([(kiosk_item.id, "N1", "C1")], hub_epoch="epoch-1")
+        answer = fixture_json("heartbeat_response.json")
+        answer.update(hub_epoch="epoch-1", last_seq=first.seq)
+        return httpx.Response(200, json=answer)
+
+    agent = _agent_with(enrolled_store, hub)
+    assert agent.heartbeat()
+    assert enrolled_store.outbox_row(later.client_id)["state"] == "delivered"
+    assert not any("lost events" in m for _at, _src, m in enrolled_store.recent_errors())
+    # A hub that really lost the press is still noticed.
+    def restored(request: httpx.Request) -> httpx.Response:
+        answer = fixture_json("heartbeat_response.json")
+        answer.update(hub_epoch="epoch-1", last_seq=None)
+        return httpx.Response(200, json=answer)
+
+    assert _agent_with(enrolled_store, restored).heartbeat()
+    assert enrolled_store.queue_stats().depth == 2
