@@ -232,3 +232,38 @@ def test_presses_committed_after_an_evaluation_that_began_before_are_still_judge
         # Judged again in the next overlap, it is neither raised again nor reported as extended.
         assert alerts.evaluate(session=s, now=t_received + timedelta(seconds=40)) == []
         assert len([a for a in alerts.alerts(session=s) if a.counter_id == "k1"]) == 1
+
+
+def test_two_hubs_evaluating_at_once_on_a_schema_without_the_watermark_row(hub):
+    # create_all makes no watermark row (the migration inserts it): the first two evaluations,
+    # from two hub processes at once, both tried to insert it and one failed (a 500 on /metrics).
+    import threading
+    import time
+
+    from sqlalchemy import delete
+
+    from server_sync.hub.analytics.models import FeedbackAlertState
+
+    with hub.sessions.begin() as s:
+        s.execute(delete(FeedbackAlertState))  # as create_all leaves it
+    errors, b_done = [], threading.Event()
+
+    def evaluate_b():
+        try:
+            with hub.sessions.begin() as s:
+                alerts.evaluate(session=s, now=RECEIVED + timedelta(minutes=1))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            b_done.set()
+
+    with hub.sessions.begin() as s:
+        alerts.evaluate(session=s, now=RECEIVED + timedelta(minutes=1))  # A makes the row, uncommitted
+        thread = threading.Thread(target=evaluate_b)
+        thread.start()
+        time.sleep(0.5)  # B now waits for A (row lock on PostgreSQL, the write lock on SQLite)
+        assert not b_done.is_set()
+    thread.join(30)
+    assert b_done.is_set() and errors == []
+    with hub.sessions() as s:
+        assert len(alerts.alerts(session=s)) == 2  # the month's two bad spells, each raised once

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server_sync.hub.analytics.models import (
@@ -30,6 +31,7 @@ from server_sync.hub.models import FeedbackPress
 __all__ = ["Rule", "DEFAULT_RULE", "rule_for", "set_rule", "evaluate", "alerts", "acknowledge", "AlertNotFound"]
 
 _WATERMARK = "alerts"
+_NEVER = datetime(1970, 1, 1, tzinfo=timezone.utc)  # the migration's initial watermark
 # Presses get their received_at when their transaction starts, but become visible when it commits:
 # on PostgreSQL an evaluation in between moves the watermark past them. Each evaluation therefore
 # looks again at this much before the watermark; judging a press twice changes nothing.
@@ -82,7 +84,14 @@ def evaluate(*, session: Session, now: datetime | None = None) -> list[FeedbackA
     # FOR UPDATE (PostgreSQL): several hub processes evaluate one at a time, so no spell is
     # raised twice. The row is created by the migration; SQLite serialises writers anyway.
     state = session.get(FeedbackAlertState, _WATERMARK, with_for_update=True)
-    since = state.evaluated_until if state else None
+    if state is None:  # a schema made without the migration (create_all): make the row, once
+        try:
+            with session.begin_nested():
+                session.add(FeedbackAlertState(key=_WATERMARK, evaluated_until=_NEVER))
+        except IntegrityError:  # another hub process made it first: wait for it and lock it
+            pass
+        state = session.get(FeedbackAlertState, _WATERMARK, with_for_update=True, populate_existing=True)
+    since = state.evaluated_until if state.evaluated_until > _NEVER else None
     q = select(FeedbackPress.office_id, FeedbackPress.counter_id, FeedbackPress.terminal_id,
                FeedbackPress.terminal_time).where(FeedbackPress.filtered.is_(False),
                                                   FeedbackPress.received_at <= now)
@@ -102,10 +111,7 @@ def evaluate(*, session: Session, now: datetime | None = None) -> list[FeedbackA
             continue
         touched.extend(_evaluate_group(session, office_id, counter_key, terminals[(office_id, counter_key)],
                                        sorted(times), rule, now))
-    if state is None:
-        session.add(FeedbackAlertState(key=_WATERMARK, evaluated_until=now))
-    else:
-        state.evaluated_until = now
+    state.evaluated_until = now
     session.flush()
     return touched
 
