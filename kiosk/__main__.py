@@ -61,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # the welcome frame first (Qt and the light state only); the store, the catalogue and the
     # drivers load right after it (KioskApp.finish_loading), touches meanwhile are kept
-    kiosk = KioskApp(app, None, settings, bridge=bridge, load=store_loader(data_dir, args.simulate, open_devices),
+    config_path = args.config if args.config.exists() else None
+    kiosk = KioskApp(app, None, settings, bridge=bridge,
+                     load=store_loader(data_dir, args.simulate, open_devices, config_path),
                      welcome_cache=welcome_cache_path(data_dir))
     if args.simulate:
         from kiosk.simulator import install_shortcuts

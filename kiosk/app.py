@@ -49,12 +49,18 @@ def printable_receipt(receipt: ReceiptData, state: KioskState):
     return r.blank().cut()
 
 
-def make_backend(data_dir: Path | None, simulate: bool):
-    """The real store + hub client; `--simulate` without a data dir gets the in-memory stand-in."""
-    if data_dir is not None:
-        from kiosk.store_backend import StoreBackend
+def make_backend(data_dir: Path | None, simulate: bool, config_path: Path | None = None):
+    """The real store + hub client; `--simulate` without a data dir gets the in-memory stand-in.
 
-        return StoreBackend(data_dir)
+    The terminal config's `[hub]` (url, CA) and `[sync] immediate_delivery_timeout_s` apply
+    to the kiosk's own hub calls exactly as they do to the agent's."""
+    if data_dir is not None:
+        from kiosk.store_backend import StoreBackend, configured_client_factory
+        from server_sync.config import load_terminal_config
+
+        config = load_terminal_config(config_path)
+        return StoreBackend(data_dir, deliver_timeout_s=config.sync.immediate_delivery_timeout_s,
+                            client_factory=configured_client_factory(config.hub))
     if not simulate:
         raise SystemExit("kiosk: a data dir is needed (--data-dir or EOBSHTINA_DATA_DIR)")
     from kiosk.demo_catalogue import demo_catalogue
@@ -129,15 +135,15 @@ def welcome_cache_path(data_dir: Path | None) -> Path | None:
     return Path(data_dir) / FILE_NAME if data_dir is not None else None
 
 
-def store_loader(data_dir: Path | None, simulate: bool,
-                 open_devices: Callable[[], Any] | None = None) -> Callable[[], tuple[Any, Any]]:
+def store_loader(data_dir: Path | None, simulate: bool, open_devices: Callable[[], Any] | None = None,
+                 config_path: Path | None = None) -> Callable[[], tuple[Any, Any]]:
     """What `KioskApp(load=…)` runs after the first frame: the backend (store, catalogue) and
     the devices. `make_backend`'s checks stay synchronous: a kiosk without a data dir fails at once."""
     if data_dir is None and not simulate:
         raise SystemExit("kiosk: a data dir is needed (--data-dir or EOBSHTINA_DATA_DIR)")
 
     def load() -> tuple[Any, Any]:
-        backend = make_backend(data_dir, simulate)
+        backend = make_backend(data_dir, simulate, config_path)
         try:
             devices = open_devices() if open_devices is not None else None
         except BaseException:

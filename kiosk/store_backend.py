@@ -38,10 +38,20 @@ class PendingLocally(NotFound):
 
 
 def _default_client(store: Store) -> "HubClient":
-    # imported on first use: httpx is not needed to show the welcome screen
-    from server_sync.client import HubClient
+    return configured_client_factory(None)(store)
 
-    return HubClient.for_store(store, timeout_s=5.0, connect_timeout_s=2.0)
+
+def configured_client_factory(hub: Any = None) -> Callable[[Store], "HubClient"]:
+    """Hub clients for the kiosk's online calls, with the terminal config's `[hub]` section
+    (None: read from $EOBSHTINA_CONFIG or the default path); short timeouts, a citizen waits."""
+
+    def make(store: Store) -> "HubClient":
+        # imported on first use: httpx is not needed to show the welcome screen
+        from server_sync.client import HubClient
+
+        return HubClient.for_store(store, hub=hub, timeout_s=5.0, connect_timeout_s=2.0)
+
+    return make
 
 
 def _applicant(data: dict[str, Any] | None, personal: dict[str, str] | None = None) -> Applicant | None:

@@ -195,3 +195,28 @@ def test_the_printed_receipts_kept_in_memory_are_bounded(qtbot):
         state.print_receipt(receipt)
         qtbot.waitUntil(lambda r=receipt: bool(state.printed) and state.printed[-1] is r)
     assert list(state.printed) == receipts[-PRINTED_KEPT:]
+
+
+def test_the_kiosks_hub_calls_follow_the_terminal_config(tmp_path):
+    """`[hub] url` and `[sync] immediate_delivery_timeout_s` apply to the kiosk as to the agent."""
+    import time
+
+    from kiosk.app import make_backend
+    from server_sync.store import Identity, Store
+
+    data = tmp_path / "kiosk"
+    store = Store(data)
+    store.save_identity(Identity(terminal_id="K01", kind="kiosk", name="Фоайе", location=None, token="t" * 32,
+                                 hub_url="http://enrolled.invalid", hub_public_key="A" * 44, hub_epoch="e-1",
+                                 enrolled_at=time.time()))
+    store.close()
+    config = tmp_path / "terminal.toml"
+    config.write_text('[hub]\nurl = "http://hub.example.invalid:8080"\n\n[sync]\nimmediate_delivery_timeout_s = 1.5\n')
+    backend = make_backend(data, False, config)
+    try:
+        assert backend.deliver_timeout_s == 1.5
+        client = backend.client_factory(backend.store)
+        assert client.base_url == "http://hub.example.invalid:8080"
+        client.close()
+    finally:
+        backend.close()
