@@ -84,3 +84,18 @@ def test_running_hub_helper_serves_a_real_hub(tmp_path):
         pass
     else:
         raise AssertionError("the hub still answers after the context closed")
+
+
+def test_sqlite_hub_commits_are_durable_when_answered(tmp_path):
+    # An incoming number handed out must survive a power cut: WAL with synchronous=FULL.
+    from sqlalchemy import text
+
+    from server_sync.hub.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'hub.sqlite3'}")
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    finally:
+        engine.dispose()
