@@ -92,3 +92,18 @@ def test_wrong_access_codes_sent_in_parallel_do_not_overrun_the_limit(tmp_path, 
             assert sorted(r.status_code for r in answers) == [401] * 5 + [429] * 7
             right = client.post("/api/v1/citizens/session", json={**body, "access_code": "K7M4-Q9TX"})
             assert right.status_code == 429  # locked for the window, even with the right code
+
+
+def test_one_enrolment_code_raced_by_several_terminals_enrols_one(tmp_path, database_url):
+    with running_hub(tmp_path, database_url=database_url) as hub:
+        code = hub.make_enrollment_code("kiosk", "Киоск фоайе")
+        with httpx.Client(base_url=hub.base_url, timeout=60, limits=httpx.Limits(max_connections=6)) as client:
+            with ThreadPoolExecutor(max_workers=6) as pool:
+                answers = list(pool.map(lambda _: client.post("/api/v1/terminals/enroll", json={"code": code}),
+                                        range(6)))
+        assert sorted(r.status_code for r in answers) == [201] + [403] * 5
+        assert {r.json()["error"]["code"] for r in answers if r.status_code == 403} == {"enrollment_code_used"}
+        from server_sync.hub.models import Terminal
+
+        with hub.session() as s:
+            assert s.scalar(select(func.count()).select_from(Terminal)) == 1
