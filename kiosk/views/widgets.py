@@ -56,6 +56,8 @@ class WrapButton(QPushButton):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self._full = text
+        self._measured: tuple[int, int, int, int, int] | None = None
+        self._wrapped: dict[int, str] = {}
         policy = QSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -65,40 +67,53 @@ class WrapButton(QPushButton):
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
         self._full = text
+        self._measured = None
         super().setText(text)
         self._rewrap()
         self.updateGeometry()
 
-    def _padding(self) -> tuple[int, int]:
-        """Horizontal and vertical room the style takes around the label."""
-        plain = QPushButton.sizeHint(self)
-        metrics = self.fontMetrics()
-        lines = super().text().split("\n")
-        text_w = max(metrics.horizontalAdvance(line) for line in lines)
-        return max(16, plain.width() - text_w), max(8, plain.height() - metrics.lineSpacing() * len(lines))
+    def _measures(self) -> tuple[int, int, int, int, int]:
+        """(horizontal and vertical room the style takes around the label, the label's
+        one-line width, its longest word, line spacing) — measured once per font and style:
+        layouts ask for heights many times per page."""
+        if self._measured is None:
+            metrics = self.fontMetrics()
+            plain = QPushButton.sizeHint(self)
+            lines = super().text().split("\n")
+            text_w = max(metrics.horizontalAdvance(line) for line in lines)
+            pad_w = max(16, plain.width() - text_w)
+            pad_h = max(8, plain.height() - metrics.lineSpacing() * len(lines))
+            natural = max(metrics.horizontalAdvance(line) for line in self._full.split("\n"))
+            longest_word = max((metrics.horizontalAdvance(w) for w in self._full.split()), default=0)
+            self._measured = (pad_w, pad_h, natural, longest_word, metrics.lineSpacing())
+            self._wrapped = {}
+        return self._measured
 
     def _lines_for(self, width: int) -> str:
-        pad_w, _ = self._padding()
-        return wrap_lines(self._full, self.fontMetrics(), max(1, width - pad_w))
+        pad_w, _, natural, _, _ = self._measures()
+        room = max(1, width - pad_w)
+        if natural <= room:
+            return self._full
+        wrapped = self._wrapped.get(room)
+        if wrapped is None:
+            wrapped = self._wrapped[room] = wrap_lines(self._full, self.fontMetrics(), room)
+        return wrapped
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
-        _, pad_h = self._padding()
+        _, pad_h, _, _, spacing = self._measures()
         lines = self._lines_for(width).count("\n") + 1
-        return max(self.minimumHeight(), lines * self.fontMetrics().lineSpacing() + pad_h)
+        return max(self.minimumHeight(), lines * spacing + pad_h)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        pad_w, _ = self._padding()
-        metrics = self.fontMetrics()
-        width = max(metrics.horizontalAdvance(line) for line in self._full.split("\n")) + pad_w
+        pad_w, _, natural, _, _ = self._measures()
+        width = natural + pad_w
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        pad_w, _ = self._padding()
-        metrics = self.fontMetrics()
-        longest_word = max((metrics.horizontalAdvance(w) for w in self._full.split()), default=0)
+        pad_w, _, _, longest_word, _ = self._measures()
         width = max(self.minimumWidth(), longest_word + pad_w)
         return QSize(width, self.heightForWidth(width))
 
@@ -114,8 +129,14 @@ class WrapButton(QPushButton):
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().changeEvent(event)
         if event.type() in (QEvent.FontChange, QEvent.StyleChange):  # a theme or large text
-            self._rewrap()
-            self.updateGeometry()
+            self._measured = None
+            if self.isVisible():  # a page still being built is measured once, when shown
+                self._rewrap()
+                self.updateGeometry()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self._rewrap()
+        super().showEvent(event)
 
 
 class ElidedLabel(QLabel):
@@ -157,9 +178,18 @@ class ButtonGrid(QWidget):
             self.add(button)
 
     def add(self, button: QWidget) -> None:
+        """Appended in the current column count (the widest a page being built can take); the
+        first resize settles how many columns the words allow."""
         self.buttons.append(button)
-        self.columns = 0  # lay out again with the newcomer
-        self._place(self.columns_for(self.width() if self.width() > 0 else 1 << 20))
+        columns = self.columns or self.max_columns
+        i = len(self.buttons) - 1
+        self.grid.addWidget(button, i // columns, i % columns)
+        if not self.columns:
+            self.columns = columns
+            for column in range(self.max_columns):
+                self.grid.setColumnStretch(column, 1)
+        if self.isVisible():
+            self._place(self.columns_for(self.width()))
 
     def columns_for(self, width: int) -> int:
         if not self.buttons:
@@ -171,7 +201,7 @@ class ButtonGrid(QWidget):
         return -(-len(self.buttons) // rows)  # balanced: four smileys go 2 + 2, not 3 + 1
 
     def _place(self, columns: int) -> None:
-        if columns == self.columns:
+        if columns == self.columns and self.grid.count() == len(self.buttons):
             return
         self.columns = columns
         for button in self.buttons:
