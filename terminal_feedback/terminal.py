@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from typing import Any, Callable, Literal, Protocol
 
@@ -42,6 +42,9 @@ class PendingPress:
     outside_hours: bool
     reason: str | None
     at: datetime
+
+
+_PRESS_FIELDS = tuple(f.name for f in fields(PendingPress))
 
 
 @dataclass(frozen=True)
@@ -154,8 +157,9 @@ class FeedbackTerminal:
         while self.pending:
             press = self.pending[0]
             try:
-                fields = asdict(press)
-                self._last_record = self._sink.record_press(fields.pop("score"), **fields)
+                # a shallow copy: asdict() deep-copies the datetime, a tenth of a millisecond per press
+                args = {name: getattr(press, name) for name in _PRESS_FIELDS}
+                self._last_record = self._sink.record_press(args.pop("score"), **args)
             except Exception as exc:  # disk full, I/O error, locked database: keep it, say so
                 self.failures += 1
                 self.last_error = f"{type(exc).__name__}: {exc}"
