@@ -128,8 +128,12 @@ class StoreBackend:
             draft.kind, service_id=draft.service_id, tier=draft.tier,
             signal_category_id=draft.signal_category_id, signal_type=draft.signal_type,
             description=draft.description, location=location,
-            form={**draft.form, **draft.personal_fields},  # the store seals the personal ones
-            anonymous=draft.anonymous, applicant=None if draft.anonymous else _applicant(draft.applicant),
+            # the personal fields go into the applicant, which is sealed before it touches the
+            # disk: the store's own catalogue copy may already be a newer one that lacks this
+            # service, and could not tell them apart from the rest of the form
+            form=draft.form if not draft.anonymous else {**draft.form, **draft.personal_fields},
+            anonymous=draft.anonymous,
+            applicant=None if draft.anonymous else _applicant(draft.applicant, draft.personal_fields),
             language=draft.language,
         )
         number, code = None, record.tracking_code

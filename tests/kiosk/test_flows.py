@@ -372,3 +372,26 @@ def test_the_review_shows_a_date_as_the_citizen_typed_it(kiosk):
     assert any(t.endswith(": 01.10.2026") for t in texts), texts
     assert not any("2026-10-01" in t for t in texts)
     screen.deleteLater()
+
+
+def test_personal_fields_are_sealed_even_when_the_store_has_a_newer_catalogue(kiosk):
+    """The agent may replace the store's catalogue while a citizen fills a form: a service gone
+    from the new copy must not leave the citizen's phone in clear in the outbox."""
+    import sqlite3
+
+    from kiosk.state.backend import Draft
+
+    old = kiosk.store.catalogue()
+    newer = old.model_copy(update={"version": old.version + "-without-heirs",
+                                   "services": [s for s in old.services if s.id != "heirs-certificate"]})
+    kiosk.store.save_catalogue(newer)
+    kiosk.reader.insert_card(kiosk.cards["valid"])
+    kiosk.qtbot.waitUntil(lambda: kiosk.state.session.identity is not None)
+    draft = Draft(kind="service_request", service_id="heirs-certificate", tier="ordinary",
+                  form={"deceased_name": "Петър Иванов Колев", "deceased_egn": "4803151938"},
+                  personal_fields={"phone": "0888123456"}, applicant=kiosk.state.applicant())
+    kiosk.network.online = False  # stays in the outbox, as it would offline
+    kiosk.app.backend.submit(draft)
+    with sqlite3.connect(kiosk.store.path) as db:
+        payload, sealed = db.execute("SELECT payload, sealed FROM outbox WHERE kind = 'service_request'").fetchone()
+    assert "0888123456" not in payload and sealed
