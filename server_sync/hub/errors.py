@@ -41,7 +41,7 @@ def _field_of(err: dict) -> str:
         if head and " " not in head and head != msg.removeprefix("Value error, "):
             loc = loc + [head]
     # Union members and function-after wrappers add noise to the location.
-    loc = [p for p in loc if not p.startswith(("function-", "constrained-str", "str", "int", "float",
+    loc = [p for p in loc if not p.startswith(("function-", "chain[", "constrained-str", "str", "int", "float",
                                                 "bool", "none")) or p.isdigit()]
     return ".".join(loc) or "body"
 

@@ -39,6 +39,13 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def _no_nul(value: str) -> str:
+    """No database the hub runs on stores NUL (PostgreSQL refuses it in text)."""
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    return value
+
+
 # No I, O, 0, 1: codes are read off paper and typed on a keypad.
 TRACKING_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TRACKING_CODE_PATTERN = r"^[A-HJ-NP-Z2-9]{8}$"
@@ -56,6 +63,7 @@ def utcnow() -> datetime:
 def _text(max_length: int, min_length: int = 0):
     return Annotated[
         str,
+        AfterValidator(_no_nul),
         AfterValidator(nfc),
         StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
     ]
@@ -69,9 +77,10 @@ LongText = _text(8000)
 
 
 class WireModel(BaseModel):
-    """Base of every message: unknown fields are refused, so typos fail loudly."""
+    """Base of every message: unknown fields are refused, so typos fail loudly; NaN and
+    infinities are no numbers on this wire (PostgreSQL and JSON readers choke on them)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True, allow_inf_nan=False)
 
 
 class I18n(WireModel):

@@ -109,3 +109,22 @@ def test_catalogue_references_must_resolve():
             "services": [{"id": "x", "name": {"bg": "У"}, "description": {"bg": "о"},
                           "unit_id": "nope", "tiers": [{"tier": "ordinary"}]}],
         })
+
+
+def test_nul_characters_and_non_finite_numbers_are_refused_on_the_terminal_too():
+    """The hub refuses them (PostgreSQL cannot store NUL; NaN is no JSON): a terminal finds out
+    when it builds the message, not from a refusal after queueing it."""
+    import pydantic
+
+    from server_sync.protocol.common import I18n, WireModel
+
+    with pytest.raises(pydantic.ValidationError, match="NUL"):
+        I18n(bg="Улица\x00 Раковски")
+
+    class Reading(WireModel):
+        value: float
+
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(pydantic.ValidationError):
+            Reading(value=bad)
+    assert Reading(value=36.6).value == 36.6
