@@ -109,9 +109,9 @@ _ENQUEUE_SQL = ("INSERT INTO outbox(client_id, kind, payload, sealed, terminal_t
                 "RETURNING id")
 
 
-def _driver(conn: Connection) -> sqlite3.Connection:
-    """The sqlite3 connection under an SQLAlchemy one, in the same transaction."""
-    return conn.connection.driver_connection
+def _driver(conn: Connection | sqlite3.Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under an SQLAlchemy one (in the same transaction), or itself."""
+    return conn if isinstance(conn, sqlite3.Connection) else conn.connection.driver_connection
 
 @dataclass(frozen=True)
 class Identity:
@@ -202,20 +202,24 @@ def _now_local() -> datetime:
     return datetime.now().astimezone()
 
 
+def _apply_pragmas(dbapi_conn: sqlite3.Connection) -> None:
+    # Take transaction control from the sqlite3 module so BEGIN IMMEDIATE is ours.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode=WAL")
+    # FULL: a press or submission is on disk when the commit returns, even on power loss.
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    # Purged sealed blobs are overwritten, not left in free pages of a stolen SD card.
+    cur.execute("PRAGMA secure_delete=ON")
+    cur.close()
+
+
 def _install_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
-        # Take transaction control from the sqlite3 module so BEGIN IMMEDIATE is ours.
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode=WAL")
-        # FULL: a press or submission is on disk when the commit returns, even on power loss.
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        # Purged sealed blobs are overwritten, not left in free pages of a stolen SD card.
-        cur.execute("PRAGMA secure_delete=ON")
-        cur.close()
+        _apply_pragmas(dbapi_conn)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -248,6 +252,10 @@ class Store:
         _install_pragmas(self.engine)
         self._catalogue_lock = threading.Lock()
         self._catalogue_cached: tuple[str, Catalogue] | None = None
+        # the press path's own connection (see _press_transaction), opened at the first press
+        self._press_lock = threading.Lock()
+        self._press_conn: Any = None  # a pooled DBAPI connection, held
+        event.listen(self.engine, "engine_disposed", lambda _engine: self._drop_press_connection())
         self._migrate()
         if personal_retention_s is not None:
             # Whoever opens the store with an explicit window (the agent, from the config)
@@ -280,7 +288,43 @@ class Store:
     # --- lifecycle --------------------------------------------------------------------
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.engine.dispose()  # drops the press connection too (engine_disposed)
+
+    def _drop_press_connection(self) -> None:
+        with self._press_lock:
+            if self._press_conn is not None:
+                try:
+                    self._press_conn.close()
+                finally:
+                    self._press_conn = None
+
+    @contextmanager
+    def _press_transaction(self) -> Iterator[sqlite3.Connection]:
+        """One BEGIN IMMEDIATE … COMMIT on a sqlite3 connection this store keeps for presses.
+
+        A button press is the terminal's hottest write: SQLAlchemy's connection checkout,
+        events and result objects cost as much as the durable commit itself on a fast disk
+        (bench/press_durable.py). Same file, same pragmas, same errors as `_write`."""
+        with self._press_lock:
+            try:
+                if self._press_conn is None:
+                    # from the engine's pool, so it gets the same pragmas (the connect event)
+                    self._press_conn = self.engine.raw_connection()
+                db = self._press_conn.driver_connection
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as exc:
+                message = str(exc)
+                kind = StoreFullError if "full" in message else StoreWriteError
+                self.write_error = f"the terminal's store {self.path} cannot be written: {message}"
+                raise kind(self.write_error) from exc
+        self.write_error = None
 
     def __enter__(self) -> "Store":
         return self
@@ -356,15 +400,14 @@ class Store:
         """Store a press and its outbox row in one transaction; returns once it is on disk."""
         terminal_time = at or _now_local()
         press_id = uuid.uuid4()
-        with self._write() as conn:
+        with self._press_transaction() as conn:
             seq = self._next(conn, "event")
             press = Press(press_id=press_id, terminal_time=terminal_time, seq=seq, score=score,
                           scale=scale, counter_id=counter_id, office_id=office_id,
                           service_id=service_id, source=source, filtered=filtered,
                           filter_reason=filter_reason, outside_hours=outside_hours, reason=reason)
-            # plain statements on the driver's connection, in SQLAlchemy's transaction: building
-            # SQLAlchemy constructs per press cost three times the durable commit itself
-            # (bench/press_durable.py)
+            # plain statements: building SQLAlchemy constructs per press cost three times the
+            # durable commit itself (bench/press_durable.py)
             _driver(conn).execute(_PRESS_SQL, (str(press_id), seq, terminal_time.isoformat(), score, scale,
                                                counter_id, 1 if filtered else 0))
             outbox_id = self._enqueue(conn, press_id, KIND_PRESS, press.model_dump(mode="json"),
