@@ -228,22 +228,28 @@ def _running(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def test_pyttsx3_cut_off_silences_the_player_its_driver_started(tmp_path, monkeypatch):
-    """The worker's player must die with the cut-off (pyttsx3's own driver would have played through
-    `os.system("aplay …")`, out of reach). A stand-in aplay records its pid and plays 'for ever'."""
+def _pyttsx3_with_aplay(tmp_path, monkeypatch, script: str):
+    """A pyttsx3 engine whose `aplay` is the given shell script (skips without pyttsx3's driver)."""
     pytest.importorskip("pyttsx3")
     from hardware.speech.pyttsx3_engine import Pyttsx3Engine
 
-    bin_dir, pids = tmp_path / "bin", tmp_path / "aplay.pids"
+    bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     aplay = bin_dir / "aplay"
-    aplay.write_text(f"#!/bin/sh\necho $$ >> {pids}\nexec sleep 60\n")
+    aplay.write_text(f"#!/bin/sh\n{script}\n")
     aplay.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     try:
-        engine = Pyttsx3Engine()
+        return Pyttsx3Engine()
     except DeviceUnavailable as exc:
         pytest.skip(f"pyttsx3 espeak driver unusable here: {exc}")
+
+
+def test_pyttsx3_cut_off_silences_the_player_its_driver_started(tmp_path, monkeypatch):
+    """The worker's player must die with the cut-off (pyttsx3's own driver would have played through
+    `os.system("aplay …")`, out of reach). A stand-in aplay records its pid and plays 'for ever'."""
+    pids = tmp_path / "aplay.pids"
+    engine = _pyttsx3_with_aplay(tmp_path, monkeypatch, f"echo $$ >> {pids}\nexec sleep 60")
     try:
         with Speech(engine) as speech:
             speech.say("Добър ден")
@@ -269,19 +275,8 @@ def test_pyttsx3_cut_off_silences_the_player_its_driver_started(tmp_path, monkey
 
 
 def test_pyttsx3_utterance_nobody_heard_is_an_error_and_the_engine_goes_offline(tmp_path, monkeypatch, caplog):
-    pytest.importorskip("pyttsx3")
-    from hardware.speech.pyttsx3_engine import Pyttsx3Engine
-
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    aplay = bin_dir / "aplay"
-    aplay.write_text("#!/bin/sh\ncat >/dev/null\necho 'aplay: main:831: audio open error: No such device' >&2\nexit 1\n")
-    aplay.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    try:
-        engine = Pyttsx3Engine()
-    except DeviceUnavailable as exc:
-        pytest.skip(f"pyttsx3 espeak driver unusable here: {exc}")
+    engine = _pyttsx3_with_aplay(tmp_path, monkeypatch,
+                                 "cat >/dev/null\necho 'aplay: main:831: audio open error: No such device' >&2\nexit 1")
     events = []
     try:
         with Speech(engine) as speech:
