@@ -7,6 +7,7 @@ call `on_headset()` from its own thread, which is re-emitted through a queued si
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -41,6 +42,14 @@ __all__ = ["AccessibilityController", "A11yConfig"]
 
 log = logging.getLogger(__name__)
 
+#: screens tell a sighted citizen to "touch" a button; in speech mode the citizen may be on the
+#: keypad, so the spoken instructions say "choose" (true of a touch too)
+_SPOKEN_VERBS = {"Докоснете": "Изберете", "докоснете": "изберете", "Touch": "Choose", "touch": "choose"}
+_SPOKEN_VERB = re.compile(r"\b(?:Докоснете|докоснете|Touch|touch)\b")
+
+
+def _choose_not_touch(text: str) -> str:
+    return _SPOKEN_VERB.sub(lambda m: _SPOKEN_VERBS[m.group(0)], text)
 
 
 @dataclass(frozen=True)
@@ -438,7 +447,7 @@ class AccessibilityController(QObject):
         if screen is None:
             return ""
         title = (screen.title_text() or "").strip()
-        instructions = (screen.instructions_text() or "").strip()
+        instructions = _choose_not_touch((screen.instructions_text() or "").strip())
         return " ".join(s if s.endswith((".", "!", "?", ":")) else s + "." for s in (title, instructions) if s)
 
     def _current_screen(self):
@@ -605,7 +614,8 @@ class AccessibilityController(QObject):
     def _describe(self, widget: QWidget, private_allowed: bool | None = None) -> str:
         if private_allowed is None:
             private_allowed = self.headset_plugged or self.private_aloud
-        return d.describe(widget, self.language, self.navigation_chain(), self.window, private_allowed)
+        return _choose_not_touch(d.describe(widget, self.language, self.navigation_chain(), self.window,
+                                            private_allowed))
 
     def say_widget(self, widget: QWidget, priority: int = Priority.NORMAL, prefix: str = "") -> None:
         """Name, role, value, position, state; a private value only through the headset."""

@@ -183,6 +183,8 @@ def test_service_request_with_id_card_eyes_closed(blind):
     with c.hub.session() as s:
         [row] = list(s.scalars(select(ServiceRequest)))
     assert row.service_id == "current-address" and row.number == receipt.reference
+    # a keypad user is never told to "touch" anything
+    assert not [t for t in c.heard() if "окоснете" in t], [t for t in c.heard() if "окоснете" in t]
 
 
 def test_signal_eyes_closed(blind):
