@@ -598,10 +598,11 @@ class AccessibilityController(QObject):
                 self._suppress_focus -= 1
 
     def _first_in(self, screen: QWidget) -> QWidget | None:
-        for w in self.navigation_chain():
-            if screen.isAncestorOf(w) and d.is_interactive(w):
-                return w
-        return None
+        """The screen's first control — its first button rather than a text field, as the window
+        does: focus in a field brings up the on-screen keyboard over half the page (hotlines,
+        dossier) before the citizen has touched anything; the field is one step away."""
+        controls = [w for w in self.navigation_chain() if screen.isAncestorOf(w) and d.is_interactive(w)]
+        return next((w for w in controls if not d.is_text_input(w)), controls[0] if controls else None)
 
     def _focused(self) -> QWidget | None:
         w = QApplication.focusWidget()

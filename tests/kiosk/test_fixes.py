@@ -340,3 +340,17 @@ def test_maintenance_shows_a_revoked_terminal_and_the_oldest_item(device_kiosk, 
     store.update_sync_state(revoked=False, revoked_reason=None)
     assert "last contact" in device_kiosk.app.state.maintenance_status()["hub"]
     assert "10 min ago" in device_kiosk.app.state.maintenance_status()["hub"]
+
+
+@pytest.mark.parametrize("screen_name", ["hotlines", "dossier", "maintenance", "track", "catalogue"])
+def test_a_page_opens_without_the_keyboard_over_it(a11y_kiosk, qtbot, screen_name):
+    """With the accessibility layer on (a real kiosk), a page whose first control is a text field
+    must not open with the keyboard covering half of it: focus starts on a button."""
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+    window = a11y_kiosk.window
+    window.show_screen(screen_name)
+    qtbot.wait(50)
+    focused = QApplication.focusWidget()
+    assert not isinstance(focused, (QLineEdit, QPlainTextEdit)), focused
+    assert not window.keyboard.isVisible()
