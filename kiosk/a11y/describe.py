@@ -29,6 +29,7 @@ PROP_PRIVATE = "private"  # value spoken only through the headset (ЕГН, addre
 PROP_GROUP = "a11y_group"  # marks a container whose interactive children are counted together
 PROP_SKIP = "a11y_skip"  # not part of keypad navigation
 PROP_REQUIRED = "required"  # a form field that must be filled in: said with the field, not only in the error
+PROP_SPOKEN_HINT = "spoken_hint"  # said for an empty field instead of its placeholder
 
 TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit)
 
@@ -165,7 +166,11 @@ def value_text(widget: QWidget, lang: str, private_allowed: bool) -> str:
     if isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit)):
         text = widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
         if not text:
-            hint = widget.placeholderText().strip() if isinstance(widget, (QLineEdit, QPlainTextEdit)) else ""
+            # a screen may give a hint to speak instead of a placeholder that reads badly aloud
+            # ("ДД.ММ.ГГГГ" is "дъдъ мъмъ гъгъгъгъ" to espeak)
+            hint = str(widget.property(PROP_SPOKEN_HINT) or "").strip()
+            if not hint and isinstance(widget, (QLineEdit, QPlainTextEdit)):
+                hint = widget.placeholderText().strip()
             return f"{phrase(lang, 'empty')}, {hint}" if hint else phrase(lang, "empty")
         if is_masked(widget):
             return phrase(lang, "chars_entered", count=len(text))

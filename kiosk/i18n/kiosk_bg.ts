@@ -92,52 +92,52 @@
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="250"/>
+        <location filename="../views/citizen.py" line="265"/>
         <source>registered</source>
         <translation>регистрирано</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="251"/>
+        <location filename="../views/citizen.py" line="266"/>
         <source>pending</source>
         <translation>чакащ</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="252"/>
+        <location filename="../views/citizen.py" line="267"/>
         <source>in progress</source>
         <translation>в изпълнение</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="253"/>
+        <location filename="../views/citizen.py" line="268"/>
         <source>resolved</source>
         <translation>разрешен</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="254"/>
+        <location filename="../views/citizen.py" line="269"/>
         <source>rejected</source>
         <translation>отхвърлен</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="310"/>
+        <location filename="../views/request.py" line="342"/>
         <source>Problem</source>
         <translation>Проблем</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="311"/>
+        <location filename="../views/request.py" line="343"/>
         <source>Complaint</source>
         <translation>Жалба</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="312"/>
+        <location filename="../views/request.py" line="344"/>
         <source>Praise</source>
         <translation>Похвала</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="313"/>
+        <location filename="../views/request.py" line="345"/>
         <source>Proposal</source>
         <translation>Предложение</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="314"/>
+        <location filename="../views/request.py" line="346"/>
         <source>Question</source>
         <translation>Въпрос</translation>
     </message>
@@ -145,58 +145,58 @@
 <context>
     <name>ConsultationsScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="393"/>
-        <location filename="../views/citizen.py" line="406"/>
+        <location filename="../views/citizen.py" line="412"/>
+        <location filename="../views/citizen.py" line="425"/>
         <source>Loading…</source>
         <translation>Зареждане…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="407"/>
+        <location filename="../views/citizen.py" line="426"/>
         <source>Open consultations: {n}</source>
         <translation>Открити консултации: {n}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="408"/>
+        <location filename="../views/citizen.py" line="427"/>
         <source>There are no open consultations now.</source>
         <translation>В момента няма открити консултации.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="412"/>
+        <location filename="../views/citizen.py" line="431"/>
         <source>Open until {date}</source>
         <translation>Открита до {date}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="415"/>
+        <location filename="../views/citizen.py" line="434"/>
         <source>Support with my ID card</source>
         <translation>Подкрепям с личната си карта</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="415"/>
+        <location filename="../views/citizen.py" line="434"/>
         <source>Support: {title}</source>
         <translation>Подкрепа: {title}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="427"/>
+        <location filename="../views/citizen.py" line="446"/>
         <source>Sending your support…</source>
         <translation>Изпращане на подкрепата…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="432"/>
+        <location filename="../views/citizen.py" line="451"/>
         <source>You have already supported this consultation. Each person can support it once.</source>
         <translation>Вече сте подкрепили тази консултация. Всеки човек може да я подкрепи веднъж.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="434"/>
+        <location filename="../views/citizen.py" line="453"/>
         <source>Thank you, your support is recorded. Supporters so far: {n}</source>
         <translation>Благодарим, подкрепата Ви е записана. Подкрепили досега: {n}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="442"/>
+        <location filename="../views/citizen.py" line="461"/>
         <source>Public consultations</source>
         <translation>Обществени консултации</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="445"/>
+        <location filename="../views/citizen.py" line="464"/>
         <source>Read the consultations. To support one, touch its button and place your ID card on the reader.</source>
         <translation>Прочетете консултациите. За да подкрепите някоя, докоснете бутона ѝ и поставете личната си карта на четеца.</translation>
     </message>
@@ -204,58 +204,58 @@
 <context>
     <name>DossierScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="266"/>
+        <location filename="../views/citizen.py" line="283"/>
         <source>You need your ID card and the personal access code the municipality gave you. This works only while the kiosk is connected.</source>
         <translation>Нужни са личната Ви карта и персоналният код за достъп, даден Ви от общината. Работи само когато киоскът има връзка.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="272"/>
-        <location filename="../views/citizen.py" line="273"/>
+        <location filename="../views/citizen.py" line="289"/>
+        <location filename="../views/citizen.py" line="290"/>
         <source>Personal access code</source>
         <translation>Персонален код за достъп</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="276"/>
+        <location filename="../views/citizen.py" line="293"/>
         <source>Show my requests</source>
         <translation>Покажи моите заявления</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="292"/>
+        <location filename="../views/citizen.py" line="311"/>
         <source>Place your ID card on the reader.</source>
         <translation>Поставете личната си карта на четеца.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="294"/>
+        <location filename="../views/citizen.py" line="313"/>
         <source>ID card read: {name}</source>
         <translation>Прочетена лична карта: {name}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="304"/>
+        <location filename="../views/citizen.py" line="323"/>
         <source>Place your ID card on the reader first.</source>
         <translation>Първо поставете личната си карта на четеца.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="306"/>
+        <location filename="../views/citizen.py" line="325"/>
         <source>Personal access code: type at least 4 characters.</source>
         <translation>Персонален код за достъп: въведете поне 4 знака.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="308"/>
+        <location filename="../views/citizen.py" line="327"/>
         <source>Looking it up…</source>
         <translation>Търсене…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="316"/>
+        <location filename="../views/citizen.py" line="335"/>
         <source>Your requests: {n}</source>
         <translation>Вашите заявления: {n}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="336"/>
+        <location filename="../views/citizen.py" line="355"/>
         <source>My requests</source>
         <translation>Моите заявления</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="339"/>
+        <location filename="../views/citizen.py" line="358"/>
         <source>Place your ID card on the reader, type your access code, then touch Show my requests.</source>
         <translation>Поставете личната си карта на четеца, въведете кода си и докоснете „Покажи моите заявления“.</translation>
     </message>
@@ -263,57 +263,57 @@
 <context>
     <name>FeedbackScreen</name>
     <message>
-        <location filename="../views/request.py" line="423"/>
+        <location filename="../views/request.py" line="455"/>
         <source>How was it?</source>
         <translation>Как беше?</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="425"/>
+        <location filename="../views/request.py" line="457"/>
         <source>Very bad</source>
         <translation>Много лошо</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="425"/>
+        <location filename="../views/request.py" line="457"/>
         <source>Bad</source>
         <translation>Лошо</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="425"/>
+        <location filename="../views/request.py" line="457"/>
         <source>Good</source>
         <translation>Добре</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="425"/>
+        <location filename="../views/request.py" line="457"/>
         <source>Very good</source>
         <translation>Много добре</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="441"/>
+        <location filename="../views/request.py" line="473"/>
         <source>Something else</source>
         <translation>Друго</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="443"/>
+        <location filename="../views/request.py" line="475"/>
         <source>Finish</source>
         <translation>Край</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="443"/>
+        <location filename="../views/request.py" line="475"/>
         <source>Finish and clear my data</source>
         <translation>Край и изтриване на моите данни</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="453"/>
+        <location filename="../views/request.py" line="485"/>
         <source>Thank you for your opinion!</source>
         <translation>Благодарим за мнението!</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="458"/>
+        <location filename="../views/request.py" line="490"/>
         <source>Your opinion</source>
         <translation>Вашето мнение</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="461"/>
+        <location filename="../views/request.py" line="493"/>
         <source>How was it? Touch one of the four faces, from very bad to very good.</source>
         <translation>Как беше? Докоснете едно от четирите лица — от много лошо до много добре.</translation>
     </message>
@@ -321,32 +321,32 @@
 <context>
     <name>HotlinesScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="351"/>
+        <location filename="../views/citizen.py" line="370"/>
         <source>Search by name or unit</source>
         <translation>Търсене по име или звено</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="352"/>
+        <location filename="../views/citizen.py" line="371"/>
         <source>Search phone numbers</source>
         <translation>Търсене на телефони</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="367"/>
+        <location filename="../views/citizen.py" line="386"/>
         <source>Other</source>
         <translation>Други</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="369"/>
+        <location filename="../views/citizen.py" line="388"/>
         <source>Nothing found.</source>
         <translation>Няма намерени.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="379"/>
+        <location filename="../views/citizen.py" line="398"/>
         <source>Phone numbers</source>
         <translation>Телефони</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="382"/>
+        <location filename="../views/citizen.py" line="401"/>
         <source>Phone numbers of the municipality, grouped by unit. Type in the search field to filter.</source>
         <translation>Телефоните на общината, подредени по звена. Пишете в полето за търсене, за да филтрирате.</translation>
     </message>
@@ -410,40 +410,42 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="52"/>
-        <location filename="../views/main_window.py" line="256"/>
+        <location filename="../views/main_window.py" line="57"/>
+        <location filename="../views/main_window.py" line="277"/>
         <source>e-Municipality kiosk</source>
-        <extracomment>the embedded on-screen keyboard (added by the app when built); None until then</extracomment>
+        <extracomment>room kept above and below a field scrolled into view: its label stands above it
+----------
+the embedded on-screen keyboard (added by the app when built); None until then</extracomment>
         <translation>Киоск е-Община</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="257"/>
+        <location filename="../views/main_window.py" line="278"/>
         <source>◀ Back</source>
         <translation>◀ Назад</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="258"/>
+        <location filename="../views/main_window.py" line="279"/>
         <source>Back</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="264"/>
+        <location filename="../views/main_window.py" line="285"/>
         <source>Finish</source>
         <translation>Край</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="265"/>
+        <location filename="../views/main_window.py" line="286"/>
         <source>Finish and clear my data</source>
         <translation>Край и изтриване на моите данни</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="266"/>
-        <location filename="../views/main_window.py" line="267"/>
+        <location filename="../views/main_window.py" line="287"/>
+        <location filename="../views/main_window.py" line="288"/>
         <source>More time</source>
         <translation>Още време</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="288"/>
+        <location filename="../views/main_window.py" line="309"/>
         <source>Are you still there? The session ends in {seconds} s. Touch “More time” to continue.</source>
         <translation>Още ли сте тук? Сесията приключва след {seconds} сек. Докоснете „Още време“, за да продължите.</translation>
     </message>
@@ -451,57 +453,57 @@
 <context>
     <name>MaintenanceScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="458"/>
+        <location filename="../views/citizen.py" line="477"/>
         <source>Technician PIN or badge</source>
         <translation>ПИН на техник или карта</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="459"/>
+        <location filename="../views/citizen.py" line="478"/>
         <source>Technician PIN</source>
         <translation>ПИН на техник</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="462"/>
+        <location filename="../views/citizen.py" line="481"/>
         <source>Unlock</source>
         <translation>Отключи</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="469"/>
+        <location filename="../views/citizen.py" line="488"/>
         <source>Refresh</source>
         <translation>Обнови</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="471"/>
+        <location filename="../views/citizen.py" line="490"/>
         <source>Test print</source>
         <translation>Пробен печат</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="473"/>
+        <location filename="../views/citizen.py" line="492"/>
         <source>Exit the kiosk application</source>
         <translation>Изход от приложението</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="491"/>
+        <location filename="../views/citizen.py" line="510"/>
         <source>Not allowed.</source>
         <translation>Нямате достъп.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="497"/>
+        <location filename="../views/citizen.py" line="516"/>
         <source>Reading the state of the terminal…</source>
         <translation>Четене на състоянието на терминала…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="505"/>
+        <location filename="../views/citizen.py" line="524"/>
         <source>Reading the state failed: %1</source>
         <translation>Състоянието не можа да се прочете: %1</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="515"/>
+        <location filename="../views/citizen.py" line="534"/>
         <source>Maintenance</source>
         <translation>Поддръжка</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="518"/>
+        <location filename="../views/citizen.py" line="537"/>
         <source>For technicians only.</source>
         <translation>Само за техници.</translation>
     </message>
@@ -509,94 +511,94 @@
 <context>
     <name>ReceiptScreen</name>
     <message>
-        <location filename="../views/request.py" line="331"/>
+        <location filename="../views/request.py" line="363"/>
         <source>Your request is registered</source>
         <translation>Заявлението Ви е регистрирано</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="332"/>
+        <location filename="../views/request.py" line="364"/>
         <source>Incoming number:</source>
         <translation>Входящ номер:</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="334"/>
+        <location filename="../views/request.py" line="366"/>
         <source>Your request is saved</source>
         <translation>Заявлението Ви е записано</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="335"/>
+        <location filename="../views/request.py" line="367"/>
         <source>There is no connection to the municipality right now. It will be sent automatically. Your reference number (valid for tracking):</source>
         <translation>В момента няма връзка с общината. То ще бъде изпратено автоматично. Вашият номер (важи и за проследяване):</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="342"/>
+        <location filename="../views/request.py" line="374"/>
         <source>Tracking code: {code}</source>
         <translation>Код за проследяване: {code}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="346"/>
+        <location filename="../views/request.py" line="378"/>
         <source>Date and time: {when}</source>
         <translation>Дата и час: {when}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="348"/>
-        <location filename="../views/request.py" line="383"/>
+        <location filename="../views/request.py" line="380"/>
+        <location filename="../views/request.py" line="415"/>
         <source>Fee: {fee}</source>
         <translation>Такса: {fee}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="350"/>
-        <location filename="../views/request.py" line="385"/>
+        <location filename="../views/request.py" line="382"/>
+        <location filename="../views/request.py" line="417"/>
         <source>Deadline: {deadline}</source>
         <translation>Срок: {deadline}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="352"/>
+        <location filename="../views/request.py" line="384"/>
         <source>Office: {office}</source>
         <translation>Място: {office}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="355"/>
+        <location filename="../views/request.py" line="387"/>
         <source>QR code for tracking this request</source>
         <translation>QR код за проследяване на заявлението</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="359"/>
+        <location filename="../views/request.py" line="391"/>
         <source>Printing your receipt…</source>
         <translation>Отпечатване на разписката…</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="362"/>
+        <location filename="../views/request.py" line="394"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="369"/>
+        <location filename="../views/request.py" line="401"/>
         <source>The receipt is printed — please take it.</source>
         <translation>Разписката е отпечатана — моля, вземете я.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="370"/>
+        <location filename="../views/request.py" line="402"/>
         <source>The printer is not working right now. Please write down the number shown on the screen.</source>
         <translation>Принтерът не работи в момента. Моля, запишете номера от екрана.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="379"/>
+        <location filename="../views/request.py" line="411"/>
         <source>Number {number}.</source>
         <translation>Номер {number}.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="381"/>
+        <location filename="../views/request.py" line="413"/>
         <source>Tracking code {code}.</source>
         <translation>Код за проследяване {code}.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="399"/>
+        <location filename="../views/request.py" line="431"/>
         <source>Receipt</source>
         <translation>Разписка</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="402"/>
+        <location filename="../views/request.py" line="434"/>
         <source>Take your printed receipt. The number and the code are also on the screen.</source>
         <translation>Вземете отпечатаната разписка. Номерът и кодът са и на екрана.</translation>
     </message>
@@ -619,47 +621,52 @@
         <translation>Данни за заявлението</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="135"/>
+        <location filename="../views/request.py" line="134"/>
         <source>DD.MM.YYYY</source>
         <translation>ДД.ММ.ГГГГ</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="145"/>
+        <location filename="../views/request.py" line="136"/>
+        <source>day, month and year, with dots</source>
+        <translation>ден, месец и година, с точки</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="148"/>
         <source>How fast?</source>
         <translation>Колко бързо?</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="148"/>
+        <location filename="../views/request.py" line="151"/>
         <source>Ordinary</source>
         <translation>Обикновена</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="148"/>
+        <location filename="../views/request.py" line="151"/>
         <source>Fast</source>
         <translation>Бърза</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="148"/>
+        <location filename="../views/request.py" line="151"/>
         <source>Express</source>
         <translation>Експресна</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="164"/>
+        <location filename="../views/request.py" line="167"/>
         <source>Continue to review</source>
         <translation>Продължи към преглед</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="195"/>
+        <location filename="../views/request.py" line="198"/>
         <source>Please correct: </source>
         <translation>Моля, поправете: </translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="214"/>
+        <location filename="../views/request.py" line="217"/>
         <source>Request</source>
         <translation>Заявление</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="217"/>
+        <location filename="../views/request.py" line="220"/>
         <source>Fill in the fields marked with a star, choose how fast, then touch Continue.</source>
         <translation>Попълнете полетата със звездичка, изберете колко бързо и докоснете „Продължи“.</translation>
     </message>
@@ -667,87 +674,87 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../views/request.py" line="230"/>
+        <location filename="../views/request.py" line="243"/>
         <source>Please check before sending</source>
         <translation>Моля, проверете преди изпращане</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="244"/>
+        <location filename="../views/request.py" line="259"/>
         <source>Change</source>
         <translation>Промяна</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="246"/>
+        <location filename="../views/request.py" line="261"/>
         <source>Confirm and send</source>
         <translation>Потвърди и изпрати</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="257"/>
+        <location filename="../views/request.py" line="273"/>
         <source>Service</source>
         <translation>Услуга</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="261"/>
+        <location filename="../views/request.py" line="277"/>
         <source>Deadline</source>
         <translation>Срок</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="262"/>
+        <location filename="../views/request.py" line="278"/>
         <source>Fee</source>
         <translation>Такса</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="271"/>
+        <location filename="../views/request.py" line="290"/>
         <source>Type</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="273"/>
+        <location filename="../views/request.py" line="292"/>
         <source>Category</source>
         <translation>Категория</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="274"/>
+        <location filename="../views/request.py" line="293"/>
         <source>Description</source>
         <translation>Описание</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="277"/>
+        <location filename="../views/request.py" line="296"/>
         <source>Location</source>
         <translation>Място</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="279"/>
+        <location filename="../views/request.py" line="298"/>
         <source>Sender</source>
         <translation>Подател</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="279"/>
+        <location filename="../views/request.py" line="298"/>
         <source>anonymous (only recorded)</source>
         <translation>анонимен (само се регистрира)</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="281"/>
+        <location filename="../views/request.py" line="300"/>
         <source>Applicant</source>
         <translation>Заявител</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="287"/>
+        <location filename="../views/request.py" line="319"/>
         <source>Sending… please wait.</source>
         <translation>Изпращане… моля, изчакайте.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="298"/>
+        <location filename="../views/request.py" line="330"/>
         <source>Your request could not be saved on this kiosk. Nothing was sent. Please ask a clerk.</source>
         <translation>Заявлението не можа да бъде записано на този киоск. Нищо не е изпратено. Моля, обърнете се към служител.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="302"/>
+        <location filename="../views/request.py" line="334"/>
         <source>Review</source>
         <translation>Преглед</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="305"/>
+        <location filename="../views/request.py" line="337"/>
         <source>Check the details. Touch “Confirm and send” to file it, or “Change” to go back.</source>
         <translation>Проверете данните. Докоснете „Потвърди и изпрати“, за да го подадете, или „Промяна“, за да се върнете.</translation>
     </message>
@@ -843,64 +850,64 @@
         <translation>Описание</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="76"/>
+        <location filename="../views/citizen.py" line="77"/>
         <source>Where? (optional)</source>
         <translation>Къде? (по желание)</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="78"/>
+        <location filename="../views/citizen.py" line="79"/>
         <source>Street and number, or a landmark</source>
         <translation>Улица и номер или ориентир</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="79"/>
+        <location filename="../views/citizen.py" line="80"/>
         <source>Address</source>
         <translation>Адрес</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="91"/>
         <location filename="../views/citizen.py" line="92"/>
+        <location filename="../views/citizen.py" line="93"/>
         <source>Send without my name (anonymous)</source>
         <translation>Изпрати без името ми (анонимно)</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="95"/>
-        <location filename="../views/citizen.py" line="115"/>
+        <location filename="../views/citizen.py" line="96"/>
+        <location filename="../views/citizen.py" line="116"/>
         <source>By law (АПК, art. 111) anonymous signals are only recorded: no proceedings are opened and you get no answer. To get an answer, send it with your ID card.</source>
         <translation>По закон (чл. 111 от АПК) анонимните сигнали само се регистрират: по тях не се образува производство и не получавате отговор. За да получите отговор, изпратете сигнала с личната си карта.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="103"/>
+        <location filename="../views/citizen.py" line="104"/>
         <source>Continue</source>
         <translation>Продължи</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="113"/>
+        <location filename="../views/citizen.py" line="114"/>
         <source>Signals in this category need your name: anonymous sending is not possible.</source>
         <translation>Сигналите в тази категория изискват името Ви: анонимно изпращане не е възможно.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="122"/>
+        <location filename="../views/citizen.py" line="123"/>
         <source>Category: choose what the signal is about</source>
         <translation>Категория: изберете за какво е сигналът</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="125"/>
+        <location filename="../views/citizen.py" line="126"/>
         <source>Description: write at least a few words</source>
         <translation>Описание: напишете поне няколко думи</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="129"/>
+        <location filename="../views/citizen.py" line="130"/>
         <source>Please correct: </source>
         <translation>Моля, поправете: </translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="152"/>
+        <location filename="../views/citizen.py" line="153"/>
         <source>Signal</source>
         <translation>Сигнал</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="155"/>
+        <location filename="../views/citizen.py" line="156"/>
         <source>Choose the kind and the category, describe the problem, add where it is, then touch Continue.</source>
         <translation>Изберете вида и категорията, опишете проблема, добавете къде е и докоснете „Продължи“.</translation>
     </message>
@@ -908,58 +915,58 @@
 <context>
     <name>TrackScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="176"/>
+        <location filename="../views/citizen.py" line="181"/>
         <source>Type the number and the tracking code from your receipt, or hold the receipt&apos;s QR code under the scanner.</source>
         <translation>Въведете номера и кода за проследяване от разписката или поднесете QR кода на разписката към скенера.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="178"/>
+        <location filename="../views/citizen.py" line="183"/>
         <source>Number, e.g. 94-00012/05.01.2026 or K07-000123</source>
         <translation>Номер, напр. 94-00012/05.01.2026 или K07-000123</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="179"/>
+        <location filename="../views/citizen.py" line="184"/>
         <source>Request number</source>
         <translation>Номер на заявлението</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="181"/>
-        <location filename="../views/citizen.py" line="182"/>
+        <location filename="../views/citizen.py" line="186"/>
+        <location filename="../views/citizen.py" line="187"/>
         <source>Tracking code</source>
         <translation>Код за проследяване</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="186"/>
+        <location filename="../views/citizen.py" line="191"/>
         <source>Show status</source>
         <translation>Покажи състоянието</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="202"/>
+        <location filename="../views/citizen.py" line="210"/>
         <source>This code is not from one of our receipts.</source>
         <translation>Този код не е от наша разписка.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="212"/>
+        <location filename="../views/citizen.py" line="220"/>
         <source>Please type the number (and the tracking code, if your receipt has one).</source>
         <translation>Моля, въведете номера (и кода за проследяване, ако разписката Ви има такъв).</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="215"/>
+        <location filename="../views/citizen.py" line="223"/>
         <source>Looking it up…</source>
         <translation>Търсене…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="221"/>
+        <location filename="../views/citizen.py" line="229"/>
         <source>{number}: {title} — {status}</source>
         <translation>{number}: {title} — {status}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="242"/>
+        <location filename="../views/citizen.py" line="257"/>
         <source>Track a request</source>
         <translation>Проследяване на заявление</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="245"/>
+        <location filename="../views/citizen.py" line="260"/>
         <source>Type the number and the tracking code, then touch Show status. Or scan the QR code of your receipt.</source>
         <translation>Въведете номера и кода и докоснете „Покажи състоянието“. Или сканирайте QR кода от разписката.</translation>
     </message>

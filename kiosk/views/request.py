@@ -132,6 +132,8 @@ class RequestFormScreen(Screen):
                 widget.setMinimumHeight(52)
                 if field.type == FieldType.DATE:
                     widget.setPlaceholderText(self.tr("DD.MM.YYYY"))
+                    # kiosk.a11y.describe.PROP_SPOKEN_HINT: letters read aloud mean nothing
+                    widget.setProperty("spoken_hint", self.tr("day, month and year, with dots"))
             widget.setAccessibleName(state.t(field.label))
             if field.required and field.type != FieldType.CHOICE:
                 widget.setProperty("required", True)  # kiosk.a11y.describe.PROP_REQUIRED

@@ -464,5 +464,8 @@ def test_required_fields_and_format_hints_are_said_before_any_error(qtbot):
     assert describe(label, "bg", chain, top, False) == "Дата на смъртта, задължително"
     assert describe(date, "bg", chain, top, False) == "Дата на смъртта, поле за текст, празно, ДД.ММ.ГГГГ, 1 от 2, задължително"
     assert describe(phone, "en", chain, top, False) == "Телефон, text field, empty, 2 of 2"
+    date.setProperty("spoken_hint", "ден, месец и година, с точки")
+    assert describe(date, "bg", chain, top, False) == (
+        "Дата на смъртта, поле за текст, празно, ден, месец и година, с точки, 1 от 2, задължително")
     date.setText("01.10.2026")
     assert describe(date, "en", chain, top, False) == "Дата на смъртта, text field, 01.10.2026, 1 of 2, required"
