@@ -37,10 +37,6 @@ class PendingLocally(NotFound):
     reason = "pending_locally"
 
 
-def _default_client(store: Store) -> "HubClient":
-    return configured_client_factory(None)(store)
-
-
 def configured_client_factory(hub: Any = None) -> Callable[[Store], "HubClient"]:
     """Hub clients for the kiosk's online calls, with the terminal config's `[hub]` section
     (None: read from $EOBSHTINA_CONFIG or the default path); short timeouts, a citizen waits."""
@@ -71,7 +67,7 @@ class StoreBackend:
                  client_factory: Callable[[Store], HubClient] | None = None) -> None:
         self.store = store if isinstance(store, Store) else Store(store)
         self.deliver_timeout_s = deliver_timeout_s
-        self.client_factory = client_factory or _default_client
+        self.client_factory = client_factory or configured_client_factory(None)
         self._lock = threading.Lock()
 
     def close(self) -> None:

@@ -152,8 +152,6 @@ def render(out_dir: Path | None, lang: str, theme: str, only: set[str] | None = 
                               health=lambda: {}, close=lambda: None)
     kiosk = KioskApp(app, backend, settings, devices=devices, accessibility=True, headset=None)
     kiosk.state.printer = printer
-    if theme != "default" or large_text:
-        kiosk.a11y.set_theme(theme, large_text=large_text)
     kiosk.window.resize(settings.screen_width_px, settings.screen_height_px)
     kiosk.window.show()
     written = []
@@ -162,8 +160,9 @@ def render(out_dir: Path | None, lang: str, theme: str, only: set[str] | None = 
             continue
         printed_ok[0] = "printer-out" not in name
         action()
-        if (theme != "default" or large_text) and (kiosk.a11y.theme, kiosk.a11y.large_text) != (theme, large_text):
-            kiosk.a11y.set_theme(theme, large_text=large_text)  # a scene's session end resets the theme
+        if (kiosk.a11y.theme, kiosk.a11y.large_text) != (theme, large_text):
+            # asked for, or reset by a scene's session end
+            kiosk.a11y.set_theme(theme, large_text=large_text)
         settle(app, kiosk)
         if on_scene is not None:
             on_scene(name, kiosk)

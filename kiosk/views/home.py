@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from kiosk.views.base import Screen
 from kiosk.views.widgets import ButtonGrid, big_button, clear_layout, heading, paragraph, scroll_area, show_rows, vbox

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Iterable
-
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -61,9 +59,6 @@ class WrapButton(QPushButton):
         policy = QSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-
-    def full_text(self) -> str:
-        return self._full
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
         self._full = text
@@ -163,7 +158,7 @@ class ButtonGrid(QWidget):
     words allow at the current width: in large text five choices side by side become one
     under another instead of being squeezed until their words are cut."""
 
-    def __init__(self, buttons: Iterable[QWidget] = (), max_columns: int = 3, spacing: int = 12) -> None:
+    def __init__(self, max_columns: int = 3, spacing: int = 12) -> None:
         super().__init__()
         self.max_columns, self.spacing = max(1, max_columns), spacing
         self.grid = QGridLayout(self)
@@ -174,8 +169,6 @@ class ButtonGrid(QWidget):
         policy = QSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        for button in buttons:
-            self.add(button)
 
     def add(self, button: QWidget) -> None:
         """Appended in the current column count (the widest a page being built can take); the

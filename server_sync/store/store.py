@@ -40,7 +40,6 @@ from server_sync.store.schema import (
     ErrorLog,
     IdentityRow,
     Outbox,
-    PressRow,
     Setting,
     SubmissionRow,
     SyncStateRow,
@@ -320,11 +319,15 @@ class Store:
                         db.execute("ROLLBACK")
                     raise
             except sqlite3.OperationalError as exc:
-                message = str(exc)
-                kind = StoreFullError if "full" in message else StoreWriteError
-                self.write_error = f"the terminal's store {self.path} cannot be written: {message}"
-                raise kind(self.write_error) from exc
+                raise self._write_failed(exc) from exc
         self.write_error = None
+
+    def _write_failed(self, error: sqlite3.OperationalError) -> StoreWriteError:
+        """Full disk, read-only or broken SD card, a lock held too long: the caller (the
+        feedback terminal, the kiosk) keeps the item and says so; nothing half-written."""
+        message = str(error)
+        self.write_error = f"the terminal's store {self.path} cannot be written: {message}"
+        return (StoreFullError if "full" in message else StoreWriteError)(self.write_error)
 
     def __enter__(self) -> "Store":
         return self
@@ -338,16 +341,11 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except (DBAPIError, sqlite3.OperationalError) as exc:
-            # (the press path talks to the sqlite3 driver directly: its errors come unwrapped)
+            # (statements run on the driver's connection, `_next` and `_enqueue`, raise unwrapped)
             orig = exc.orig if isinstance(exc, DBAPIError) else exc
             if not isinstance(orig, sqlite3.OperationalError):
                 raise
-            # Full disk, read-only or broken SD card, a lock held too long: the caller (the
-            # feedback terminal, the kiosk) keeps the item and says so; nothing half-written.
-            message = str(orig)
-            kind = StoreFullError if "full" in message else StoreWriteError
-            self.write_error = f"the terminal's store {self.path} cannot be written: {message}"
-            raise kind(self.write_error) from exc
+            raise self._write_failed(orig) from exc
         self.write_error = None
 
     @contextmanager
