@@ -354,6 +354,9 @@ class Speech:
                 except Exception as exc:  # noqa: BLE001 - one failed utterance must not kill speech
                     log.error("speech engine %s failed to start: %s", self.engine.name, exc)
                     self._emit("error", utterance)
+                    # a failed start ends the utterance as much as a finished one does: whoever
+                    # waits for the queue to empty (wait_until_idle) must be woken now
+                    self._cond.notify_all()
                     continue
                 utterance.started_at = time.monotonic()
                 self._current = (utterance, playback)

@@ -169,3 +169,34 @@ def test_new_speech_supersedes_a_pause(speech):
     assert speech.wait_for_spoken(2)
     assert not speech.paused
     assert speech.spoken[0].interrupted and speech.spoken[1].text.startswith("Сесията")
+
+
+def test_a_failed_start_wakes_whoever_waits_for_silence():
+    """An engine that cannot start (no sound card) must not leave wait_until_idle() blocked
+    for its whole timeout: the failed utterance is over, and the queue is empty."""
+    import sys
+    import threading
+
+    from hardware.speech import Speech, UnavailableEngine
+
+    speech = Speech(UnavailableEngine("no sound card"))
+    returned = threading.Event()
+    answer: list[bool] = []
+
+    def say_and_wait() -> None:
+        speech.say("Добре дошли")
+        answer.append(speech.wait_until_idle(timeout=60))
+        returned.set()
+
+    # keep this thread on the interpreter until it waits, so that it is already waiting when the
+    # engine fails (as a tool calling say() then wait_until_idle() nearly always is)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(5.0)
+    try:
+        waiter = threading.Thread(target=say_and_wait, daemon=True)
+        waiter.start()
+        assert returned.wait(timeout=10), "wait_until_idle() kept waiting after the engine failed to start"
+        assert answer == [True]
+    finally:
+        sys.setswitchinterval(interval)
+        speech.close()  # wakes a waiter left behind by a failure above
