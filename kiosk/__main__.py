@@ -14,8 +14,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="kiosk",
         description="e-Obshtina citizen kiosk (PySide6). Bulgarian by default; everything works offline from the cached catalogue.",
     )
-    parser.add_argument("--config", type=Path, default=Path(os.environ.get("EOBSHTINA_CONFIG", "/etc/eobshtina/terminal.toml")),
-                        help="terminal TOML config (default: $EOBSHTINA_CONFIG or /etc/eobshtina/terminal.toml)")
+    parser.add_argument("--config", type=Path, default=None,
+                        help="terminal TOML config (default: $EOBSHTINA_CONFIG or /etc/eobshtina/terminal.toml; "
+                             "a file named by either must exist)")
     parser.add_argument("--data-dir", type=Path, default=os.environ.get("EOBSHTINA_DATA_DIR"),
                         help="data dir with terminal.sqlite3 (default: $EOBSHTINA_DATA_DIR)")
     parser.add_argument("--simulate", action="store_true",
@@ -33,9 +34,19 @@ def main(argv: list[str] | None = None) -> int:
 
     from kiosk.app import KioskApp, store_loader, welcome_cache_path
     from kiosk.config import KioskConfigError, load_kiosk_settings
+    from server_sync.config import resolve_config_path
 
+    # as every terminal command: a file named by --config or $EOBSHTINA_CONFIG must exist (a
+    # typo must not start a kiosk on defaults); a missing default file means all defaults
+    path, explicit = resolve_config_path(args.config)
+    if not path.exists():
+        if explicit:
+            print(f"kiosk: {path}: file not found", file=sys.stderr)
+            return 2
+        path = None
+    args.config = path
     try:
-        settings = load_kiosk_settings(args.config if args.config and args.config.exists() else None)
+        settings = load_kiosk_settings(args.config)
     except KioskConfigError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
@@ -48,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     from kiosk.bridge import DeviceBridge
 
     try:
-        hw_config = load_hardware_config(args.config) if args.config.exists() else parse_hardware_config({})
+        hw_config = load_hardware_config(args.config) if args.config is not None else parse_hardware_config({})
     except Exception as exc:  # ConfigError names the key and the file
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
@@ -61,9 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # the welcome frame first (Qt and the light state only); the store, the catalogue and the
     # drivers load right after it (KioskApp.finish_loading), touches meanwhile are kept
-    config_path = args.config if args.config.exists() else None
     kiosk = KioskApp(app, None, settings, bridge=bridge,
-                     load=store_loader(data_dir, args.simulate, open_devices, config_path),
+                     load=store_loader(data_dir, args.simulate, open_devices, args.config),
                      welcome_cache=welcome_cache_path(data_dir))
     if args.simulate:
         from kiosk.simulator import install_shortcuts

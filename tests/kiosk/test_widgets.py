@@ -123,7 +123,9 @@ def test_cli_help_and_simulated_start(tmp_path):
     import subprocess
     import sys
 
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "EOBSHTINA_CONFIG": str(tmp_path / "none.toml")}
+    empty = tmp_path / "empty.toml"  # not the machine's /etc config; a named file must exist
+    empty.write_text("")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "EOBSHTINA_CONFIG": str(empty)}
     env.pop("EOBSHTINA_DATA_DIR", None)
     out = subprocess.run([sys.executable, "-m", "kiosk", "--help"], capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 0 and "--simulate" in out.stdout and "--data-dir" in out.stdout
