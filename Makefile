@@ -10,11 +10,12 @@ SYSSTAMP := $(VENV)/.sysdeps
 # Debian packages the suite and the demo need: speech (espeak-ng, sox to measure it),
 # the libraries Qt loads even offscreen, a font with Cyrillic, Xvfb for looking at windows,
 # speech-dispatcher for the kiosk's default speech engine, socat for the serial-cable test,
-# and the xcb libraries Qt's window plugin needs to open the demo's kiosk on a desktop.
+# the xcb libraries Qt's window plugin needs to open the demo's kiosk on a desktop, and
+# chromium, which the staff web's browser tests drive through Playwright.
 SYS_PACKAGES := python3-venv espeak-ng sox libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 \
 	libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core xvfb speech-dispatcher socat \
 	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
-	libxcb-randr0 libxcb-xkb1 libxcb-xinerama0
+	libxcb-randr0 libxcb-xkb1 libxcb-xinerama0 chromium
 
 .PHONY: all demo test screenshots sysdeps venv lock bench clean help
 all: help

@@ -72,6 +72,9 @@ def create_app(settings: HubSettings | None = None, *, context: HubContext | Non
     install_error_handlers(app)
     for dotted in ROUTERS:
         app.include_router(import_module(dotted).router)
+    from server_sync.hub import web
+
+    web.install(app)  # the staff pages under /admin
 
     # The last added is the outermost: the shield sits right inside Starlette's error middleware.
     app.add_middleware(ShieldMiddleware)

@@ -83,24 +83,86 @@ def cmd_enrollment_code(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_create_admin(args: argparse.Namespace) -> int:
-    from server_sync.hub.services.staff import create_admin
-
+def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass(f"Password for {args.username}: ")
-        if getpass.getpass("Again: ") != password:
-            raise CliError("the passwords differ")
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(f"Password for {args.username}: ")
+    if getpass.getpass("Again: ") != password:
+        raise CliError("the passwords differ")
+    return password
+
+
+def _add_staff(args: argparse.Namespace, role: str, units: list[str] | None, reset: bool, action: str) -> None:
+    from server_sync.hub.security import hash_password
+    from server_sync.hub.services import staff as staff_service
+
+    try:
+        staff_service.normal_username(args.username)
+        password_hash = hash_password(staff_service.check_password_rules(_read_password(args)))
+    except staff_service.StaffError as exc:
+        raise CliError(str(exc)) from None
     hub = open_context(args)
     try:
         with hub.sessions.begin() as s:
-            create_admin(session=s, username=args.username, password=password)
-    except ValueError as exc:
+            if units:
+                current = hub.catalogue.get(s)
+                known = {u.id for u in current[0].units} if current else set()
+                unknown = [u for u in units if u not in known]
+                if unknown:
+                    raise CliError(f"--unit: no unit {unknown[0]!r} in the catalogue (known: {', '.join(sorted(known))})")
+            staff_service.add_user(session=s, username=args.username, password_hash=password_hash, role=role,
+                                   units=units, full_name=getattr(args, "full_name", None), reset=reset)
+            staff_service.audit(s, actor="console", action=action, target=args.username, detail={"role": role})
+    except staff_service.StaffError as exc:
         raise CliError(str(exc)) from None
     finally:
         hub.close()
-    print(f"staff user {args.username} ready")
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    _add_staff(args, "administrator", None, reset=True, action="staff_add")
+    print(f"staff user {args.username} ready (administrator)")
+    return 0
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    if args.unit and args.role != "clerk":
+        raise CliError("--unit: only a clerk is limited to units")
+    _add_staff(args, args.role, args.unit, reset=False, action="staff_add")
+    print(f"staff user {args.username} added ({args.role}{': ' + ', '.join(args.unit) if args.unit else ''})")
+    return 0
+
+
+def cmd_staff_disable(args: argparse.Namespace) -> int:
+    from server_sync.hub.services import staff as staff_service
+
+    hub = open_context(args)
+    try:
+        with hub.sessions.begin() as s:
+            staff_service.set_disabled(session=s, username=args.username, disabled=not args.enable)
+            staff_service.audit(s, actor="console", action="staff_enable" if args.enable else "staff_disable",
+                                target=args.username)
+    except staff_service.StaffError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        hub.close()
+    print(f"staff user {args.username} {'enabled' if args.enable else 'disabled; their sessions have ended'}")
+    return 0
+
+
+def cmd_staff_list(args: argparse.Namespace) -> int:
+    from server_sync.hub.services import staff as staff_service
+
+    hub = open_context(args)
+    try:
+        with hub.sessions() as s:
+            users = staff_service.list_users(s)
+            rows = [(u.username, u.role, ",".join(u.units or []), "disabled" if u.disabled else "active")
+                    for u in users]
+    finally:
+        hub.close()
+    for name, role, units, state in rows:
+        print(f"{name:<24} {role:<14} {state:<9} {units}")
     return 0
 
 
@@ -237,11 +299,33 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--location", default=None, help="where the terminal stands")
     p.set_defaults(func=cmd_enrollment_code)
 
-    p = sub.add_parser("create-admin", parents=[common], help="create a staff user (or reset its password)",
-                       description="Create a staff user; the password is asked twice, or read from stdin.")
+    p = sub.add_parser("create-admin", parents=[common], help="create an administrator (or reset its password)",
+                       description="Create an administrator of the staff pages (or set a new password and "
+                                   "re-enable one); the password is asked twice, or read from stdin.")
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     p.set_defaults(func=cmd_create_admin)
+
+    staff = sub.add_parser("staff", help="staff accounts: add, disable, enable, list",
+                           description="Staff accounts of the hub's web pages.")
+    staff_sub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
+    p = staff_sub.add_parser("add", parents=[common], help="add a staff member",
+                             description="Add a clerk, technician or administrator.")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=["clerk", "technician", "administrator"])
+    p.add_argument("--unit", action="append", default=[], metavar="UNIT",
+                   help="limit a clerk to this catalogue unit (repeat for several; none: every unit)")
+    p.add_argument("--full-name", default=None, help="the name shown on the pages")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.set_defaults(func=cmd_staff_add)
+    p = staff_sub.add_parser("disable", parents=[common], help="disable a staff member (ends their sessions)")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_staff_disable, enable=False)
+    p = staff_sub.add_parser("enable", parents=[common], help="enable a disabled staff member")
+    p.add_argument("username")
+    p.set_defaults(func=cmd_staff_disable, enable=True)
+    p = staff_sub.add_parser("list", parents=[common], help="list staff members")
+    p.set_defaults(func=cmd_staff_list)
 
     p = sub.add_parser("seed-demo", parents=[common], help="load the demo catalogue, citizens and consultations",
                        description="Load the shipped catalogue and demo data (citizens with access codes, "

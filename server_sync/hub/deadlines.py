@@ -75,3 +75,24 @@ def deadline_for(registered_at: datetime, deadline: Deadline | None) -> datetime
         if not is_working_day(day):
             day = add_working_days(day, 1)
     return datetime.combine(day, END_OF_WORKDAY, tzinfo=SOFIA).astimezone(registered_at.tzinfo)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; a day the month lacks (31 → 30 April) becomes its last day."""
+    import calendar
+
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# A signal (proposal or complaint) is answered within two months (Administrative Procedure Code, art. 122).
+SIGNAL_TERM_MONTHS = 2
+
+
+def signal_deadline(registered_at: datetime) -> datetime:
+    """When a signal filed at `registered_at` must be answered; a term ending on a day off moves on."""
+    day = add_months(registered_at.astimezone(SOFIA).date(), SIGNAL_TERM_MONTHS)
+    if not is_working_day(day):
+        day = add_working_days(day, 1)
+    return datetime.combine(day, END_OF_WORKDAY, tzinfo=SOFIA).astimezone(registered_at.tzinfo)

@@ -41,6 +41,8 @@ class EnrollmentCode(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     terminal_id: Mapped[str | None] = mapped_column(String(16))
+    office_id: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class Terminal(Base):
@@ -59,6 +61,11 @@ class Terminal(Base):
     # The newest heartbeat as received (every reported field), for the fleet page.
     last_heartbeat: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     last_event_seq: Mapped[int | None] = mapped_column(Integer)
+    # The catalogue office the terminal stands in (chosen with its enrolment code): fleet filters,
+    # and the office a kiosk's requests were filed in.
+    office_id: Mapped[str | None] = mapped_column(String(64), index=True)
+
+    __table_args__ = (Index("ix_terminals_last_heartbeat_at", "last_heartbeat_at"),)
 
 
 class Heartbeat(Base):
@@ -131,12 +138,25 @@ class ServiceRequest(Base):
     surname: Mapped[str | None] = mapped_column(String(120))
     contact: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     personal_fields: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Copied from the catalogue and the terminal when filed, so the inbox filters in SQL:
+    # the administrative unit that answers it and the office it was filed in.
+    unit_id: Mapped[str | None] = mapped_column(String(64))
+    office_id: Mapped[str | None] = mapped_column(String(64))
 
     history: Mapped[list["StatusChange"]] = relationship(
         back_populates="request", order_by="StatusChange.id", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (UniqueConstraint("number_year", "number_seq", name="uq_requests_year_seq"),)
+    __table_args__ = (
+        UniqueConstraint("number_year", "number_seq", name="uq_requests_year_seq"),
+        # The staff inbox: newest first within a filter, or most overdue first among open items.
+        Index("ix_requests_status_registered", "status", "registered_at"),
+        Index("ix_requests_unit_registered", "unit_id", "registered_at"),
+        Index("ix_requests_kind_registered", "kind", "registered_at"),
+        Index("ix_requests_office_registered", "office_id", "registered_at"),
+        Index("ix_requests_channel_registered", "channel", "registered_at"),
+        Index("ix_requests_status_deadline", "status", "deadline_at"),
+    )
 
 
 class StatusChange(Base):
@@ -145,8 +165,9 @@ class StatusChange(Base):
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # public: the citizen reads it when tracking
     by_staff: Mapped[str | None] = mapped_column(String(64))
+    internal_note: Mapped[str | None] = mapped_column(Text)  # staff only
 
     request: Mapped[ServiceRequest] = relationship(back_populates="history")
 
@@ -228,9 +249,54 @@ class ConsultationSupport(Base):
 
 
 class StaffUser(Base):
+    """A municipal employee: administrator, clerk (optionally limited to units) or technician."""
+
     __tablename__ = "staff_users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    role: Mapped[str] = mapped_column(String(16), default="administrator", server_default="administrator")
+    # A clerk limited to these catalogue units; empty or None: every unit.
+    units: Mapped[list[str] | None] = mapped_column(JSON)
+    full_name: Mapped[str | None] = mapped_column(String(120))
+
+
+class StaffSession(Base):
+    """A logged-in browser: the cookie holds the token, the table its SHA-256."""
+
+    __tablename__ = "staff_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditEntry(Base):
+    """What staff did: append-only (no page or API edits or deletes a row)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str | None] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    address: Mapped[str | None] = mapped_column(String(64))
+
+
+class TechnicianCredential(Base):
+    """A technician's badge and PIN for maintenance mode, delivered (hashed) to every terminal."""
+
+    __tablename__ = "technician_credentials"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    badge_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # keyed hash of the badge UID
+    pin_hash: Mapped[str] = mapped_column(String(200))  # Argon2id
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

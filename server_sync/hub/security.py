@@ -63,6 +63,37 @@ def verify_secret(secret: str, stored: str) -> bool:
     return hmac.compare_digest(got.hex(), digest)
 
 
+# Staff passwords and technicians' PINs: Argon2id (libsodium through PyNaCl). The interactive
+# limits (2 passes, 64 MiB) take some 50–100 ms here; hashes made with other limits still verify.
+# Older scrypt hashes keep working and are replaced at the next successful login.
+def hash_password(secret: str) -> str:
+    from nacl import pwhash
+
+    return pwhash.argon2id.str(secret.encode()).decode("ascii")
+
+
+def verify_password(secret: str, stored: str) -> bool:
+    """True when `secret` matches an Argon2id or a legacy scrypt hash."""
+    from nacl import exceptions, pwhash
+
+    if stored.startswith("$argon2id$"):
+        try:
+            return pwhash.verify(stored.encode("ascii"), secret.encode())
+        except (exceptions.InvalidkeyError, exceptions.CryptoError, ValueError):
+            return False
+    return verify_secret(secret, stored)
+
+
+def password_needs_rehash(stored: str) -> bool:
+    return not stored.startswith("$argon2id$")
+
+
+def badge_hash(badge_key: str, uid: str) -> str:
+    """A technician badge's UID, keyed (a UID space is small enough to brute-force a bare hash)."""
+    normal = "".join(ch for ch in uid.upper() if ch.isalnum())
+    return hmac.new(bytes.fromhex(badge_key), normal.encode(), hashlib.sha256).hexdigest()
+
+
 class Keyring:
     """The hub's private sealing key and HMAC key, loaded once at start."""
 
@@ -72,6 +103,15 @@ class Keyring:
             bytes(PrivateKey(base64.b64decode(private_key_b64)).public_key)
         ).decode()
         self._hmac_key = hmac_key
+
+    @property
+    def badge_key(self) -> str:
+        """The key of badge hashes, derived from (never equal to) the ЕГН key: terminals get it, to
+        hash a badge they read the way the hub hashed the allow-list."""
+        return hmac.new(self._hmac_key, b"technician-badge-key", hashlib.sha256).hexdigest()
+
+    def badge_hash(self, uid: str) -> str:
+        return badge_hash(self.badge_key, uid)
 
     def hmac(self, value: str, purpose: str = "egn") -> str:
         """Keyed hash linking records of one person without storing who it is."""

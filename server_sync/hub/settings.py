@@ -33,6 +33,19 @@ class HubSettings(BaseSettings):
     citizen_failures_per_terminal: int = Field(default=20, ge=1)
     citizen_failure_window_minutes: float = Field(default=15, gt=0)
     heartbeat_retention_days: float = Field(default=30, gt=0)  # history older than this is pruned
+    # Staff web: a session ends after this much inactivity, and in any case after the maximum.
+    staff_session_idle_minutes: float = Field(default=30, gt=0)
+    staff_session_max_hours: float = Field(default=12, gt=0)
+    # Failed staff logins: at most this many per account / per client address within the window.
+    staff_login_failures_per_account: int = Field(default=5, ge=1)
+    staff_login_failures_per_address: int = Field(default=20, ge=1)
+    staff_login_window_minutes: float = Field(default=15, gt=0)
+    # "auto": the session cookie is Secure when the request came over TLS (or a trusted proxy says so
+    # with X-Forwarded-Proto); "always": Secure on every response.
+    staff_secure_cookies: Literal["auto", "always"] = "auto"
+    # Fleet page: a terminal whose last heartbeat is older than `stale` is stale, older than `offline` offline.
+    fleet_stale_minutes: float = Field(default=3, gt=0)
+    fleet_offline_minutes: float = Field(default=15, gt=0)
     # "alembic": run migrations on start; "create_all": metadata only (tests); "none".
     schema_setup: Literal["alembic", "create_all", "none"] = "alembic"
     # Import the shipped catalogue on first start when the database holds none.

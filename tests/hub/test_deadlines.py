@@ -50,3 +50,15 @@ def test_deadline_for_each_unit():
     assert deadline_for(filed, Deadline(unit="working_days", amount=3)).astimezone(SOFIA).date() == date(2026, 11, 25)
     # 8 calendar days ends on Saturday 28 Nov: moved to Monday 30 Nov.
     assert deadline_for(filed, Deadline(unit="days", amount=8)).astimezone(SOFIA).date() == date(2026, 11, 30)
+
+
+def test_a_signal_is_due_two_months_later_on_a_working_day():
+    from server_sync.hub.deadlines import signal_deadline
+
+    # Filed 31 December 2026: 28 February 2027 is a Sunday → Monday 1 March 2027, 17:00 Sofia.
+    filed = datetime(2026, 12, 31, 10, 0, tzinfo=timezone.utc)
+    due = signal_deadline(filed).astimezone(SOFIA)
+    assert (due.date(), due.hour) == (date(2027, 3, 1), 17)
+    # 1 March 2027 is not a holiday but 3 March is: filed 3 January → 3 March (Liberation Day) → 4 March.
+    due = signal_deadline(datetime(2027, 1, 3, 9, 0, tzinfo=timezone.utc)).astimezone(SOFIA)
+    assert due.date() == date(2027, 3, 4)

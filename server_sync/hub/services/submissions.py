@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server_sync.hub.db import utcnow
-from server_sync.hub.deadlines import SOFIA, deadline_for
+from server_sync.hub.deadlines import SOFIA, deadline_for, signal_deadline
 from server_sync.hub.errors import ApiError
-from server_sync.hub.models import NumberCounter, ServiceRequest, StatusChange
+from server_sync.hub.models import NumberCounter, ServiceRequest, StatusChange, Terminal
 from server_sync.hub.security import Keyring, constant_time_equal, new_tracking_code
 from server_sync.hub.services.terminals import note_event_seq
 from server_sync.protocol import (
@@ -170,6 +170,7 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
         keep_egn = service.keep_egn
         tier_name = tier.tier.value
         first_status = RequestStatus.REGISTERED
+        unit_id = service.unit_id
     else:
         category = next((c for c in catalogue.signal_categories if c.id == request.signal_category_id), None)
         if category is None:
@@ -185,17 +186,21 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
                            "location.place_id")
         title, keep_names, keep_egn, tier_name, tier = category.name, False, False, None, None
         first_status = RequestStatus.PENDING
+        unit_id = category.unit_id
         if applicant is not None and not request.anonymous:
             contact = {k: v for k, v in {"phone": applicant.phone, "email": applicant.email}.items() if v} or None
     if request.anonymous:
         applicant = None
 
+    office_id = session.scalar(select(Terminal.office_id).where(Terminal.id == terminal_id)) if terminal_id else None
     now = utcnow()
     try:
         with session.begin_nested():
             number, year, seq = next_number(session, catalogue, now)
             if tier is not None:
                 deadline = deadline_for(now, tier.deadline)
+            elif request.kind == SubmissionKind.SIGNAL:
+                deadline = signal_deadline(now)
             row = ServiceRequest(
                 client_id=str(request.client_id), payload_hash=digest, kind=request.kind.value,
                 channel=request.channel.value, terminal_id=terminal_id, number=number, number_year=year,
@@ -215,6 +220,7 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
                                                         "address": applicant.address}.items() if v} or None)
                          if applicant and keep_names else contact),
                 personal_fields=dict(applicant.personal_fields) if applicant and keep_names else None,
+                unit_id=unit_id, office_id=office_id,
             )
             row.history.append(StatusChange(status=first_status.value, at=now, note=None))
             session.add(row)
