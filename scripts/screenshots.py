@@ -66,7 +66,8 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
             backend.online = online
             d = Draft(**{**draft.__dict__, "applicant": state.applicant()})
             outcome = backend.submit(d)
-            w.show_screen("receipt", receipt=state.make_receipt(d, outcome), service_id=d.service_id)
+            # as the state does once a submission's outcome is known: the receipt, printed
+            w.show_screen("receipt", receipt=state.complete_submission(d, outcome), service_id=d.service_id)
             backend.online = True
         return run
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from kiosk.state.backend import Draft, KioskBackend, SubmitOutcome
 from kiosk.state.session import Identity, Session, SessionTimeouts
-from kiosk.state.tasks import TaskRunner
+from kiosk.state.tasks import TaskRunner, owner_gone
 from kiosk.state.welcome_cache import WelcomeNames
 
 if TYPE_CHECKING:  # the pydantic catalogue arrives with the backend, after the first frame
@@ -117,6 +117,11 @@ class KioskState(QObject):
         self.catalogue: Catalogue | None = None
         self._index: SearchIndex | None = None
         self.last_receipt: ReceiptData | None = None
+        #: the last receipt handed to the printer and how that went: None while it prints, then
+        #: True (printed) or False (not); a receipt screen rebuilt in another language shows it
+        self._printing: tuple[ReceiptData, bool | None] | None = None
+        #: counts session ends: a submission whose session ended before its outcome came prints nothing
+        self._session_serial = 0
         #: the last few receipts printed (the simulator scans the last one's QR); bounded, for a
         #: kiosk prints for months without a restart
         self.printed: deque[ReceiptData] = deque(maxlen=PRINTED_KEPT)
@@ -270,8 +275,38 @@ class KioskState(QObject):
         }
 
     # -- submissions -----------------------------------------------------------------------
-    def submit(self, draft: Draft, on_done: Callable[[SubmitOutcome], None], on_error: Callable[[Exception], None]) -> None:
-        self.tasks.run(lambda: self.backend.submit(draft), on_done, on_error)
+    def submit(self, draft: Draft, on_done: Callable[[ReceiptData], None], on_error: Callable[[Exception], None]) -> None:
+        """File `draft` for the citizen of this session (the applicant from the ID card, unless it
+        is anonymous). Once the outcome is known the receipt is made and printed, once, here —
+        whatever the screens do next (a language switch rebuilds them) — and `on_done(receipt)`
+        is called if the screen that asked is still shown."""
+        if not draft.anonymous and draft.applicant is None:
+            draft = replace(draft, applicant=self.applicant())
+        serial = self._session_serial
+
+        def filed(outcome: SubmitOutcome) -> None:
+            receipt = self.complete_submission(draft, outcome, print_it=serial == self._session_serial)
+            view = getattr(on_done, "__self__", None)
+            if not owner_gone(view if isinstance(view, QObject) else None):
+                on_done(receipt)
+
+        def failed(exc: Exception) -> None:
+            view = getattr(on_error, "__self__", None)
+            if not owner_gone(view if isinstance(view, QObject) else None):
+                on_error(exc)
+
+        # the callbacks here are the state's own: the outcome is handled even if the screen has gone
+        self.tasks.run(lambda: self.backend.submit(draft), filed, failed, owner=self)
+
+    def complete_submission(self, draft: Draft, outcome: SubmitOutcome, print_it: bool = True) -> ReceiptData:
+        """The outcome of a submission is known: its receipt, printed once (unless the session that
+        filed it has ended: nobody is there to take it)."""
+        receipt = self.make_receipt(draft, outcome)
+        if print_it:
+            self.print_receipt(receipt)
+        else:
+            log.info("the session ended before %s was filed: no receipt printed", outcome.reference)
+        return receipt
 
     def make_receipt(self, draft: Draft, outcome: SubmitOutcome) -> ReceiptData:
         from server_sync.protocol.catalogue import Tier
@@ -303,15 +338,27 @@ class KioskState(QObject):
         return receipt
 
     def print_receipt(self, receipt: ReceiptData) -> None:
+        self._printing = (receipt, None)
         if self.printer is None:
-            self.printer_status.emit(self._printer_text(False), False)
+            self._printed(receipt, False)
             return
 
         def done(_):
             self.printed.append(receipt)
-            self.printer_status.emit(self._printer_text(True), True)
+            self._printed(receipt, True)
 
-        self.tasks.run(lambda: self.printer(receipt), done, lambda exc: self.printer_status.emit(self._printer_text(False, exc), False))
+        self.tasks.run(lambda: self.printer(receipt), done, lambda exc: self._printed(receipt, False, exc))
+
+    def _printed(self, receipt: ReceiptData, ok: bool, exc: Exception | None = None) -> None:
+        if self._printing is not None and self._printing[0] is receipt:
+            self._printing = (receipt, ok)
+        self.printer_status.emit(self._printer_text(ok, exc), ok)
+
+    def print_outcome(self, receipt: ReceiptData) -> bool | None:
+        """How printing `receipt` went: True printed, False not, None still printing (or not asked)."""
+        if self._printing is not None and self._printing[0] is receipt:
+            return self._printing[1]
+        return None
 
     def _printer_text(self, ok: bool, exc: Exception | None = None) -> str:
         if ok:
@@ -358,6 +405,8 @@ class KioskState(QObject):
     def on_session_end(self) -> None:
         """Everything personal goes: identity, last receipt, store session data; language back."""
         self.last_receipt = None
+        self._printing = None
+        self._session_serial += 1
         try:
             if self.backend is not None:
                 self.backend.wipe_session_data()

@@ -236,8 +236,6 @@ class ReviewScreen(Screen):
     def __init__(self, state, draft: Draft) -> None:
         super().__init__()
         self.state, self.draft = state, draft
-        if not draft.anonymous and draft.applicant is None:
-            draft.applicant = state.applicant()
         outer = vbox(self)
         outer.setContentsMargins(24, 16, 24, 16)
         outer.addWidget(heading(self.tr("Please check before sending")))
@@ -294,10 +292,12 @@ class ReviewScreen(Screen):
             place = next((p for p in s.catalogue.places if p.id == d.place_id), None) if d.place_id else None
             if place or d.address_text:
                 rows.append((self.tr("Location"), t(place.name) if place else d.address_text, False))
+        # the applicant is filled in by the state when the draft is filed: shown here from the card
+        applicant = None if d.anonymous else (d.applicant or s.applicant())
         if d.anonymous:
             rows.append((self.tr("Sender"), self.tr("anonymous (only recorded)"), False))
-        elif d.applicant:
-            rows.append((self.tr("Applicant"), f"{d.applicant['given_names']} {d.applicant['surname']}", True))
+        elif applicant:
+            rows.append((self.tr("Applicant"), f"{applicant['given_names']} {applicant['surname']}", True))
         return rows
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
@@ -320,8 +320,8 @@ class ReviewScreen(Screen):
         self.status_label.show()
         self.state.submit(self.draft, self._done, self._failed)
 
-    def _done(self, outcome) -> None:
-        receipt = self.state.make_receipt(self.draft, outcome)
+    def _done(self, receipt) -> None:
+        # the state has made the receipt and sent it to the printer
         self.navigate.emit("receipt", {"receipt": receipt, "service_id": self.draft.service_id})
 
     def _failed(self, exc) -> None:
@@ -348,7 +348,9 @@ def signal_type_names(ctx) -> dict[str, str]:
 
 
 class ReceiptScreen(Screen):
-    """The number (or provisional reference), the tracking code and QR; printed at the same time."""
+    """The number (or provisional reference), the tracking code and QR. The state prints the
+    receipt when the submission's outcome is known; this screen only shows how that went (it is
+    rebuilt after a language switch, and must not print again)."""
 
     allow_back = False
 
@@ -394,17 +396,26 @@ class ReceiptScreen(Screen):
         done = big_button(self.tr("Done"), kind="primary")
         done.clicked.connect(lambda: self.navigate.emit("feedback", {"service_id": self.service_id}))
         layout.addWidget(done)
+        printed = state.print_outcome(receipt)
+        if printed is not None:  # already known (the screen rebuilt in another language): shown, not announced again
+            self._show_printer(printed)
         state.printer_status.connect(self._on_printer)
-        state.print_receipt(receipt)
 
-    def _on_printer(self, _message: str, ok: bool) -> None:
+    def _on_printer(self, _message: str, _ok: bool) -> None:
+        ok = self.state.print_outcome(self.receipt)
+        if ok is None:  # another print (a technician's test page), not this receipt
+            return
+        message = self._show_printer(ok)
+        if not ok:
+            self.announce.emit(message, False)
+
+    def _show_printer(self, ok: bool) -> str:
         message = (self.tr("The receipt is printed — please take it.") if ok else
                    self.tr("The printer is not working right now. Please write down the number shown on the screen."))
         self.printer_label.setText(message)
         self.printer_label.setObjectName("Notice" if ok else "Error")
         self.printer_label.style().polish(self.printer_label)
-        if not ok:
-            self.announce.emit(message, False)
+        return message
 
     def spoken_summary(self) -> str:
         r = self.receipt
@@ -415,6 +426,8 @@ class ReceiptScreen(Screen):
             parts.append(self.tr("Fee: {fee}").format(fee=r.fee_eur) + ".")
         if r.deadline:
             parts.append(self.tr("Deadline: {deadline}").format(deadline=r.deadline) + ".")
+        if self.state.print_outcome(r) is False:  # known before the screen showed: said with it
+            parts.append(self.printer_label.text())
         return " ".join(parts)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from sqlalchemy import select
 
@@ -395,3 +396,25 @@ def test_personal_fields_are_sealed_even_when_the_store_has_a_newer_catalogue(ki
     with sqlite3.connect(kiosk.store.path) as db:
         payload, sealed = db.execute("SELECT payload, sealed FROM outbox WHERE kind = 'service_request'").fetchone()
     assert "0888123456" not in payload and sealed
+
+
+def test_a_language_switch_on_the_receipt_prints_no_second_receipt(kiosk):
+    """The receipt screen is rebuilt in the new language; the paper is printed once, by the state."""
+    receipt = _file_current_address_request(kiosk)
+    kiosk.qtbot.waitUntil(lambda: kiosk.sees("Разписката е отпечатана"))
+    assert len(kiosk.printer.receipts) == 1
+    kiosk.tap(kiosk.window.language_button)  # the header's "English", as the citizen touches it
+    kiosk.qtbot.waitUntil(lambda: kiosk.state.language == "en" and kiosk.screen_name() == "receipt")
+    assert kiosk.screen().receipt is receipt and kiosk.sees(receipt.reference)
+    kiosk.qtbot.waitUntil(lambda: not kiosk.state.tasks.busy)  # a second print would be running now
+    assert len(kiosk.printer.receipts) == 1, "the receipt was printed again after the language switch"
+    # the rebuilt screen still says how printing went, now in English
+    assert kiosk.sees("The receipt is printed")
+    kiosk.window.language_button.setFocus()
+    kiosk.qtbot.keyClick(kiosk.window.language_button, Qt.Key.Key_Space)  # and back, from the keyboard
+    kiosk.qtbot.waitUntil(lambda: kiosk.state.language == "bg")
+    kiosk.qtbot.waitUntil(lambda: not kiosk.state.tasks.busy)
+    assert len(kiosk.printer.receipts) == 1
+    assert kiosk.sees("Разписката е отпечатана")
+    [row] = _requests(kiosk.hub)
+    assert row.number == receipt.reference

@@ -155,3 +155,31 @@ def test_tracking_scan_parsing():
     assert parse_tracking_scan("http://h/t/94-00012%2F05.01.2026?code=AB12CD") == ("94-00012/05.01.2026", "AB12CD")
     assert parse_tracking_scan("garbage") is None
     assert parse_tracking_scan("http://h/t/K01-000001") is None
+
+
+def test_the_review_only_shows_and_the_state_files_the_applicant_and_prints_once(qtbot):
+    """Building the review screen changes nothing; filing adds the card's applicant and prints
+    the receipt once, when the outcome is known."""
+    from hardware.idcard import parse_mrz
+    from kiosk.simulated_backend import SimulatedBackend
+    from kiosk.simulator import demo_cards
+    from kiosk.state.backend import Draft
+    from kiosk.state.kiosk_state import KioskState
+    from kiosk.views.request import ReviewScreen
+
+    backend = SimulatedBackend(demo_catalogue())
+    filed, printed, receipts, errors = [], [], [], []
+    real_submit = backend.submit
+    backend.submit = lambda draft: (filed.append(draft), real_submit(draft))[1]
+    state = KioskState(backend, KioskSettings(), printer=printed.append)
+    state.accept_document(parse_mrz(demo_cards()["valid"], allow_expired=True))
+    category = demo_catalogue().signal_categories[1].id
+    draft = Draft(kind="signal", signal_type="problem", signal_category_id=category, description="Не свети лампата.")
+    review = ReviewScreen(state, draft)
+    qtbot.addWidget(review)
+    assert draft.applicant is None, "the review screen filled in the applicant as it was built"
+    assert any("MARIYA" in line.text().upper() for line in review.lines)  # but shows who files it
+    state.submit(draft, receipts.append, errors.append)
+    qtbot.waitUntil(lambda: bool(receipts or errors) and not state.tasks.busy)
+    assert not errors and len(filed) == 1 and filed[0].applicant["egn"] == state.session.identity.egn
+    assert printed == receipts and state.print_outcome(receipts[0]) is True
