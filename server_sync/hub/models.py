@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server_sync.hub.db import Base, UTCDateTime
@@ -64,6 +64,10 @@ class Terminal(Base):
     # The catalogue office the terminal stands in (chosen with its enrolment code): fleet filters,
     # and the office a kiosk's requests were filed in.
     office_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # From the newest heartbeat, as columns so the fleet page sorts problems first in SQL:
+    # its queue depth, and how many devices are degraded/offline (+1 for under-voltage).
+    queue_depth: Mapped[int | None] = mapped_column(Integer)
+    device_problems: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_terminals_last_heartbeat_at", "last_heartbeat_at"),)
 
@@ -156,6 +160,11 @@ class ServiceRequest(Base):
         Index("ix_requests_office_registered", "office_id", "registered_at"),
         Index("ix_requests_channel_registered", "channel", "registered_at"),
         Index("ix_requests_status_deadline", "status", "deadline_at"),
+        # Open items by deadline ("most overdue first", "overdue only"): a partial index, so the
+        # resolved bulk of a million requests is never walked (services.inbox.OPEN_SQL, same text).
+        Index("ix_requests_open_deadline", "deadline_at",
+              sqlite_where=text("status IN ('registered', 'pending', 'in_progress')"),
+              postgresql_where=text("status IN ('registered', 'pending', 'in_progress')")),
     )
 
 

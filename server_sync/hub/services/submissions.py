@@ -285,7 +285,9 @@ ALLOWED = {
 
 
 def change_status(*, session: Session, number: str, status: RequestStatus, note: str | None,
-                  staff: str) -> TrackingResponse:
+                  staff: str, internal_note: str | None = None) -> TrackingResponse:
+    """Move a request on; `note` is public (the citizen reads it when tracking), `internal_note` is
+    for staff only and never leaves the hub's staff pages."""
     row = session.scalars(select(ServiceRequest).where(ServiceRequest.number == number.strip())
                           .with_for_update()).first()
     if row is None:
@@ -295,7 +297,8 @@ def change_status(*, session: Session, number: str, status: RequestStatus, note:
         raise ApiError(409, "bad_transition", f"status: cannot go from {current.value} to {status.value}", "status")
     now = utcnow()
     row.status = status.value
-    row.history.append(StatusChange(status=status.value, at=now, note=note, by_staff=staff))
+    row.history.append(StatusChange(status=status.value, at=now, note=note, by_staff=staff,
+                                    internal_note=internal_note))
     session.flush()
     return tracking(row)
 
