@@ -573,7 +573,7 @@ class AccessibilityController(QObject):
         while w is not None and w is not start and id(w) not in seen:
             seen.add(id(w))
             if self.window.isAncestorOf(w) and w.isVisible() and not w.property(d.PROP_SKIP):
-                if (w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus and d.is_interactive(w)):
+                if d.is_keypad_stop(w):
                     chain.append(w)
                 elif (self.speech_mode and d.is_readable_text(w) and w is not self.indicator
                       and not (header is not None and header.isAncestorOf(w))):
@@ -740,7 +740,7 @@ class AccessibilityController(QObject):
             self.move_focus(step)
         elif action in (Action.LEFT, Action.RIGHT):
             step = -1 if action is Action.LEFT else 1
-            if focused is not None and self._change_value(focused, step):
+            if focused is not None and (self._change_value(focused, step) or self._move_in_group(focused, step)):
                 return
             self.move_focus(step)
         elif action is Action.ACTIVATE:
@@ -882,6 +882,20 @@ class AccessibilityController(QObject):
         if not 0 <= row < model.rowCount():
             return False  # leave the list: focus is never trapped
         view.setCurrentIndex(model.index(row, 0))
+        return True
+
+    def _move_in_group(self, w: QWidget, step: int) -> bool:
+        """Left/right on an option of a group of choices: the previous/next option of the same
+        group, wrapping within it (the radio-group convention); choosing is still Enter/5."""
+        options = d.option_group(w)
+        if options is None:
+            return False
+        members = [o for o in self.navigation_chain() if o in options]
+        if w not in members or len(members) < 2:
+            return False
+        target = members[(members.index(w) + step) % len(members)]
+        self._focus(target, Qt.FocusReason.TabFocusReason if step > 0 else Qt.FocusReason.BacktabFocusReason)
+        self._ensure_visible(target)
         return True
 
     def _change_value(self, w: QWidget, step: int) -> bool:

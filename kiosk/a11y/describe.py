@@ -72,6 +72,36 @@ def is_interactive(widget: QWidget) -> bool:
     return False
 
 
+def option_group(widget: QWidget | None) -> list[QAbstractButton] | None:
+    """The options of the group of choices `widget` is one of (a category, a fee tier, a place:
+    checkable buttons of which one is chosen), in the group's order; None if it is not an option.
+
+    Qt keeps only the focused option of such a group in the Tab chain (it strips TabFocus from
+    the others as one gets focus, the radio-button convention with arrows inside the group);
+    the keypad reaches every option, so the controller asks this instead of the focus policy."""
+    if not isinstance(widget, QAbstractButton) or not widget.isCheckable():
+        return None
+    group = widget.group()
+    if group is not None and group.exclusive():
+        return list(group.buttons())
+    parent = widget.parentWidget()
+    if widget.autoExclusive() and parent is not None:
+        return [b for b in parent.findChildren(QAbstractButton, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                if b.isCheckable() and b.autoExclusive()]
+    return None
+
+
+def is_keypad_stop(widget: QWidget) -> bool:
+    """A control the keypad's next/previous reaches: enabled, interactive, focusable from the
+    keyboard — or an option of a group of choices, which Qt takes out of the Tab chain."""
+    if not widget.isEnabled() or not is_interactive(widget):
+        return False
+    policy = widget.focusPolicy()
+    if policy & Qt.FocusPolicy.TabFocus:
+        return True
+    return bool(policy & Qt.FocusPolicy.ClickFocus) and option_group(widget) is not None
+
+
 def is_readable_text(widget: QWidget) -> bool:
     """Static text a blind citizen must be able to reach in speech mode (5.1.3.1), and
     meaningful images: a label with a pixmap is read only if it has an accessible name (5.1.3.6)."""
@@ -148,7 +178,9 @@ def role_key(widget: QWidget) -> str:
 
 def state_words(widget: QWidget, lang: str) -> list[str]:
     words: list[str] = []
-    if isinstance(widget, QCheckBox):
+    if option_group(widget) is not None:  # one of a group of choices: chosen or not
+        words.append(phrase(lang, "selected" if widget.isChecked() else "not_selected"))
+    elif isinstance(widget, QCheckBox):
         words.append(phrase(lang, "checked" if widget.isChecked() else "unchecked"))
     elif isinstance(widget, QRadioButton):
         words.append(phrase(lang, "selected" if widget.isChecked() else "not_selected"))
@@ -210,9 +242,14 @@ def group_of(widget: QWidget, top: QWidget) -> QWidget:
 
 
 def position(widget: QWidget, chain: list[QWidget], top: QWidget) -> tuple[int, int] | None:
-    """(index, count) among the focusable siblings of the widget's group, in focus order."""
-    group = group_of(widget, top)
-    siblings = [w for w in chain if group.isAncestorOf(w) and is_interactive(w)]
+    """(index, count) among the focusable siblings of the widget's group, in focus order; an
+    option of a group of choices among the options of its group."""
+    options = option_group(widget)
+    if options is not None:
+        siblings = [w for w in chain if w in options]
+    else:
+        group = group_of(widget, top)
+        siblings = [w for w in chain if group.isAncestorOf(w) and is_interactive(w)]
     if widget not in siblings or len(siblings) < 2:
         return None
     return siblings.index(widget) + 1, len(siblings)
@@ -231,6 +268,18 @@ def describe(widget: QWidget, lang: str, chain: list[QWidget], top: QWidget, pri
     name = accessible_name(widget)
     if name:
         parts.append(name)
+    if option_group(widget) is not None:
+        # "Улично осветление, избрано, 3 от 12": an option says whether it is the chosen one and
+        # where it stands among its group, as a screen reader reads a radio group
+        parts.extend(state_words(widget, lang)[:1])
+        pos = position(widget, chain, top)
+        if pos is not None:
+            parts.append(phrase(lang, "position", index=pos[0], count=pos[1]))
+        parts.extend(state_words(widget, lang)[1:])
+        description = widget.accessibleDescription().strip()
+        if description:
+            parts.append(description)
+        return ", ".join(p for p in parts if p)
     parts.append(phrase(lang, role_key(widget)))
     value = value_text(widget, lang, private_allowed)
     if value:

@@ -199,7 +199,7 @@ def test_signal_eyes_closed(blind):
     assert "Категория" in errors and "Описание" in errors, errors
     category = c.app.state.catalogue.signal_categories[0]
     c.choose(c.app.state.t(category.name))
-    assert c.last() == "включено", c.heard()[-3:]
+    assert c.last() == "избрано", c.heard()[-3:]
     c.find("Описание, поле")
     c.type_text("Счупена пейка")
     c.find("Изпрати без името ми")
