@@ -16,6 +16,7 @@ from server_sync.hub.web.common import PageError, current_staff, render, see_oth
 PAGES: list[str] = [
     "server_sync.hub.web.auth",
     "server_sync.hub.web.staff_pages",
+    "server_sync.hub.web.inbox",
     "server_sync.hub.web.catalogue",
     "server_sync.hub.web.satisfaction",
 ]
