@@ -295,3 +295,22 @@ def test_create_admin_reads_a_password_piped_without_newline(tmp_path, monkeypat
     app = create_app(__import__("server_sync.hub.settings", fromlist=["HubSettings"]).HubSettings())
     with TestClient(app) as c:
         login(c, "root", "correct horse battery")
+
+
+def test_the_staff_api_follows_roles_and_units(client, hub):
+    from urllib.parse import quote
+
+    from .conftest import enroll, signal
+    from .test_requests import submit
+
+    kiosk = enroll(client, hub)
+    receipt = submit(client, kiosk, signal())
+    url = f"/api/v1/requests/{quote(receipt['number'], safe='')}/status"
+    add_staff(hub, "tech", "technician")
+    add_staff(hub, "grao-clerk", "clerk", units=["grao"])
+    add_staff(hub, "clerk", "clerk")
+    body = {"status": "in_progress", "note": "Прието."}
+    assert client.patch(url, json=body, auth=("tech", PASSWORD)).status_code == 403
+    assert client.patch(url, json=body, auth=("grao-clerk", PASSWORD)).status_code == 404  # not their unit
+    assert client.patch(url, json=body, auth=("clerk", PASSWORD)).status_code == 200
+    assert client.get("/api/v1/feedback/satisfaction", auth=("clerk", PASSWORD)).status_code == 403

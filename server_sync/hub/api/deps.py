@@ -66,7 +66,9 @@ def terminal(session: Session, token: str) -> Terminal:
     return terminal_service.authenticate(session=session, token=token)
 
 
-def staff_user(session: Session, credentials: HTTPBasicCredentials | None) -> StaffUser:
+def staff_user(session: Session, credentials: HTTPBasicCredentials | None,
+               roles: tuple[str, ...] = ("administrator",)) -> StaffUser:
+    """The staff member of Basic credentials, when their role is one of `roles` (administrators always)."""
     if credentials is None:
         raise ApiError(401, "unauthorized", "Authorization: staff basic credentials required", "Authorization",
                        headers={"WWW-Authenticate": 'Basic realm="kiosk-hub"'})
@@ -77,6 +79,8 @@ def staff_user(session: Session, credentials: HTTPBasicCredentials | None) -> St
     if user is None:
         raise ApiError(401, "unauthorized", "wrong staff user name or password", "Authorization",
                        headers={"WWW-Authenticate": 'Basic realm="kiosk-hub"'})
+    if user.role != "administrator" and user.role not in roles:
+        raise ApiError(403, "forbidden", f"a {user.role} may not do this", "Authorization")
     return user
 
 

@@ -55,6 +55,14 @@ def track(ref: str, hub: Hub, code: Annotated[str, Query(min_length=4, max_lengt
               responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
 def change_status(number: str, body: StatusUpdate, hub: Hub, credentials: StaffCredentials) -> TrackingResponse:
     with hub.sessions.begin() as session:
-        user = staff_user(session, credentials)
+        user = staff_user(session, credentials, roles=("clerk",))
+        if user.units:  # a clerk limited to units answers only their units' requests
+            from sqlalchemy import select
+
+            from server_sync.hub.models import ServiceRequest
+
+            unit = session.scalar(select(ServiceRequest.unit_id).where(ServiceRequest.number == number.strip()))
+            if unit not in user.units:
+                raise ApiError(404, "not_found", f"no request numbered {number!r}", "number")
         return service.change_status(session=session, number=number, status=body.status, note=body.note,
                                      staff=user.username)
