@@ -24,6 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+# Demo staff accounts of the hub's web pages (/admin), one per role, all with the same password.
+STAFF = [("admin", "administrator"), ("clerk", "clerk"), ("tech", "technician")]
+STAFF_PASSWORD = "demo-parola-2026"
+
+
 def _cmd(name: str) -> str:
     path = BIN / name
     if not path.exists():
@@ -46,8 +51,9 @@ class Demo:
             env["QT_QPA_PLATFORM"] = "offscreen"
         return env
 
-    def run(self, *args: str, env: dict[str, str] | None = None) -> str:
-        done = subprocess.run(args, capture_output=True, text=True, env=env or self.env(), timeout=120)
+    def run(self, *args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> str:
+        done = subprocess.run(args, capture_output=True, text=True, env=env or self.env(), timeout=120,
+                              input=stdin)
         if done.returncode != 0:
             sys.exit(f"demo: `{' '.join(args)}` failed:\n{done.stdout}{done.stderr}")
         return done.stdout
@@ -87,6 +93,9 @@ class Demo:
         (self.root / "hub").mkdir(parents=True, exist_ok=True)
         if first_start:
             self.run(hub, "seed-demo", env=self.hub_env())
+            for username, role in STAFF:
+                args = ["staff", "add", username, "--role", role] if role != "administrator" else ["create-admin", username]
+                self.run(hub, *args, "--password-stdin", env=self.hub_env(), stdin=STAFF_PASSWORD + "\n")
         self.spawn("hub", hub, "serve", "--host", "127.0.0.1", "--port", str(self.port), env=self.hub_env())
         self.wait_for(lambda: httpx.get(f"{self.hub_url}/api/v1/health", timeout=2).status_code == 200,
                       "the hub to answer /api/v1/health", logname="hub")
@@ -138,6 +147,17 @@ class Demo:
             time.sleep(0.5)
         sys.exit(f"demo: gave up waiting for {what} (logs in {self.logs})")
 
+    def staff_can_log_in(self) -> bool:
+        """The administrator logs in through the login form and reaches the staff pages."""
+        import re
+
+        with httpx.Client(base_url=self.hub_url, timeout=10) as web:
+            form = web.get("/admin/login").text
+            csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+            web.post("/admin/login", data={"username": STAFF[0][0], "password": STAFF_PASSWORD, "csrf": csrf})
+            page = web.get("/admin/fleet")
+            return page.status_code == 200 and "Киоск — фоайе" in page.text
+
     def terminals_reported(self) -> bool:
         out = self.run(_cmd("kiosk-hub"), "terminals", "--json", env=self.hub_env())
         terminals = json.loads(out)["terminals"]
@@ -160,10 +180,12 @@ def main() -> int:
         demo.start_terminals(interactive=not args.smoke and sys.stdin.isatty())
         if args.smoke:
             demo.wait_for(demo.terminals_reported, "both terminals to send a heartbeat", timeout=90)
-            print("demo smoke: hub up, kiosk and feedback terminal enrolled and reporting")
+            demo.wait_for(demo.staff_can_log_in, "the administrator to see the fleet page", timeout=30)
+            print("demo smoke: hub up, kiosk and feedback terminal enrolled and reporting, staff pages open")
             return 0
         print(f"""
   Hub:            {demo.hub_url}/docs  (API), {demo.hub_url}/api/v1/health
+  Staff pages:    {demo.hub_url}/admin  — log in as admin, clerk or tech, password {STAFF_PASSWORD}
   Kiosk:          a window (Ctrl+1 inserts the demo ID card, Ctrl+2 an expired one, Ctrl+3 scans a receipt,
                   Ctrl+6 plugs in headphones; the keypad keys are in docs/keypad.md)
   Feedback:       press 1–4 here for the four smileys; LED acknowledgements print below
