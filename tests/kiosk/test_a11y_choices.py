@@ -101,3 +101,21 @@ def test_a_service_request_with_the_third_choice_and_the_express_tier_by_keypad(
     c.wait_screen("receipt")
     [row] = _rows(c.hub)
     assert (row.service_id, row.tier, row.form.get("record_kind")) == (service.id, "express", field.choices[2].value)
+
+
+def test_options_are_spoken_with_state_and_position_in_english_too(blind):
+    c = blind
+    start_by_ear(c)
+    c.choose("Сигнал за проблем")
+    c.wait_screen("signal")
+    c.key(K.Key_F9)  # the language key: the screen is read again in English
+    c.qtbot.waitUntil(lambda: c.app.state.language == "en")
+    c.find("Problem")
+    assert c.last() == "Problem, selected, 1 of 5", c.heard()[-3:]
+    c.key(K.Key_Left)  # within the group, wrapping: the last kind
+    assert c.last() == "Question, not selected, 5 of 5", c.heard()[-3:]
+    count = len(c.app.state.catalogue.signal_categories)
+    c.find("Street lighting")
+    assert c.last() == f"Street lighting, not selected, 2 of {count}", c.heard()[-3:]
+    c.key(K.Key_5, keypad=True)
+    assert c.last() == "selected"
