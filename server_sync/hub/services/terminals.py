@@ -16,10 +16,12 @@ from server_sync.protocol import EnrollRequest, EnrollResponse, HeartbeatRequest
 from server_sync.protocol.common import nfc
 
 PREFIX = {TerminalKind.KIOSK: "K", TerminalKind.FEEDBACK: "F"}
+PROBLEM_DEVICE_STATES = ("degraded", "offline")  # a device in one of these flags its terminal on the fleet page
 
 
 def create_enrollment_code(*, session: Session, kind: TerminalKind | str, name: str,
-                           location: str | None = None, ttl_hours: float = 24) -> str:
+                           location: str | None = None, ttl_hours: float = 24, office_id: str | None = None,
+                           created_by: str | None = None) -> str:
     kind = TerminalKind(kind)
     # Typed by an operator in any terminal: normalised like every text on the wire (NFC, trimmed).
     name = nfc(name).strip()
@@ -31,7 +33,8 @@ def create_enrollment_code(*, session: Session, kind: TerminalKind | str, name: 
     code = new_enrollment_code()
     now = utcnow()
     session.add(EnrollmentCode(code_hash=token_hash(normalise_code(code)), kind=kind.value, name=name,
-                               location=location, created_at=now, expires_at=now + timedelta(hours=ttl_hours)))
+                               location=location, created_at=now, expires_at=now + timedelta(hours=ttl_hours),
+                               office_id=office_id, created_by=created_by))
     session.flush()
     return code
 
@@ -62,7 +65,7 @@ def enroll(*, session: Session, request: EnrollRequest, hub_public_key: str, hub
             with session.begin_nested():
                 session.add(Terminal(id=terminal_id, kind=kind.value, name=row.name, location=row.location,
                                      token_hash=token_hash(token), enrolled_at=now, hostname=request.hostname,
-                                     software_version=request.software_version))
+                                     software_version=request.software_version, office_id=row.office_id))
             break
         except IntegrityError:  # a concurrent enrolment took this id
             continue
@@ -112,6 +115,9 @@ def record_heartbeat(*, session: Session, terminal: Terminal, report: HeartbeatR
     terminal.clock_skew_s = skew
     terminal.software_version = report.software_version
     terminal.last_heartbeat = report.model_dump(mode="json")
+    terminal.queue_depth = report.queue_depth
+    terminal.device_problems = sum(1 for d in report.devices.values() if d.state.value in PROBLEM_DEVICE_STATES) \
+        + (1 if report.under_voltage else 0)
     return skew
 
 

@@ -17,6 +17,7 @@ PAGES: list[str] = [
     "server_sync.hub.web.auth",
     "server_sync.hub.web.staff_pages",
     "server_sync.hub.web.inbox",
+    "server_sync.hub.web.fleet",
     "server_sync.hub.web.catalogue",
     "server_sync.hub.web.satisfaction",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import warnings
 from datetime import datetime
 from html import escape
 from typing import Sequence
@@ -66,7 +67,8 @@ def _style_to_attributes(match: re.Match) -> str:
 
 def _to_svg(fig: Figure, title: str, desc: str = "") -> str:
     buf = io.StringIO()
-    with matplotlib.rc_context(FONT):
+    with matplotlib.rc_context(FONT), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a few points seconds apart: the date locator grumbles
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
     start = svg.find("<svg")
