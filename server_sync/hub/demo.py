@@ -12,7 +12,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server_sync.hub.deadlines import deadline_for
+from server_sync.hub.deadlines import deadline_for, signal_deadline
 from server_sync.hub.demo_data import DemoData, check_demo_against_catalogue
 from server_sync.hub.models import ServiceRequest, StatusChange
 from server_sync.hub.security import Keyring
@@ -50,9 +50,11 @@ def seed(*, session: Session, keyring: Keyring, demo: DemoData, catalogue: Catal
             tier = service.tier(r.tier) if r.tier else service.tiers[0]
             title, deadline, keep_names, keep_egn = service.name, deadline_for(registered, tier.deadline), \
                 service.needs_identity, service.keep_egn
+            unit_id = service.unit_id
         else:
             category = next(c for c in catalogue.signal_categories if c.id == r.signal_category_id)
-            title, deadline, keep_names, keep_egn, tier = category.name, None, False, False, None
+            title, deadline, keep_names, keep_egn, tier = category.name, signal_deadline(registered), False, False, None
+            unit_id = category.unit_id
         row = ServiceRequest(
             client_id=client_id, payload_hash="demo", kind=r.kind.value, channel="counter", terminal_id=None,
             number=number, number_year=year, number_seq=seq,
@@ -65,7 +67,7 @@ def seed(*, session: Session, keyring: Keyring, demo: DemoData, catalogue: Catal
             anonymous=citizen is None, egn_hmac=keyring.hmac(citizen.egn) if citizen else None,
             egn=citizen.egn if citizen and keep_egn else None,
             given_names=citizen.given_names if citizen and keep_names else None,
-            surname=citizen.surname if citizen and keep_names else None,
+            surname=citizen.surname if citizen and keep_names else None, unit_id=unit_id,
         )
         row.history = [StatusChange(status=h.status.value, at=h.at, note=h.note, by_staff="demo")
                        for h in r.history]
