@@ -245,3 +245,12 @@ def test_signal_category_and_hotline_edits(client, hub, admin):
     assert r.status_code == 422 and 'id="name_bg-error"' in r.text
     assert revisions(hub) == 2
     assert admin.get("/admin/catalogue/hotlines/nothing").status_code == 404
+
+
+def test_a_stale_form_does_not_undo_another_edit(hub, admin):
+    stale = service_form(admin.get(SERVICE).text)
+    assert edit(admin, name_en="Heirs (first edit)").status_code == 303
+    stale["name_bg"] = ["Второ"]
+    r = admin.post(SERVICE, data=stale, follow_redirects=False)
+    assert r.status_code == 409 and 'id="conflict"' in r.text
+    assert revisions(hub) == 2 and len(audits(hub, "catalogue_edit")) == 1

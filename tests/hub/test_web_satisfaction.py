@@ -122,6 +122,17 @@ def test_alert_acknowledged_with_a_note(client, hub, admin, presses):
     assert admin.post("/admin/satisfaction/alerts/abc/acknowledge", data={"csrf": csrf}).status_code == 404
 
 
+def test_by_office_when_several(client, hub, admin, presses):
+    terminal = enroll(client, hub, kind="feedback", name="Гише 9")
+    r = client.post("/api/v1/feedback", json=batch([1], start=presses, office="north", counter="n1"),
+                    headers=terminal["headers"])
+    assert r.status_code == 200
+    text = admin.get("/admin/satisfaction").text
+    table = text.split('id="offices-table"', 1)[1].split("</table>", 1)[0]
+    assert "Център за услуги" in table and "north" in table
+    assert 'id="offices-table"' not in admin.get("/admin/satisfaction", params={"office": "centre"}).text
+
+
 def test_office_name_escaped(client, hub, admin, presses):
     data = fixture_catalogue().model_dump(mode="json")
     data["offices"][0]["name"]["bg"] = XSS

@@ -138,9 +138,11 @@ def satisfaction_page(request: Request, staff: Admin) -> Response:
         if f["counter"]:
             by_counter = [g for g in by_counter if g["counter"] == f["counter"]]
             overall = _overall(by_counter)
+            by_office = []
         else:  # per office: exact for one office (the groups' indexes are rounded)
-            overall = _overall(queries.satisfaction(session=session, group_by="office", period=period,
-                                                    office_id=f["office"]))
+            by_office = queries.satisfaction(session=session, group_by="office", period=period,
+                                             office_id=f["office"])
+            overall = _overall(by_office)
         heat = queries.heatmap(session=session, period=period, office_id=f["office"], counter_id=f["counter"])
         trend = queries.trend(session=session, interval=f["interval"], period=period, office_id=f["office"],
                               counter_id=f["counter"])
@@ -194,7 +196,8 @@ def satisfaction_page(request: Request, staff: Admin) -> Response:
     heat_rows = [(rows[wd], [cells.get((wd, h)) for h in hours]) for wd in range(7)
                  if any((wd, h) in cells for h in hours)]
     return render(request, "satisfaction.html", staff, offices=offices, office_names=office_names, f=f,
-                  errors=errors, overall=overall, by_counter=by_counter, points=points, trend_svg=trend_svg,
+                  errors=errors, overall=overall, by_counter=by_counter,
+                  by_office=by_office if not f["office"] else [], points=points, trend_svg=trend_svg,
                   heat_svg=heat_svg, counters_svg=counters_svg, hours=hours, heat_rows=heat_rows, zone=zone,
                   alerts=alerts, scope=scope, span=span, fmt=_fmt, back=_back_query(f),
                   name=lambda v: _name(v, staff.lang))
