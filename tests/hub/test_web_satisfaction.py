@@ -71,7 +71,7 @@ def test_page_with_presses_draws_the_charts(admin, presses):
     assert re.search(r"<strong id=\"index-value\">55\.6</strong>", text)
     assert text.count("<svg") == 3 and "<style" not in text.split('id="trend-chart"')[1]
     for chart in ("trend-chart", "heatmap-chart", "counters-chart"):
-        figure = text.split(f'id="{chart}">', 1)[1].split("</figure>", 1)[0]
+        figure = text.split(f'id="{chart}" class="chart-figure">', 1)[1].split("</figure>", 1)[0]
         assert figure.startswith("<svg") and 'role="img"' in figure and "<title" in figure, chart
     assert "style=" not in text  # the CSP forbids inline styles
     counters = text.split('id="counters-table"', 1)[1].split("</table>", 1)[0]
