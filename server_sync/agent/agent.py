@@ -275,10 +275,24 @@ class Agent:
             updates.update(revoked=False, revoked_reason=None)
             self._revoked_token = None
         self.store.update_sync_state(**updates)
+        self._keep_technicians(answer)
         self._check_hub_continuity(identity, answer, delivered_before)
         if answer.catalogue_version and answer.catalogue_version != self.store.catalogue_version():
             self._next_catalogue = 0.0  # a new catalogue is out: pull it now
         return True
+
+    def _keep_technicians(self, answer: HeartbeatResponse) -> None:
+        """The hub's technicians for maintenance mode (kiosks): kept in the store, where the kiosk
+        checks a badge and PIN against them (server_sync.protocol.technicians). Written only when
+        the list changed; an answer without the list (a feedback terminal, an older hub) keeps ours."""
+        if answer.technicians is None:
+            return
+        from server_sync.protocol import technicians
+
+        value = technicians.to_json(answer.technicians, answer.badge_key)
+        if self.store.setting(technicians.SETTING_KEY) != value:
+            self.store.set_setting(technicians.SETTING_KEY, value)
+            log.info("technicians for maintenance mode updated from the hub: %d", len(answer.technicians))
 
     def _check_hub_continuity(self, identity: Identity, answer: HeartbeatResponse,
                               delivered: int | None) -> None:

@@ -32,6 +32,7 @@ __all__ = [
     "DeviceHealth",
     "HeartbeatRequest",
     "HeartbeatResponse",
+    "TechnicianCredentialWire",
     "SubmissionKind",
     "Channel",
     "RequestStatus",
@@ -126,6 +127,15 @@ class HeartbeatRequest(WireModel):
     last_errors: list[ShortText] = Field(default=[], max_length=20)
 
 
+class TechnicianCredentialWire(WireModel):
+    """A technician allowed into a kiosk's maintenance mode: a badge (keyed hash of its UID, see
+    server_sync.protocol.technicians) and a PIN (Argon2id hash); never the badge UID or the PIN."""
+
+    name: Name
+    badge_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    pin_hash: str = Field(min_length=1, max_length=200)
+
+
 class HeartbeatResponse(WireModel):
     schema_version: int = SCHEMA_VERSION
     server_time: datetime
@@ -135,6 +145,10 @@ class HeartbeatResponse(WireModel):
     # delivered sequence is above it knows the hub lost data (restored from a backup).
     last_seq: int | None = None
     badge_uids: list[str] | None = None  # technician badge allow-list (hashed UIDs)
+    # Kiosks only: the technicians' credentials for maintenance mode (the whole current list; an
+    # empty list withdraws every one) and the key of their badge hashes.
+    technicians: list[TechnicianCredentialWire] | None = Field(default=None, max_length=1000)
+    badge_key: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
 
 # --- requests and signals --------------------------------------------------------------

@@ -119,7 +119,9 @@ def test_states_counts_and_problems_first(tech, fleet, hub):
     r = tech.get("/admin/fleet")
     assert r.status_code == 200
     page = r.text
-    assert '<meta http-equiv="refresh" content="60">' in page
+    refreshes = ('<meta http-equiv="refresh" content="60">', 'data-refresh="60"')
+    assert any(r in page for r in refreshes)  # refreshes itself (a meta refresh or admin.js)…
+    assert not any(r in tech.get("/admin/fleet?refresh=off").text for r in refreshes)  # …unless paused
     assert "state-stale" in row_of(page, fleet["stale"]["terminal_id"])
     assert "state-offline" in row_of(page, fleet["offline"]["terminal_id"])
     assert "state-never" in row_of(page, fleet["never"]["terminal_id"])

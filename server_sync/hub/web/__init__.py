@@ -18,6 +18,7 @@ PAGES: list[str] = [
     "server_sync.hub.web.staff_pages",
     "server_sync.hub.web.inbox",
     "server_sync.hub.web.fleet",
+    "server_sync.hub.web.technicians",
     "server_sync.hub.web.catalogue",
     "server_sync.hub.web.satisfaction",
 ]

@@ -1,0 +1,205 @@
+"""Staff web, technicians' credentials: add / list / withdraw (roles, CSRF, validation, audit, no hashes
+shown), their delivery to kiosks with the heartbeat answer, and the terminal-side check — hub →
+heartbeat → agent → store → kiosk."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from server_sync.hub.models import AuditEntry, TechnicianCredential
+from server_sync.protocol import HeartbeatResponse, technicians as wire_technicians
+
+from .conftest import enroll
+from .web_support import csrf_of, page_csrf, staff_client
+
+BADGE = "04:A3:B2:C1"
+PIN = "482915"
+XSS = "<script>alert(1)</script>"
+
+
+def beat() -> dict:
+    return {"terminal_time": datetime.now(timezone.utc).isoformat(), "seq": 1, "software_version": "0.1.0",
+            "uptime_s": 10, "queue_depth": 0}
+
+
+def audit_actions(hub):
+    with hub.sessions() as s:
+        return [(e.actor, e.action, e.target) for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+@pytest.fixture
+def tech(client, hub):
+    return staff_client(client.app, hub, "tech", "technician")
+
+
+def add(client, name: str = "Иван Техников", badge: str = BADGE, pin: str = PIN, *, expect: int = 303):
+    csrf = page_csrf(client, "/admin/technicians")
+    r = client.post("/admin/technicians", data={"csrf": csrf, "name": name, "badge": badge, "pin": pin},
+                    follow_redirects=False)
+    assert r.status_code == expect, r.text[:800]
+    return r
+
+
+def test_roles_and_login(client, hub):
+    clerk = staff_client(client.app, hub, "clerk", "clerk")
+    assert clerk.get("/admin/technicians").status_code == 403
+    csrf = csrf_of(clerk.get("/admin/technicians").text)
+    r = clerk.post("/admin/technicians", data={"csrf": csrf, "name": "X", "badge": "", "pin": PIN})
+    assert r.status_code == 403
+    r = clerk.post("/admin/technicians/1/disable", data={"csrf": csrf})
+    assert r.status_code == 403
+    with hub.sessions() as s:
+        assert s.scalar(select(TechnicianCredential)) is None
+    r = client.get("/admin/technicians", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/admin/login?next=")
+    r = client.post("/admin/technicians", data={"name": "X", "pin": PIN}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/admin/login")
+    admin = staff_client(client.app, hub, "boss", "administrator")
+    assert admin.get("/admin/technicians").status_code == 200
+
+
+def test_add_list_withdraw_with_audit_and_no_hashes_shown(tech, hub):
+    r = add(tech, name=XSS)
+    assert r.headers["location"] == "/admin/technicians?done=technician_added"
+    add(tech, name="Без значка", badge="")
+    page = tech.get("/admin/technicians").text
+    with hub.sessions() as s:
+        rows = {t.name: t for t in s.scalars(select(TechnicianCredential))}
+    withbadge = rows[XSS]
+    assert withbadge.badge_hash == hub.keyring.badge_hash("04a3b2c1") and withbadge.pin_hash.startswith("$argon2id$")
+    assert withbadge.created_by == "tech" and rows["Без значка"].badge_hash is None
+    assert XSS not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert withbadge.badge_hash not in page and withbadge.pin_hash not in page and PIN not in page
+    assert "A3B2" not in page.upper().replace("04:A3:B2:C1", "")  # the UID is not kept, so not shown
+    row = re.search(rf'<tr id="technician-{withbadge.id}">.*?</tr>', page, re.S).group(0)
+    assert ">да<" in row and "tech" in row
+    # Withdraw: CSRF first.
+    r = tech.post(f"/admin/technicians/{withbadge.id}/disable", data={}, follow_redirects=False)
+    assert r.status_code == 403
+    with hub.sessions() as s:
+        assert s.get(TechnicianCredential, withbadge.id).disabled_at is None
+    csrf = page_csrf(tech, "/admin/technicians")
+    r = tech.post(f"/admin/technicians/{withbadge.id}/disable", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("done=technician_disabled")
+    with hub.sessions() as s:
+        gone = s.get(TechnicianCredential, withbadge.id)
+        assert gone.disabled_at is not None and gone.badge_hash is None
+    assert tech.post("/admin/technicians/99999/disable", data={"csrf": csrf}).status_code == 404
+    actions = audit_actions(hub)
+    assert ("tech", "technician_add", XSS) in actions and ("tech", "technician_add", "Без значка") in actions
+    assert ("tech", "technician_disable", XSS) in actions
+    # The badge is free again for someone else.
+    add(tech, name="Нов", badge="04A3B2C1")
+
+
+def test_validation_errors(tech, hub):
+    r = add(tech, name=" ", badge="zz-not-hex", pin="12ab", expect=422)
+    for field in ("t-name", "t-badge", "t-pin"):
+        assert f'id="{field}-error"' in r.text, field
+    assert 'role="alert"' in r.text and 'aria-invalid="true"' in r.text
+    assert add(tech, pin="12345", expect=422).status_code == 422  # too short
+    assert add(tech, pin="1234567890123", expect=422).status_code == 422  # too long
+    add(tech)
+    r = add(tech, badge="", expect=422)  # the same name
+    assert 'id="t-name-error"' in r.text
+    r = add(tech, name="Друг", badge="04a3b2c1", expect=422)  # the same badge
+    assert 'id="t-badge-error"' in r.text
+    with hub.sessions() as s:
+        assert len(list(s.scalars(select(TechnicianCredential)))) == 1
+
+
+def test_heartbeat_answer_carries_the_technicians_to_kiosks_only(tech, client, hub):
+    add(tech)
+    kiosk = enroll(client, hub)
+    feedback = enroll(client, hub, kind="feedback", name="Оценка")
+    r = client.post("/api/v1/terminals/heartbeat", json=beat(), headers=kiosk["headers"])
+    answer = HeartbeatResponse.model_validate(r.json())
+    assert answer.badge_key == hub.keyring.badge_key
+    assert [t.name for t in answer.technicians] == ["Иван Техников"]
+    assert answer.technicians[0].badge_hash == wire_technicians.badge_hash(answer.badge_key, "04 a3 b2 c1")
+    r = client.post("/api/v1/terminals/heartbeat", json=beat(), headers=feedback["headers"])
+    assert "technicians" not in r.json() and "badge_key" not in r.json()
+    # The terminal-side check.
+    stored = (answer.technicians, answer.badge_key)
+    assert wire_technicians.check(stored, badge="04a3b2c1", pin=PIN) == "Иван Техников"
+    assert wire_technicians.check(stored, badge=BADGE, pin="000000") is None
+    assert wire_technicians.check(stored, badge="DEADBEEF", pin=PIN) is None
+    assert wire_technicians.check(stored, badge=BADGE, pin=None) is None
+    # Withdrawn: the next answer no longer holds them.
+    with hub.sessions() as s:
+        tid = s.scalar(select(TechnicianCredential.id))
+    tech.post(f"/admin/technicians/{tid}/disable", data={"csrf": page_csrf(tech, "/admin/technicians")})
+    r = client.post("/api/v1/terminals/heartbeat", json=beat(), headers=kiosk["headers"])
+    answer = HeartbeatResponse.model_validate(r.json())
+    assert answer.technicians == []
+    assert wire_technicians.check((answer.technicians, answer.badge_key), badge=BADGE, pin=PIN) is None
+
+
+def test_the_protocol_badge_hash_is_the_hubs(hub):
+    from server_sync.hub.security import badge_hash
+
+    key = hub.keyring.badge_key
+    for uid in ("04:A3:B2:C1", "04a3b2c1", "0123456789ABCDEF"):
+        assert wire_technicians.badge_hash(key, uid) == badge_hash(key, uid)
+
+
+def test_hub_heartbeat_agent_store_kiosk(tmp_path, qtbot):
+    """End to end: a technician added on the hub's page reaches a kiosk through the agent's heartbeat;
+    the kiosk lets in their badge + PIN and nobody else; withdrawn, they are out at the next heartbeat."""
+    from fastapi.testclient import TestClient
+
+    from kiosk.config import KioskSettings
+    from kiosk.state.kiosk_state import KioskState
+    from kiosk.store_backend import StoreBackend
+    from server_sync.agent import Agent
+    from server_sync.agent.__main__ import main as agent_main
+    from server_sync.client import HubClient
+    from server_sync.config import SyncSection
+    from server_sync.hub.app import create_app
+    from server_sync.hub.testing import running_hub
+    from server_sync.store import Store
+
+    with running_hub(tmp_path) as running:
+        web = TestClient(create_app(running.settings, context=running.context), raise_server_exceptions=False)
+        from .web_support import add_staff, login
+
+        add_staff(running.context, "tech", "technician")
+        login(web, "tech")
+        add(web)
+        code = running.make_enrollment_code("kiosk", "Киоск")
+        assert agent_main(["--data-dir", str(tmp_path / "k"), "enroll", "--hub", running.base_url,
+                           "--code", code]) == 0
+        store = Store(tmp_path / "k")
+        agent = Agent(store, SyncSection(heartbeat_interval_s=3600), rng=random.Random(1),
+                      client_factory=lambda ident: HubClient(ident.hub_url, ident.token))
+        settings = KioskSettings()
+        settings.technician_pin = "999999"  # the local fallback: no longer used once the hub sent a list
+        state = KioskState(StoreBackend(store), settings)
+        try:
+            assert state.technician_allowed(pin="999999")  # nothing from the hub yet: the fallback
+            assert agent.heartbeat()
+            assert store.setting(wire_technicians.SETTING_KEY)
+            assert not state.technician_allowed(pin="999999")
+            assert not state.technician_allowed(pin=PIN)  # a PIN alone: no
+            assert not state.technician_allowed(badge="04a3b2c1")  # the badge: now the PIN
+            assert state.technician_allowed(pin=PIN)
+            assert not state.technician_allowed(pin=PIN)  # one badge, one try
+            state.technician_allowed(badge="04a3b2c1")
+            assert not state.technician_allowed(pin="111111")  # wrong PIN
+            state.technician_allowed(badge="CAFEBABE")
+            assert not state.technician_allowed(pin=PIN)  # unknown badge
+            with running.session() as s:
+                tid = s.scalar(select(TechnicianCredential.id))
+            web.post(f"/admin/technicians/{tid}/disable", data={"csrf": page_csrf(web, "/admin/technicians")})
+            assert agent.heartbeat()
+            state.technician_allowed(badge="04a3b2c1")
+            assert not state.technician_allowed(pin=PIN)  # withdrawn
+        finally:
+            agent.close()
+            store.close()
+            web.close()
