@@ -155,11 +155,19 @@ class ServiceRequest(Base):
         UniqueConstraint("number_year", "number_seq", name="uq_requests_year_seq"),
         # The staff inbox: newest first within a filter, or most overdue first among open items.
         Index("ix_requests_status_registered", "status", "registered_at"),
-        Index("ix_requests_unit_registered", "unit_id", "registered_at"),
         Index("ix_requests_kind_registered", "kind", "registered_at"),
         Index("ix_requests_office_registered", "office_id", "registered_at"),
         Index("ix_requests_channel_registered", "channel", "registered_at"),
         Index("ix_requests_status_deadline", "status", "deadline_at"),
+        # A unit, a service or a signal category with any other filters, newest first: the other
+        # filter columns ride in the index, so with a million rows a count or a page is an index-only
+        # walk of that unit's (service's, category's) entries, never a lookup of each row.
+        Index("ix_requests_unit_inbox", "unit_id", "registered_at", "status", "kind", "channel", "office_id",
+              "service_id", "signal_category_id", "deadline_at"),
+        Index("ix_requests_service_inbox", "service_id", "registered_at", "status", "channel", "office_id",
+              "unit_id", "deadline_at"),
+        Index("ix_requests_category_inbox", "signal_category_id", "registered_at", "status", "channel",
+              "office_id", "unit_id", "deadline_at"),
         # Open items by deadline ("most overdue first", "overdue only"): a partial index, so the
         # resolved bulk of a million requests is never walked (services.inbox.OPEN_SQL, same text).
         Index("ix_requests_open_deadline", "deadline_at",
