@@ -7,7 +7,7 @@ import pytest
 
 from server_sync.hub.testing import running_hub
 
-from .browser import DESKTOP, axe_violations, browser, log_in
+from .browser import DESKTOP, PHONE, axe_violations, browser, log_in
 from .web_support import PASSWORD, add_staff
 
 
@@ -104,3 +104,171 @@ def test_pages_pass_axe_wcag_aa(hub, page, path):
         log_in(page, hub.base_url, "admin", PASSWORD)
     page.goto(f"{hub.base_url}{path}")
     assert axe_violations(page) == []
+
+
+# --- the flows of each role ----------------------------------------------------------------------------
+
+
+def _first_category(hub):
+    with hub.context.sessions() as s:  # closed at once: on SQLite an open session holds the write lock
+        return hub.context.catalogue.get(s)[0].signal_categories[0]
+
+
+def _heartbeat(hub, token: str, seq: int = 1) -> None:
+    import httpx
+
+    from server_sync.hub.db import utcnow
+
+    body = {"terminal_time": utcnow().isoformat(), "seq": seq, "software_version": "0.9.3", "uptime_s": 3600,
+            "queue_depth": 0}
+    r = httpx.post(f"{hub.base_url}/api/v1/terminals/heartbeat", json=body,
+                   headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200, r.text
+
+
+def test_technician_sees_a_silent_terminal_flagged(hub, page):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from server_sync.hub.db import utcnow
+    from server_sync.hub.models import Terminal
+
+    add_staff(hub.context, "tech", "technician")
+    quiet, fine = hub.enroll("kiosk", "Киоск — кметство Изгрев"), hub.enroll("kiosk", "Киоск — фоайе")
+    _heartbeat(hub, quiet.token)
+    _heartbeat(hub, fine.token)
+    with hub.context.sessions.begin() as s:
+        s.execute(update(Terminal).where(Terminal.id == quiet.terminal_id)
+                  .values(last_heartbeat_at=utcnow() - timedelta(minutes=40)))
+    log_in(page, hub.base_url, "tech", PASSWORD)
+    page.goto(f"{hub.base_url}/admin/fleet")
+    rows = page.locator("#fleet-table tbody tr")
+    assert "Изгрев" in rows.first.inner_text()  # problems first
+    quiet_row = page.locator(f"#terminal-{quiet.terminal_id}")
+    assert "извън линия" in quiet_row.inner_text() and "преди 40 мин" in quiet_row.inner_text()
+    assert "на линия" in page.locator(f"#terminal-{fine.terminal_id}").inner_text()
+    # Filter to the offline ones, as a technician would.
+    page.locator("#f-state").select_option("offline")
+    with page.expect_navigation():
+        page.locator("#fleet-filters button[type=submit]").click()
+    assert page.locator("#fleet-table tbody tr").count() == 1
+    # A technician does not reach the inbox.
+    assert page.goto(f"{hub.base_url}/admin/requests").status == 403
+
+
+def test_technician_creates_an_enrolment_code_that_enrols_a_terminal(hub, page):
+    import httpx
+
+    add_staff(hub.context, "tech", "technician")
+    log_in(page, hub.base_url, "tech", PASSWORD)
+    page.goto(f"{hub.base_url}/admin/fleet")
+    page.locator("#enrol-link").click()
+    page.locator("#e-kind").select_option("kiosk")
+    page.locator("#e-name").fill("Киоск — Център за услуги")
+    page.locator("#e-location").fill("Партер, до гише 1")
+    with page.expect_navigation():
+        page.locator("#enrol-submit").click()
+    code = page.locator("#enrollment-code").inner_text().strip()
+    assert page.locator("#enrollment-qr svg").count() == 1
+    r = httpx.post(f"{hub.base_url}/api/v1/terminals/enroll", json={"code": code})
+    assert r.status_code == 201 and r.json()["name"] == "Киоск — Център за услуги"
+    # Shown once: reloading the fleet page does not show the code again.
+    page.goto(f"{hub.base_url}/admin/fleet")
+    assert code not in page.content()
+
+
+def test_clerk_answers_a_signal_and_the_citizen_sees_it(hub, page, chromium):
+    import uuid
+    from urllib.parse import quote
+
+    import httpx
+
+    from server_sync.hub.db import utcnow
+
+    add_staff(hub.context, "clerk", "clerk")
+    kiosk = hub.enroll("kiosk", "Киоск — фоайе")
+    category = _first_category(hub)
+    body = {"client_id": str(uuid.uuid4()), "kind": "signal", "terminal_time": utcnow().isoformat(), "seq": 5,
+            "signal_category_id": category.id, "signal_type": "problem", "anonymous": True,
+            "description": "<script>alert(1)</script> Не свети лампата пред блок 12."}
+    r = httpx.post(f"{hub.base_url}/api/v1/requests", json=body, headers={"Authorization": f"Bearer {kiosk.token}"})
+    assert r.status_code == 201, r.text
+    number, code = r.json()["number"], r.json()["tracking_code"]
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    log_in(page, hub.base_url, "clerk", PASSWORD)
+    page.goto(f"{hub.base_url}/admin/requests")
+    page.get_by_role("link", name=number).click()
+    page.wait_for_load_state()
+    assert "<script>alert(1)</script>" in page.locator("#request-description").inner_text()  # shown as text
+    page.locator("#status").select_option("in_progress")
+    page.locator("#note").fill("Възложено на „Улично осветление“ ЕООД, срок 5 дни.")
+    page.locator("#internal_note").fill("Бригада 2, обадих се на диспечера.")
+    with page.expect_navigation():
+        page.locator("#status-form button[type=submit]").click()
+    assert "В процес на работа" in page.locator("#request-status").inner_text()
+    # The citizen opens the receipt's QR link on a phone.
+    phone = chromium.new_context(viewport=PHONE).new_page()
+    phone.goto(f"{hub.base_url}/t/{quote(number, safe='')}?code={code}")
+    text = phone.locator("main").inner_text()
+    assert "В процес на работа" in text and "Улично осветление“ ЕООД" in text
+    assert "Бригада 2" not in text
+    assert dialogs == []
+    phone.context.close()
+
+
+ALL_PAGES = ["/admin/fleet", "/admin/fleet/enrol", "/admin/requests", "/admin/catalogue", "/admin/catalogue/import",
+             "/admin/satisfaction", "/admin/technicians", "/admin/staff", "/admin/audit"]
+
+
+def test_every_page_passes_axe_wcag_aa(hub, page):
+    import uuid
+
+    import httpx
+
+    from server_sync.hub.db import utcnow
+
+    kiosk = hub.enroll("kiosk", "Киоск — фоайе")
+    _heartbeat(hub, kiosk.token)
+    category = _first_category(hub)
+    body = {"client_id": str(uuid.uuid4()), "kind": "signal", "terminal_time": utcnow().isoformat(), "seq": 5,
+            "signal_category_id": category.id, "signal_type": "problem", "anonymous": True, "description": "Дупка."}
+    number = httpx.post(f"{hub.base_url}/api/v1/requests", json=body,
+                        headers={"Authorization": f"Bearer {kiosk.token}"}).json()["number"]
+    log_in(page, hub.base_url, "admin", PASSWORD)
+    from urllib.parse import quote
+
+    failures = {}
+    for path in ALL_PAGES + [f"/admin/fleet/{kiosk.terminal_id}", f"/admin/requests/{quote(number, safe='')}"]:
+        response = page.goto(f"{hub.base_url}{path}")
+        if response.status == 404 and path == "/admin/technicians":
+            continue
+        assert response.status == 200, path
+        found = axe_violations(page)
+        if found:
+            failures[path] = found
+    assert failures == {}
+
+
+def test_the_fleet_page_refreshes_itself_unless_someone_is_typing(hub, page):
+    add_staff(hub.context, "tech", "technician")
+    log_in(page, hub.base_url, "tech", PASSWORD)
+    page.goto(f"{hub.base_url}/admin/fleet")
+    assert page.locator("body").get_attribute("data-refresh") == "60"
+    page.clock.install()  # the page's timers run on a clock the test moves
+    page.goto(f"{hub.base_url}/admin/fleet")
+    stamp = page.locator("#fleet-updated").inner_text()
+    page.evaluate("window.__marker = 1")
+    with page.expect_navigation():
+        page.clock.run_for(61_000)
+    assert page.evaluate("window.__marker") is None  # the page was reloaded
+    page.locator("#f-state").focus()
+    page.evaluate("window.__marker = 2")
+    page.clock.run_for(120_000)
+    assert page.evaluate("window.__marker") == 2  # not while a filter has focus
+    assert stamp
+    # Switched off, it stays put.
+    with page.expect_navigation():
+        page.locator("#refresh-toggle").click()
+    assert page.locator("body").get_attribute("data-refresh") is None
