@@ -378,6 +378,23 @@ class KioskState(QObject):
     def technician_allowed(self, pin: str | None = None, badge: str | None = None) -> bool:
         import hmac
 
+        from kiosk.maintenance import hub_technicians
+
+        delivered = hub_technicians(self.backend)
+        if delivered is not None:
+            # The hub's list decides: a technician's badge, then within a minute that technician's PIN.
+            import time
+
+            from server_sync.protocol import technicians
+
+            if badge:
+                self._technician_badge = (badge, time.monotonic())
+                return False
+            held, at = getattr(self, "_technician_badge", None) or (None, 0.0)
+            self._technician_badge = None
+            if not pin or held is None or time.monotonic() - at > 60:
+                return False
+            return technicians.check(delivered, badge=held, pin=pin) is not None
         if pin and self.settings.technician_pin:
             return hmac.compare_digest(pin, self.settings.technician_pin)
         if badge:
