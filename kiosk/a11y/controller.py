@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from kiosk.a11y import describe as d
 from kiosk.a11y.keyboard_mode import KeyboardMode
 from kiosk.a11y.keypad import Action, RepeatGuard, lookup
+from kiosk.a11y.spoken_numbers import speakable
 from kiosk.a11y.strings import char_name, phrase
 from kiosk.a11y.themes import THEMES, ScreenGeometry, apply_theme
 from hardware.speech import STEPS, Priority
@@ -243,6 +244,10 @@ class AccessibilityController(QObject):
             return
         if private and self.private_aloud:
             private = False
+        # numbers as people say them: an ЕГН digit by digit, "2,56 €" as money, dates as dates
+        text = speakable(text, self.language)
+        if public_text:
+            public_text = speakable(public_text, self.language)
         self.paused = False
         self.last_spoken = (text, private, priority, public_text)
         self.speech.say(text, lang=self.language, priority=priority, private=private,

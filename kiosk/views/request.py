@@ -58,6 +58,9 @@ class IdentifyScreen(Screen):
                 sig.disconnect(slot)
             except (RuntimeError, TypeError):
                 pass
+        if self.state.session.identity is None:
+            # left without a card: what was to be done with it (a consultation's support) is not done later
+            self.state.consultations.forget_wish()
 
     def title_text(self) -> str:
         return self.tr("Identification")
@@ -419,9 +422,13 @@ class ReceiptScreen(Screen):
 
     def spoken_summary(self) -> str:
         r = self.receipt
-        parts = [self.tr("Number {number}.").format(number=" ".join(r.reference))]
+        from kiosk.a11y.spoken_numbers import reference
+
+        lang = self.state.language
+        # the number and the code character by character in their groups, not as amounts
+        parts = [self.tr("Number {number}.").format(number=reference(r.reference, lang))]
         if r.tracking_code:
-            parts.append(self.tr("Tracking code {code}.").format(code=" ".join(r.tracking_code)))
+            parts.append(self.tr("Tracking code {code}.").format(code=reference(r.tracking_code, lang)))
         if r.fee_eur:
             parts.append(self.tr("Fee: {fee}").format(fee=r.fee_eur) + ".")
         if r.deadline:

@@ -17,7 +17,7 @@ from hardware.idcard import SimulatedIdReader
 from hardware.printer import SimulatedPrinter
 from hardware.scanner import SimulatedScanner
 from hardware.speech import RecordingSpeech
-from kiosk.a11y import testing
+from kiosk.a11y import spoken_numbers, testing
 from kiosk.a11y.audit import missing_accessible_names
 from kiosk.app import KioskApp
 from kiosk.bridge import DeviceBridge
@@ -175,9 +175,11 @@ def test_service_request_with_id_card_eyes_closed(blind):
     receipt = c.window.current_screen().receipt
     testing.settle(c.speech)
     heard = c.heard_since(mark)
-    assert " ".join(receipt.reference) in heard, heard  # the receipt number, spelled out
-    assert " ".join(receipt.tracking_code) in heard
-    assert "€" in heard or "Такса" in heard
+    # the receipt number and code digit by digit in their groups, the fee as money
+    assert spoken_numbers.reference(receipt.reference, "bg") in heard, heard
+    assert spoken_numbers.reference(receipt.tracking_code, "bg") in heard
+    assert f"Такса: {spoken_numbers.money(receipt.fee_eur.rstrip(' €'), 'bg')}" in heard, heard
+    assert "€" not in heard
     # ЕГН from the card never went to the loudspeaker
     assert not any(MARIA_EGN in e.text for e in c.speech.spoken if e.output == "speaker")
     with c.hub.session() as s:
@@ -210,7 +212,7 @@ def test_signal_eyes_closed(blind):
     c.choose("Потвърди и изпрати")
     c.wait_screen("receipt")
     receipt = c.window.current_screen().receipt
-    assert " ".join(receipt.reference) in c.heard_since(mark)
+    assert spoken_numbers.reference(receipt.reference, "bg") in c.heard_since(mark)
 
 
 def test_tracking_eyes_closed(blind):
@@ -234,7 +236,8 @@ def test_tracking_eyes_closed(blind):
     c.type_text(outcome.tracking_code)
     mark = c.mark()
     c.choose("Покажи състоянието")
-    c.qtbot.waitUntil(lambda: outcome.number in c.heard_since(mark), timeout=10000)
+    spoken = spoken_numbers.reference(outcome.number, "bg")
+    c.qtbot.waitUntil(lambda: spoken in c.heard_since(mark), timeout=10000)
 
 
 def test_hotlines_are_read_by_ear(blind):
@@ -247,9 +250,8 @@ def test_hotlines_are_read_by_ear(blind):
     c.find(c.app.state.t(hotline.name), max_steps=300)
     # the number is on the same line or the next stop
     c.key(K.Key_Down)
-    digits = "".join(ch for ch in hotline.phone if ch.isdigit())
-    near = "".join(ch for ch in " ".join(c.heard()[-2:]) if ch.isdigit())
-    assert digits in near, c.heard()[-2:]
+    # digit by digit in the groups it is written in, not as a number in millions
+    assert spoken_numbers.phone(hotline.phone, "bg") in " ".join(c.heard()[-2:]), c.heard()[-2:]
 
 
 def test_consultation_support_eyes_closed(blind):
