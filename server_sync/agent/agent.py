@@ -244,6 +244,7 @@ class Agent:
             catalogue_version=self.store.catalogue_version(),
             devices=self.store.device_states(),
             last_errors=errors,
+            features=["technicians"],
         )
 
     def heartbeat(self, identity: Identity | None = None, client: HubClient | None = None) -> bool:

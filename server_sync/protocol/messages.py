@@ -125,6 +125,11 @@ class HeartbeatRequest(WireModel):
     catalogue_version: str | None = None
     devices: dict[Identifier, DeviceHealth] = {}
     last_errors: list[ShortText] = Field(default=[], max_length=20)
+    # What this terminal's software understands in the answer beyond the fields every version reads
+    # ("technicians": the maintenance-mode allow-list). Terminals refuse unknown fields, so the hub
+    # sends a newer field only to a terminal that asks for it: a hub upgraded before its fleet keeps
+    # answering older terminals in words they read.
+    features: list[Identifier] = Field(default=[], max_length=20)
 
 
 class TechnicianCredentialWire(WireModel):

@@ -22,9 +22,9 @@ PIN = "482915"
 XSS = "<script>alert(1)</script>"
 
 
-def beat() -> dict:
+def beat(features=("technicians",)) -> dict:
     return {"terminal_time": datetime.now(timezone.utc).isoformat(), "seq": 1, "software_version": "0.1.0",
-            "uptime_s": 10, "queue_depth": 0}
+            "uptime_s": 10, "queue_depth": 0, "features": list(features)}
 
 
 def audit_actions(hub):
@@ -123,6 +123,9 @@ def test_heartbeat_answer_carries_the_technicians_to_kiosks_only(tech, client, h
     assert [t.name for t in answer.technicians] == ["Иван Техников"]
     assert answer.technicians[0].badge_hash == wire_technicians.badge_hash(answer.badge_key, "04 a3 b2 c1")
     r = client.post("/api/v1/terminals/heartbeat", json=beat(), headers=feedback["headers"])
+    assert "technicians" not in r.json() and "badge_key" not in r.json()
+    # A kiosk on older software does not ask for them, and gets an answer it can read.
+    r = client.post("/api/v1/terminals/heartbeat", json=beat(features=()), headers=kiosk["headers"])
     assert "technicians" not in r.json() and "badge_key" not in r.json()
     # The terminal-side check.
     stored = (answer.technicians, answer.badge_key)

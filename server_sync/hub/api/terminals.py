@@ -59,7 +59,8 @@ def heartbeat(body: HeartbeatRequest, hub: Hub, token: TerminalToken) -> Heartbe
         current = hub.catalogue.get(session)
         answer = HeartbeatResponse(server_time=utcnow(), catalogue_version=current[0].version if current else "",
                                    hub_epoch=hub.hub_epoch, last_seq=t.last_event_seq)
-        if t.kind == TerminalKind.KIOSK.value:  # maintenance mode's allow-list, hashed (absent fields: none)
+        if t.kind == TerminalKind.KIOSK.value and "technicians" in body.features:
+            # Maintenance mode's allow-list, hashed, for kiosks whose software reads it.
             answer.technicians = technician_service.active_wire(session=session)
             answer.badge_key = hub.keyring.badge_key
         return answer
