@@ -27,9 +27,24 @@ class HubContext:
     keyring: Keyring
     hub_epoch: str
     catalogue: CatalogueCache = field(default_factory=CatalogueCache)
+    # Sessions that only read (pages, tracking, listings): on SQLite they never hold the write lock,
+    # so staff browsing a million requests cannot stall terminals' uploads. Never write through them.
+    reads: sessionmaker[Session] | None = None
+    read_engine: Engine | None = None
+
+    def __post_init__(self) -> None:
+        if self.reads is None:
+            if self.engine.dialect.name == "sqlite" and self.engine.url.database not in (None, "", ":memory:"):
+                self.read_engine = db.make_engine(self.engine.url.render_as_string(hide_password=False),
+                                                  reads_only=True)
+                self.reads = db.session_factory(self.read_engine)
+            else:
+                self.reads = self.sessions
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.read_engine is not None:
+            self.read_engine.dispose()
 
 
 def _state(session: Session, key: str, make) -> str:

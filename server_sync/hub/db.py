@@ -44,7 +44,10 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, reads_only: bool = False) -> Engine:
+    """The hub's engine. `reads_only` (SQLite): an engine for sessions that only read — their
+    transactions begin DEFERRED, so in WAL mode they read a snapshot beside the one writer and never
+    take (or wait for) the write lock that every other transaction takes up front."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -66,7 +69,7 @@ def make_engine(url: str) -> Engine:
         def _sqlite_begin(conn):
             # IMMEDIATE takes the write lock up front: a read-then-write transaction
             # (idempotency check, then the number counter) can never fail to upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)

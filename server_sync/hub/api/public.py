@@ -34,11 +34,11 @@ def tracking_page(request: Request, ref: str, hub: Hub,
     item, error, status = None, False, 200
     if code and len(ref) <= 100:
         try:
-            with hub.sessions() as session:
+            with hub.reads() as session:
                 item = service.track(session=session, ref=ref, code=code)
         except ApiError:
             error, status = True, 404
-    with hub.sessions() as session:
+    with hub.reads() as session:
         current = hub.catalogue.get(session)
     municipality = current[0].municipality.name.get(lang) if current else "е-Община"
 

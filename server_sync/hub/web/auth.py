@@ -74,7 +74,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)] = "",
                                       per_address=settings.staff_login_failures_per_address,
                                       window=timedelta(minutes=settings.staff_login_window_minutes))
     username = username.strip()
-    with hub.sessions() as session:
+    with hub.reads() as session:
         try:
             staff_service.check_throttle(session=session, username=username, address=address, throttle=throttle)
         except staff_service.LoginThrottled as exc:

@@ -132,7 +132,7 @@ def current_staff(request: Request) -> Staff | None:
         return None
     hub = hub_of(request)
     settings = hub.settings
-    with hub.sessions() as session:
+    with hub.reads() as session:
         found = staff_service.session_user(
             session=session, token=token, idle=timedelta(minutes=settings.staff_session_idle_minutes),
             absolute=timedelta(hours=settings.staff_session_max_hours))

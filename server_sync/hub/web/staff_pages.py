@@ -46,7 +46,7 @@ AUDIT_ACTIONS = {
 
 def _units(request: Request) -> list[tuple[str, str]]:
     hub = hub_of(request)
-    with hub.sessions() as session:
+    with hub.reads() as session:
         current = hub.catalogue.get(session)
     if current is None:
         return []
@@ -57,7 +57,7 @@ def _units(request: Request) -> list[tuple[str, str]]:
 def _staff_page(request: Request, staff: Staff, *, status: int = 200, errors: dict[str, str] | None = None,
                 form: dict[str, str] | None = None) -> Response:
     hub = hub_of(request)
-    with hub.sessions() as session:
+    with hub.reads() as session:
         users = staff_service.list_users(session)
     return render(request, "staff.html", staff, status_code=status, users=users, units=_units(request),
                   roles=[r.value for r in Role], errors=errors or {}, form=form or {})
@@ -158,7 +158,7 @@ def audit_log(request: Request, staff: Admin) -> Response:
     action = request.query_params.get("action") or None
     action = action if action in AUDIT_ACTIONS else None
     before = int_param(request.query_params.get("before"), 0, 0, 2**62) or None
-    with hub.sessions() as session:
+    with hub.reads() as session:
         entries = staff_service.audit_page(session, actor=actor, action=action, before_id=before, limit=100)
     return render(request, "audit.html", staff, entries=entries, actions=AUDIT_ACTIONS, actor=actor or "",
                   action=action or "", next_before=entries[-1].id if len(entries) == 100 else None)
