@@ -129,6 +129,10 @@ class KioskState(QObject):
         self.device_health: Callable[[], dict[str, str]] = lambda: {}
         #: badge UID → may this technician in? (the app wires the hashed allow-list; none by default)
         self.badge_allowed: Callable[[str], bool] = lambda uid: False
+        from kiosk.state.consultations import ConsultationSupports
+
+        #: supporting a public consultation: sent once, here, whatever the screens do
+        self.consultations = ConsultationSupports(self)
         if backend is not None:
             self.reload_catalogue()
 
@@ -419,6 +423,20 @@ class KioskState(QObject):
                                        created_at=now, office=self.office_name(), tracking_code=None, tracking_url=None))
 
     # -- session end ---------------------------------------------------------------------
+    def end_identity(self) -> None:
+        """The citizen's identity ends while the kiosk stays in use (back on the welcome screen):
+        the card's data, the last receipt and the store's session data go; a submission still
+        on its way prints nothing. Finish and the timeout do this and more (`on_session_end`)."""
+        self.last_receipt = None
+        self._printing = None
+        self._session_serial += 1
+        try:
+            if self.backend is not None:
+                self.backend.wipe_session_data()
+        except Exception:
+            log.exception("wiping the store's session data failed")
+        self.session.clear_identity()
+
     def on_session_end(self) -> None:
         """Everything personal goes: identity, last receipt, store session data; language back."""
         self.last_receipt = None

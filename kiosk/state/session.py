@@ -142,6 +142,14 @@ class Session(QObject):
         self.identity = identity
         self.identity_changed.emit(identity)
 
+    def clear_identity(self) -> None:
+        """The citizen's identity and personal values go; the session (its clock) goes on.
+        `identity_changed(None)` is emitted even when no card was read, so listeners forget what
+        an anonymous citizen left too (the accessibility layer's "repeat")."""
+        self.identity = None
+        self.personal.clear()
+        self.identity_changed.emit(None)
+
     def end(self) -> None:
         """Finish or timeout: forget everything personal."""
         self._timer.stop()

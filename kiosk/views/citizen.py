@@ -402,7 +402,10 @@ class HotlinesScreen(Screen):
 
 
 class ConsultationsScreen(Screen):
-    """Current public consultations, their documents' summaries, and support with the ID card."""
+    """Current public consultations, their documents' summaries, and support with the ID card.
+
+    The state sends a support (`state.consultations`), once; this screen asks for it and shows
+    how it went — rebuilt after a language switch, it sends nothing again."""
 
     def __init__(self, state, support_id: str | None = None) -> None:
         super().__init__()
@@ -416,9 +419,15 @@ class ConsultationsScreen(Screen):
         layout.addWidget(scroll_area(self.host), 1)
         layout.addWidget(done_button(self))
         self.support_buttons = {}
+        supports = state.consultations
+        if support_id is not None and state.session.identity is not None and supports.latest is None:
+            supports.ask(support_id)  # an older caller's way of asking; the state sends it once
+        # what the state has already done is shown, not announced again (a rebuilt screen)
+        self._shown_outcome = supports.latest
+        if supports.latest is not None:
+            self._show_outcome(supports.latest)
+        supports.changed.connect(self._on_support_changed)
         state.tasks.run(state.backend.consultations, self._show, self._fail)
-        if support_id and state.session.identity is not None:
-            self.support(support_id)
 
     def _show(self, consultations) -> None:
         t = self.state.t
@@ -439,23 +448,39 @@ class ConsultationsScreen(Screen):
         show_rows(self.list)
 
     def support(self, consultation_id: str) -> None:
-        applicant = self.state.applicant()
-        if applicant is None:
-            self.navigate.emit("identify", {"then": "consultations", "then_kwargs": {"support_id": consultation_id}})
-            return
-        self.result.setText(self.tr("Sending your support…"))
-        self.state.tasks.run(lambda: self.state.backend.support(consultation_id, applicant), self._supported, self._fail)
+        if not self.state.consultations.ask(consultation_id):
+            # no card yet: the state sends the support once the card is read
+            self.navigate.emit("identify", {"then": "consultations"})
 
-    def _supported(self, result) -> None:
-        if result.already_supported:
+    def _on_support_changed(self) -> None:
+        outcome = self.state.consultations.latest
+        if outcome is None or outcome is self._shown_outcome:
+            return
+        self._shown_outcome = outcome
+        self._show_outcome(outcome)
+        if not outcome.pending:
+            self.announce.emit(self.result.text(), False)
+
+    def _show_outcome(self, outcome) -> None:
+        if outcome.pending:
+            self.result.setText(self.tr("Sending your support…"))
+        elif outcome.error is not None:
+            self.result.setText(_backend_error_text(self, outcome.error))
+        elif outcome.result.already_supported:
             self.result.setText(self.tr("You have already supported this consultation. Each person can support it once."))
         else:
-            self.result.setText(self.tr("Thank you, your support is recorded. Supporters so far: {n}").format(n=result.support_count))
-        self.announce.emit(self.result.text(), False)
+            self.result.setText(self.tr("Thank you, your support is recorded. Supporters so far: {n}").format(
+                n=outcome.result.support_count))
 
     def _fail(self, exc) -> None:
         self.result.setText(_backend_error_text(self, exc))
         self.announce.emit(self.result.text(), False)
+
+    def wipe(self) -> None:
+        try:
+            self.state.consultations.changed.disconnect(self._on_support_changed)
+        except (RuntimeError, TypeError):
+            pass
 
     def title_text(self) -> str:
         return self.tr("Public consultations")
