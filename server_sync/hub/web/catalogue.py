@@ -48,7 +48,7 @@ FIELD_TYPE_NAMES = {"text": ("текст", "text"), "multiline": ("текст н
 def _current(request: Request) -> tuple[Any, dict[str, Any]]:
     """(the current revision, its data); 404 page when no catalogue was ever imported."""
     hub = hub_of(request)
-    with hub.sessions() as session:
+    with hub.reads() as session:
         revision = catalogue_edit.current(session)
         if revision is None:
             return None, {}

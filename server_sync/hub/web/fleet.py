@@ -57,7 +57,7 @@ def _limits(request: Request) -> fleet_service.Thresholds:
 
 def _offices(request: Request, lang: str) -> list[tuple[str, str]]:
     hub = hub_of(request)
-    with hub.sessions() as session:
+    with hub.reads() as session:
         current = hub.catalogue.get(session)
     if current is None:
         return []
@@ -158,7 +158,7 @@ def _fleet_page(request: Request, staff: Staff) -> Response:
     descending = q.get("dir") == "desc"
     page = int_param(q.get("page"), 1, 1, 100_000)
     now = utcnow()
-    with hub.sessions() as session:
+    with hub.reads() as session:
         result = fleet_service.fleet_page(session=session, limits=_limits(request), state=state or None,
                                           kind=kind or None, office=office or None, sort=sort,
                                           descending=descending, offset=(page - 1) * PER_PAGE, limit=PER_PAGE,
@@ -184,7 +184,7 @@ def fleet(request: Request, staff: Tech) -> Response:
 def _enrol_page(request: Request, staff: Staff, *, status: int = 200, errors: dict[str, str] | None = None,
                 form: dict[str, str] | None = None) -> Response:
     hub = hub_of(request)
-    with hub.sessions() as session:
+    with hub.reads() as session:
         codes = fleet_service.open_enrollment_codes(session=session)
         session.expunge_all()
     offices = _offices(request, staff.lang)
@@ -254,7 +254,7 @@ def _terminal_page(request: Request, staff: Staff, terminal_id: str, *, status: 
                    error: str | None = None) -> Response:
     hub = hub_of(request)
     now = utcnow()
-    with hub.sessions() as session:
+    with hub.reads() as session:
         terminal = session.get(Terminal, terminal_id)
         if terminal is None:
             raise PageError(404, "not_found")

@@ -45,7 +45,7 @@ NOTE_MAX = 2000  # the wire's Text: a public note travels to kiosks in TrackingR
 
 def _catalogue(request: Request):
     hub = hub_of(request)
-    with hub.sessions() as session:
+    with hub.reads() as session:
         current = hub.catalogue.get(session)
     return current[0] if current else None
 
@@ -95,7 +95,7 @@ def inbox(request: Request, staff: Clerk) -> Response:
     )
     now = utcnow()
     hub = hub_of(request)
-    with hub.sessions() as session:
+    with hub.reads() as session:
         result = inbox_service.page(session=session, filters=filters, units=_units_of(staff), now=now,
                                     page=int_param(q.get("page"), 1, 1, 10_000))
     return render(request, "inbox.html", staff, result=result, filters=filters, now=now,

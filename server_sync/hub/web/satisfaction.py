@@ -130,7 +130,7 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 def satisfaction_page(request: Request, staff: Admin) -> Response:
     t = tr(staff.lang)
     hub = hub_of(request)
-    with hub.sessions.begin() as session:
+    with hub.sessions.begin() as session:  # writes: alerts are evaluated first
         offices = _offices(session)
         f, errors = _filters(request, offices, t)
         period = _period(f["since"], f["until"])

@@ -34,7 +34,7 @@ Tech = Annotated[Staff, Depends(require(Role.TECHNICIAN))]
 def _page(request: Request, staff: Staff, *, status: int = 200, errors: dict[str, str] | None = None,
           form: dict[str, str] | None = None) -> Response:
     hub = hub_of(request)
-    with hub.sessions() as session:
+    with hub.reads() as session:
         rows = service.list_all(session=session)
         session.expunge_all()
     return render(request, "technicians.html", staff, status_code=status, technicians=rows, errors=errors or {},
