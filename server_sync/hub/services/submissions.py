@@ -265,6 +265,12 @@ def tracking(row: ServiceRequest) -> TrackingResponse:
 def track(*, session: Session, ref: str, code: str) -> TrackingResponse:
     ref, code = ref.strip(), code.strip().upper()
     candidates = list(session.scalars(select(ServiceRequest).where(ServiceRequest.number == ref)))
+    if not candidates and ref and "/" not in ref:
+        # the number without its "/date" part ("94-00012" for "94-00012/03.12.2026"): only when
+        # the exact (indexed) look-up found nothing; the code below still has to match
+        candidates = [row for row in session.scalars(
+            select(ServiceRequest).where(ServiceRequest.number.startswith(ref + "/", autoescape=True))
+            .order_by(ServiceRequest.id.desc()).limit(50)) if row.number.startswith(ref + "/")]
     if not candidates:
         # A provisional reference is unique only per terminal store and wraps after a million
         # (K07-000123 may come again, after a wrap or a re-imaged card): the code says which one.
