@@ -157,7 +157,22 @@ class StoreBackend:
         )
 
     def track(self, reference: str, code: str) -> TrackingResponse:
-        reference, code = reference.strip(), code.strip()
+        """Tracks by the number or reference as typed, then with the Cyrillic look-alikes a
+        Bulgarian keyboard layout gives ("К07-…" is "K07-…"); the code is always Latin."""
+        from kiosk.state.codes import reference_candidates, tracking_code
+
+        candidates = reference_candidates(reference.strip())
+        code = tracking_code(code)
+        for candidate in candidates[:-1]:
+            try:
+                return self._track(candidate, code)
+            except PendingLocally:
+                raise
+            except NotFound:
+                continue
+        return self._track(candidates[-1], code)
+
+    def _track(self, reference: str, code: str) -> TrackingResponse:
         if not code:
             # A provisional reference from THIS kiosk: the code the hub issued on delivery
             # is in our outbox row, so the citizen can track with the receipt's reference only.
