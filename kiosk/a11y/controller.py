@@ -191,6 +191,9 @@ class AccessibilityController(QObject):
         session = getattr(window, "session", None)
         if session is not None:
             session.wiped.connect(self._on_session_end)
+            identity_changed = getattr(session, "identity_changed", None)
+            if identity_changed is not None:
+                identity_changed.connect(self._on_identity_changed)
         self._warning_pending = False
         self._warned = False
         self._reset_done = False
@@ -556,6 +559,16 @@ class AccessibilityController(QObject):
     def _on_timed_out(self) -> None:
         self._ending_message = phrase(self.language, "timed_out")
 
+    @Slot(object)
+    def _on_identity_changed(self, identity) -> None:
+        if identity is None:
+            # the citizen's identity ended (the welcome screen, Finish, the timeout): "repeat"
+            # must not say their number or name to whoever comes next, nor finish saying it
+            self.speech.stop()
+            self.kbd.leave(speak=False)
+            self.last_spoken = None
+            self._last_text = ""
+
     @Slot()
     def _on_session_end(self) -> None:
         # the welcome screen after the end may already have reset us; a second reset would
@@ -580,7 +593,7 @@ class AccessibilityController(QObject):
             if self.window.isAncestorOf(w) and w.isVisible() and not w.property(d.PROP_SKIP):
                 if d.is_keypad_stop(w):
                     chain.append(w)
-                elif (self.speech_mode and d.is_readable_text(w) and w is not self.indicator
+                elif (self.speech_mode and d.is_readable_text(w) and w is not self.indicator and w.isEnabled()
                       and not (header is not None and header.isAncestorOf(w))):
                     chain.append(w)
             w = w.nextInFocusChain()
@@ -753,6 +766,10 @@ class AccessibilityController(QObject):
         elif action is Action.CLEAR:
             self._clear(focused)
         elif action is Action.BACK:
+            if d.is_text_input(focused):
+                # Escape in a field leaves the field, not the flow (the keyboard goes with it)
+                self.leave_field(focused)
+                return
             screen = self._current_screen()
             if screen is not None:
                 screen.go_back()
@@ -797,6 +814,20 @@ class AccessibilityController(QObject):
                 self.kbd.enter(focused)
             else:
                 self.say(phrase(self.language, "kbd_no_field"))
+
+    def leave_field(self, field: QWidget) -> None:
+        """Focus on the next control that is not a text field (a form's next choice, or its
+        Continue); nothing typed is touched."""
+        chain = self.navigation_chain()
+        if field in chain:
+            start = chain.index(field)
+            for step in range(1, len(chain)):
+                target = chain[(start + step) % len(chain)]
+                if not d.is_text_input(target) and d.is_interactive(target):
+                    self._focus(target, Qt.FocusReason.TabFocusReason)
+                    self._ensure_visible(target)
+                    return
+        field.clearFocus()
 
     def activate(self, w: QWidget | None) -> None:
         """Enter / 5: click a button, toggle a check box, open a list item, confirm a field."""

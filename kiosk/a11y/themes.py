@@ -329,6 +329,8 @@ QLineEdit[readOnly="true"] {{ background-color: {c['readonly']}; }}
 #Header QPushButton:focus {{ border: {ring}px solid {c['header_focus']}; }}
 #TimeoutWarning {{ background-color: {c['warning']}; border-bottom: 3px solid {c['warning_border']}; }}
 #TimeoutWarning QLabel {{ background-color: transparent; color: {c['warning_text']}; font-weight: bold; }}
+#LeaveConfirm {{ background-color: {c['warning']}; border-bottom: 3px solid {c['warning_border']}; }}
+#LeaveConfirm QLabel {{ background-color: transparent; color: {c['warning_text']}; font-weight: bold; }}
 QLabel#Heading {{ color: {c['heading_text']}; font-size: {int(size * grow(1.5))}px; font-weight: bold; }}
 QLabel#Subheading {{ color: {c['heading_text']}; font-size: {int(size * grow(1.2))}px; font-weight: bold; }}
 QLabel#Office {{ color: {c['muted_text']}; }}

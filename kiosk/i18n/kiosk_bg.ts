@@ -14,47 +14,47 @@
         <translation>Търсене на услуга</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="138"/>
+        <location filename="../views/home.py" line="139"/>
         <source>By life situation</source>
         <translation>По житейска ситуация</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="139"/>
+        <location filename="../views/home.py" line="140"/>
         <source>By municipal unit</source>
         <translation>По звено на общината</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="168"/>
+        <location filename="../views/home.py" line="170"/>
         <source>The list of services is not loaded yet.</source>
         <translation>Списъкът с услуги още не е зареден.</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="173"/>
+        <location filename="../views/home.py" line="175"/>
         <source>Found: {n}</source>
         <translation>Намерени: {n}</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="174"/>
+        <location filename="../views/home.py" line="176"/>
         <source>Nothing found. Try another word or browse the lists.</source>
         <translation>Няма намерени. Опитайте с друга дума или разгледайте списъците.</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="178"/>
+        <location filename="../views/home.py" line="180"/>
         <source>Choose a life situation</source>
         <translation>Изберете житейска ситуация</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="178"/>
+        <location filename="../views/home.py" line="180"/>
         <source>Choose a unit</source>
         <translation>Изберете звено</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="197"/>
+        <location filename="../views/home.py" line="199"/>
         <source>Services and certificates</source>
         <translation>Услуги и удостоверения</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="200"/>
+        <location filename="../views/home.py" line="202"/>
         <source>Choose a group, or type in the search field with the keyboard below.</source>
         <translation>Изберете група или пишете в полето за търсене с клавиатурата долу.</translation>
     </message>
@@ -117,27 +117,27 @@
         <translation>отхвърлен</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="342"/>
+        <location filename="../views/request.py" line="345"/>
         <source>Problem</source>
         <translation>Проблем</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="343"/>
+        <location filename="../views/request.py" line="346"/>
         <source>Complaint</source>
         <translation>Жалба</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="344"/>
+        <location filename="../views/request.py" line="347"/>
         <source>Praise</source>
         <translation>Похвала</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="345"/>
+        <location filename="../views/request.py" line="348"/>
         <source>Proposal</source>
         <translation>Предложение</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="346"/>
+        <location filename="../views/request.py" line="349"/>
         <source>Question</source>
         <translation>Въпрос</translation>
     </message>
@@ -145,58 +145,58 @@
 <context>
     <name>ConsultationsScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="412"/>
-        <location filename="../views/citizen.py" line="425"/>
+        <location filename="../views/citizen.py" line="416"/>
+        <location filename="../views/citizen.py" line="435"/>
         <source>Loading…</source>
         <translation>Зареждане…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="426"/>
+        <location filename="../views/citizen.py" line="436"/>
         <source>Open consultations: {n}</source>
         <translation>Открити консултации: {n}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="427"/>
+        <location filename="../views/citizen.py" line="437"/>
         <source>There are no open consultations now.</source>
         <translation>В момента няма открити консултации.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="431"/>
+        <location filename="../views/citizen.py" line="441"/>
         <source>Open until {date}</source>
         <translation>Открита до {date}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="434"/>
+        <location filename="../views/citizen.py" line="444"/>
         <source>Support with my ID card</source>
         <translation>Подкрепям с личната си карта</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="434"/>
+        <location filename="../views/citizen.py" line="444"/>
         <source>Support: {title}</source>
         <translation>Подкрепа: {title}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="446"/>
+        <location filename="../views/citizen.py" line="467"/>
         <source>Sending your support…</source>
         <translation>Изпращане на подкрепата…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="451"/>
+        <location filename="../views/citizen.py" line="471"/>
         <source>You have already supported this consultation. Each person can support it once.</source>
         <translation>Вече сте подкрепили тази консултация. Всеки човек може да я подкрепи веднъж.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="453"/>
+        <location filename="../views/citizen.py" line="473"/>
         <source>Thank you, your support is recorded. Supporters so far: {n}</source>
         <translation>Благодарим, подкрепата Ви е записана. Подкрепили досега: {n}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="461"/>
+        <location filename="../views/citizen.py" line="487"/>
         <source>Public consultations</source>
         <translation>Обществени консултации</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="464"/>
+        <location filename="../views/citizen.py" line="490"/>
         <source>Read the consultations. To support one, touch its button and place your ID card on the reader.</source>
         <translation>Прочетете консултациите. За да подкрепите някоя, докоснете бутона ѝ и поставете личната си карта на четеца.</translation>
     </message>
@@ -263,57 +263,57 @@
 <context>
     <name>FeedbackScreen</name>
     <message>
-        <location filename="../views/request.py" line="455"/>
+        <location filename="../views/request.py" line="485"/>
         <source>How was it?</source>
         <translation>Как беше?</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="457"/>
+        <location filename="../views/request.py" line="487"/>
         <source>Very bad</source>
         <translation>Много лошо</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="457"/>
+        <location filename="../views/request.py" line="487"/>
         <source>Bad</source>
         <translation>Лошо</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="457"/>
+        <location filename="../views/request.py" line="487"/>
         <source>Good</source>
         <translation>Добре</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="457"/>
+        <location filename="../views/request.py" line="487"/>
         <source>Very good</source>
         <translation>Много добре</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="473"/>
+        <location filename="../views/request.py" line="503"/>
         <source>Something else</source>
         <translation>Друго</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="475"/>
+        <location filename="../views/request.py" line="505"/>
         <source>Finish</source>
         <translation>Край</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="475"/>
+        <location filename="../views/request.py" line="505"/>
         <source>Finish and clear my data</source>
         <translation>Край и изтриване на моите данни</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="485"/>
+        <location filename="../views/request.py" line="515"/>
         <source>Thank you for your opinion!</source>
         <translation>Благодарим за мнението!</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="490"/>
+        <location filename="../views/request.py" line="520"/>
         <source>Your opinion</source>
         <translation>Вашето мнение</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="493"/>
+        <location filename="../views/request.py" line="523"/>
         <source>How was it? Touch one of the four faces, from very bad to very good.</source>
         <translation>Как беше? Докоснете едно от четирите лица — от много лошо до много добре.</translation>
     </message>
@@ -331,22 +331,22 @@
         <translation>Търсене на телефони</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="386"/>
+        <location filename="../views/citizen.py" line="387"/>
         <source>Other</source>
         <translation>Други</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="388"/>
+        <location filename="../views/citizen.py" line="389"/>
         <source>Nothing found.</source>
         <translation>Няма намерени.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="398"/>
+        <location filename="../views/citizen.py" line="399"/>
         <source>Phone numbers</source>
         <translation>Телефони</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="401"/>
+        <location filename="../views/citizen.py" line="402"/>
         <source>Phone numbers of the municipality, grouped by unit. Type in the search field to filter.</source>
         <translation>Телефоните на общината, подредени по звена. Пишете в полето за търсене, за да филтрирате.</translation>
     </message>
@@ -379,12 +379,12 @@
         <translation>Опитайте с друг документ или попитайте служител.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="63"/>
+        <location filename="../views/request.py" line="66"/>
         <source>Identification</source>
         <translation>Идентификация</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="66"/>
+        <location filename="../views/request.py" line="69"/>
         <source>Place your ID card on the reader below the screen.</source>
         <translation>Поставете личната си карта на четеца под екрана.</translation>
     </message>
@@ -392,17 +392,17 @@
 <context>
     <name>IdentityPanel</name>
     <message>
-        <location filename="../views/request.py" line="76"/>
+        <location filename="../views/request.py" line="79"/>
         <source>Name</source>
         <translation>Име</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="76"/>
+        <location filename="../views/request.py" line="79"/>
         <source>ЕГН</source>
         <translation>ЕГН</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="77"/>
+        <location filename="../views/request.py" line="80"/>
         <source>ID card number</source>
         <translation>Номер на личната карта</translation>
     </message>
@@ -411,41 +411,77 @@
     <name>MainWindow</name>
     <message>
         <location filename="../views/main_window.py" line="57"/>
-        <location filename="../views/main_window.py" line="277"/>
+        <location filename="../views/main_window.py" line="391"/>
         <source>e-Municipality kiosk</source>
-        <extracomment>room kept above and below a field scrolled into view: its label stands above it
-----------
-the embedded on-screen keyboard (added by the app when built); None until then</extracomment>
+        <extracomment>room kept above and below a field scrolled into view: its label stands above it</extracomment>
         <translation>Киоск е-Община</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="278"/>
+        <location filename="../views/main_window.py" line="339"/>
+        <source>What you have entered will be deleted. Do you want to cancel?</source>
+        <extracomment>the embedded on-screen keyboard (added by the app when built); None until then</extracomment>
+        <translation>Въведеното ще бъде изтрито. Да се откажа ли?</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="345"/>
+        <location filename="../views/main_window.py" line="346"/>
+        <source>No, continue</source>
+        <translation>Не, продължи</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="347"/>
+        <location filename="../views/main_window.py" line="348"/>
+        <source>Yes, delete it</source>
+        <translation>Да, изтрий</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="354"/>
+        <source>Press Back again to delete it, or Enter to continue.</source>
+        <translation>Натиснете Назад отново, за да го изтриете, или Enter, за да продължите.</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="372"/>
+        <source>You can continue.</source>
+        <translation>Можете да продължите.</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="392"/>
         <source>◀ Back</source>
         <translation>◀ Назад</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="279"/>
+        <location filename="../views/main_window.py" line="393"/>
         <source>Back</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="285"/>
+        <location filename="../views/main_window.py" line="399"/>
         <source>Finish</source>
         <translation>Край</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="286"/>
+        <location filename="../views/main_window.py" line="400"/>
         <source>Finish and clear my data</source>
         <translation>Край и изтриване на моите данни</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="287"/>
-        <location filename="../views/main_window.py" line="288"/>
+        <location filename="../views/main_window.py" line="401"/>
+        <location filename="../views/main_window.py" line="402"/>
         <source>More time</source>
         <translation>Още време</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="309"/>
+        <location filename="../views/main_window.py" line="421"/>
+        <source>{name} · ЕГН {egn}</source>
+        <translation>{name} · ЕГН {egn}</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="423"/>
+        <source>ID card: {who}</source>
+        <translation>Лична карта: {who}</translation>
+    </message>
+    <message>
+        <location filename="../views/main_window.py" line="438"/>
         <source>Are you still there? The session ends in {seconds} s. Touch “More time” to continue.</source>
         <translation>Още ли сте тук? Сесията приключва след {seconds} сек. Докоснете „Още време“, за да продължите.</translation>
     </message>
@@ -453,57 +489,57 @@ the embedded on-screen keyboard (added by the app when built); None until then</
 <context>
     <name>MaintenanceScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="477"/>
+        <location filename="../views/citizen.py" line="503"/>
         <source>Technician PIN or badge</source>
         <translation>ПИН на техник или карта</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="478"/>
+        <location filename="../views/citizen.py" line="504"/>
         <source>Technician PIN</source>
         <translation>ПИН на техник</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="481"/>
+        <location filename="../views/citizen.py" line="507"/>
         <source>Unlock</source>
         <translation>Отключи</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="488"/>
+        <location filename="../views/citizen.py" line="514"/>
         <source>Refresh</source>
         <translation>Обнови</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="490"/>
+        <location filename="../views/citizen.py" line="516"/>
         <source>Test print</source>
         <translation>Пробен печат</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="492"/>
+        <location filename="../views/citizen.py" line="518"/>
         <source>Exit the kiosk application</source>
         <translation>Изход от приложението</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="510"/>
+        <location filename="../views/citizen.py" line="536"/>
         <source>Not allowed.</source>
         <translation>Нямате достъп.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="516"/>
+        <location filename="../views/citizen.py" line="542"/>
         <source>Reading the state of the terminal…</source>
         <translation>Четене на състоянието на терминала…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="524"/>
+        <location filename="../views/citizen.py" line="550"/>
         <source>Reading the state failed: %1</source>
         <translation>Състоянието не можа да се прочете: %1</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="534"/>
+        <location filename="../views/citizen.py" line="560"/>
         <source>Maintenance</source>
         <translation>Поддръжка</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="537"/>
+        <location filename="../views/citizen.py" line="563"/>
         <source>For technicians only.</source>
         <translation>Само за техници.</translation>
     </message>
@@ -511,94 +547,104 @@ the embedded on-screen keyboard (added by the app when built); None until then</
 <context>
     <name>ReceiptScreen</name>
     <message>
-        <location filename="../views/request.py" line="363"/>
+        <location filename="../views/request.py" line="368"/>
         <source>Your request is registered</source>
         <translation>Заявлението Ви е регистрирано</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="364"/>
+        <location filename="../views/request.py" line="369"/>
         <source>Incoming number:</source>
         <translation>Входящ номер:</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="366"/>
+        <location filename="../views/request.py" line="371"/>
         <source>Your request is saved</source>
         <translation>Заявлението Ви е записано</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="367"/>
+        <location filename="../views/request.py" line="372"/>
         <source>There is no connection to the municipality right now. It will be sent automatically. Your reference number (valid for tracking):</source>
         <translation>В момента няма връзка с общината. То ще бъде изпратено автоматично. Вашият номер (важи и за проследяване):</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="374"/>
+        <location filename="../views/request.py" line="379"/>
         <source>Tracking code: {code}</source>
         <translation>Код за проследяване: {code}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="378"/>
+        <location filename="../views/request.py" line="383"/>
         <source>Date and time: {when}</source>
         <translation>Дата и час: {when}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="380"/>
-        <location filename="../views/request.py" line="415"/>
+        <location filename="../views/request.py" line="385"/>
+        <location filename="../views/request.py" line="443"/>
         <source>Fee: {fee}</source>
         <translation>Такса: {fee}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="382"/>
-        <location filename="../views/request.py" line="417"/>
+        <location filename="../views/request.py" line="387"/>
+        <location filename="../views/request.py" line="445"/>
         <source>Deadline: {deadline}</source>
         <translation>Срок: {deadline}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="384"/>
+        <location filename="../views/request.py" line="389"/>
         <source>Office: {office}</source>
         <translation>Място: {office}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="387"/>
+        <location filename="../views/request.py" line="392"/>
         <source>QR code for tracking this request</source>
         <translation>QR код за проследяване на заявлението</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="391"/>
+        <location filename="../views/request.py" line="396"/>
         <source>Printing your receipt…</source>
         <translation>Отпечатване на разписката…</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="394"/>
+        <location filename="../views/request.py" line="400"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="401"/>
+        <location filename="../views/request.py" line="407"/>
+        <source>Another request for me</source>
+        <translation>Друго заявление за мен</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="408"/>
+        <source>Another request for me, with the same ID card</source>
+        <translation>Друго заявление за мен, със същата лична карта</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="426"/>
         <source>The receipt is printed — please take it.</source>
         <translation>Разписката е отпечатана — моля, вземете я.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="402"/>
+        <location filename="../views/request.py" line="427"/>
         <source>The printer is not working right now. Please write down the number shown on the screen.</source>
         <translation>Принтерът не работи в момента. Моля, запишете номера от екрана.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="411"/>
+        <location filename="../views/request.py" line="439"/>
         <source>Number {number}.</source>
         <translation>Номер {number}.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="413"/>
+        <location filename="../views/request.py" line="441"/>
         <source>Tracking code {code}.</source>
         <translation>Код за проследяване {code}.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="431"/>
+        <location filename="../views/request.py" line="461"/>
         <source>Receipt</source>
         <translation>Разписка</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="434"/>
+        <location filename="../views/request.py" line="464"/>
         <source>Take your printed receipt. The number and the code are also on the screen.</source>
         <translation>Вземете отпечатаната разписка. Номерът и кодът са и на екрана.</translation>
     </message>
@@ -606,67 +652,67 @@ the embedded on-screen keyboard (added by the app when built); None until then</
 <context>
     <name>RequestFormScreen</name>
     <message>
-        <location filename="../views/request.py" line="99"/>
+        <location filename="../views/request.py" line="102"/>
         <source>This service is no longer in the list.</source>
         <translation>Тази услуга вече не е в списъка.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="106"/>
+        <location filename="../views/request.py" line="109"/>
         <source>Applicant (from your ID card)</source>
         <translation>Заявител (от личната карта)</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="110"/>
+        <location filename="../views/request.py" line="113"/>
         <source>Details of the request</source>
         <translation>Данни за заявлението</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="134"/>
+        <location filename="../views/request.py" line="137"/>
         <source>DD.MM.YYYY</source>
         <translation>ДД.ММ.ГГГГ</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="136"/>
+        <location filename="../views/request.py" line="139"/>
         <source>day, month and year, with dots</source>
         <translation>ден, месец и година, с точки</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="148"/>
+        <location filename="../views/request.py" line="151"/>
         <source>How fast?</source>
         <translation>Колко бързо?</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="151"/>
+        <location filename="../views/request.py" line="154"/>
         <source>Ordinary</source>
         <translation>Обикновена</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="151"/>
+        <location filename="../views/request.py" line="154"/>
         <source>Fast</source>
         <translation>Бърза</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="151"/>
+        <location filename="../views/request.py" line="154"/>
         <source>Express</source>
         <translation>Експресна</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="167"/>
+        <location filename="../views/request.py" line="170"/>
         <source>Continue to review</source>
         <translation>Продължи към преглед</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="198"/>
+        <location filename="../views/request.py" line="201"/>
         <source>Please correct: </source>
         <translation>Моля, поправете: </translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="217"/>
+        <location filename="../views/request.py" line="220"/>
         <source>Request</source>
         <translation>Заявление</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="220"/>
+        <location filename="../views/request.py" line="223"/>
         <source>Fill in the fields marked with a star, choose how fast, then touch Continue.</source>
         <translation>Попълнете полетата със звездичка, изберете колко бързо и докоснете „Продължи“.</translation>
     </message>
@@ -674,87 +720,87 @@ the embedded on-screen keyboard (added by the app when built); None until then</
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../views/request.py" line="243"/>
+        <location filename="../views/request.py" line="244"/>
         <source>Please check before sending</source>
         <translation>Моля, проверете преди изпращане</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="259"/>
+        <location filename="../views/request.py" line="260"/>
         <source>Change</source>
         <translation>Промяна</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="261"/>
+        <location filename="../views/request.py" line="262"/>
         <source>Confirm and send</source>
         <translation>Потвърди и изпрати</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="273"/>
+        <location filename="../views/request.py" line="274"/>
         <source>Service</source>
         <translation>Услуга</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="277"/>
+        <location filename="../views/request.py" line="278"/>
         <source>Deadline</source>
         <translation>Срок</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="278"/>
+        <location filename="../views/request.py" line="279"/>
         <source>Fee</source>
         <translation>Такса</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="290"/>
+        <location filename="../views/request.py" line="291"/>
         <source>Type</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="292"/>
+        <location filename="../views/request.py" line="293"/>
         <source>Category</source>
         <translation>Категория</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="293"/>
+        <location filename="../views/request.py" line="294"/>
         <source>Description</source>
         <translation>Описание</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="296"/>
+        <location filename="../views/request.py" line="297"/>
         <source>Location</source>
         <translation>Място</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="298"/>
+        <location filename="../views/request.py" line="301"/>
         <source>Sender</source>
         <translation>Подател</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="298"/>
+        <location filename="../views/request.py" line="301"/>
         <source>anonymous (only recorded)</source>
         <translation>анонимен (само се регистрира)</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="300"/>
+        <location filename="../views/request.py" line="303"/>
         <source>Applicant</source>
         <translation>Заявител</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="319"/>
+        <location filename="../views/request.py" line="322"/>
         <source>Sending… please wait.</source>
         <translation>Изпращане… моля, изчакайте.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="330"/>
+        <location filename="../views/request.py" line="333"/>
         <source>Your request could not be saved on this kiosk. Nothing was sent. Please ask a clerk.</source>
         <translation>Заявлението не можа да бъде записано на този киоск. Нищо не е изпратено. Моля, обърнете се към служител.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="334"/>
+        <location filename="../views/request.py" line="337"/>
         <source>Review</source>
         <translation>Преглед</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="337"/>
+        <location filename="../views/request.py" line="340"/>
         <source>Check the details. Touch “Confirm and send” to file it, or “Change” to go back.</source>
         <translation>Проверете данните. Докоснете „Потвърди и изпрати“, за да го подадете, или „Промяна“, за да се върнете.</translation>
     </message>
@@ -762,67 +808,67 @@ the embedded on-screen keyboard (added by the app when built); None until then</
 <context>
     <name>ServiceScreen</name>
     <message>
-        <location filename="../views/home.py" line="215"/>
+        <location filename="../views/home.py" line="217"/>
         <source>This service is no longer in the list.</source>
         <translation>Тази услуга вече не е в списъка.</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="224"/>
+        <location filename="../views/home.py" line="226"/>
         <source>Unit: {unit}</source>
         <translation>Звено: {unit}</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="225"/>
+        <location filename="../views/home.py" line="227"/>
         <source>Deadline and fee</source>
         <translation>Срок и такса</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="228"/>
+        <location filename="../views/home.py" line="230"/>
         <source>Ordinary</source>
         <translation>Обикновена</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="228"/>
+        <location filename="../views/home.py" line="230"/>
         <source>Fast</source>
         <translation>Бърза</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="228"/>
+        <location filename="../views/home.py" line="230"/>
         <source>Express</source>
         <translation>Експресна</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="230"/>
+        <location filename="../views/home.py" line="232"/>
         <source>{tier}: {deadline}, fee {fee}</source>
         <translation>{tier}: {deadline}, такса {fee}</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="234"/>
+        <location filename="../views/home.py" line="236"/>
         <source>Documents you need</source>
         <translation>Необходими документи</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="238"/>
+        <location filename="../views/home.py" line="240"/>
         <source>Where to go</source>
         <translation>Къде да отидете</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="241"/>
+        <location filename="../views/home.py" line="243"/>
         <source>Legal basis</source>
         <translation>Правно основание</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="245"/>
+        <location filename="../views/home.py" line="247"/>
         <source>Apply here with my ID card</source>
         <translation>Подай тук с личната си карта</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="257"/>
+        <location filename="../views/home.py" line="259"/>
         <source>Service</source>
         <translation>Услуга</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="260"/>
+        <location filename="../views/home.py" line="262"/>
         <source>Read the deadline, the fee and the documents. To apply, touch the button at the bottom.</source>
         <translation>Прочетете срока, таксата и документите. За да подадете заявление, докоснете бутона долу.</translation>
     </message>

@@ -369,6 +369,7 @@ class HotlinesScreen(Screen):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search by name or unit"))
         self.search.setAccessibleName(self.tr("Search phone numbers"))
+        self.search.setProperty("discardable", True)  # kiosk.views.base.PROP_DISCARDABLE
         self.search.setMinimumHeight(56)
         self.search.textChanged.connect(self._refresh)
         layout.addWidget(self.search)

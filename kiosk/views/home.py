@@ -131,6 +131,7 @@ class CatalogueScreen(Screen):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search, e.g. “heirs” or “udostoverenie”"))
         self.search.setAccessibleName(self.tr("Search for a service"))
+        self.search.setProperty("discardable", True)  # kiosk.views.base.PROP_DISCARDABLE: a query, not the citizen's data
         self.search.setMinimumHeight(56)
         self.search.textChanged.connect(self._refresh)
         layout.addWidget(self.search)
@@ -140,6 +141,7 @@ class CatalogueScreen(Screen):
         for button, m in ((self.by_situation, "situations"), (self.by_unit, "units")):
             button.setCheckable(True)
             button.setChecked(m == mode and group_id is None)
+            button.setProperty("discardable", True)  # a way to another list, not a choice to keep
             button.clicked.connect(lambda _=False, m=m: self.navigate.emit("catalogue", {"mode": m}))
             modes.add(button)
         layout.addWidget(modes)

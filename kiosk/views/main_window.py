@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.state.tasks import RETIRED_PROPERTY
 from kiosk.views.base import Screen
-from kiosk.views.widgets import ElidedLabel
+from kiosk.views.widgets import ElidedLabel, big_button
 
 ScreenFactory = Callable[..., Screen]
 
@@ -56,7 +56,10 @@ class MainWindow(QWidget):
         self.setObjectName("KioskMainWindow")
         self.setWindowTitle(self.tr("e-Municipality kiosk"))
         self._factories: dict[str, ScreenFactory] = {}
-        self._history: list[tuple[str, dict]] = []
+        # the screens Back returns to: name, arguments, and what the citizen had typed or chosen there
+        self._history: list[tuple[str, dict, list | None]] = []
+        # what Back does once the citizen confirms leaving a screen that holds input (None: not asking)
+        self._leave_action: Callable[[], None] | None = None
         self._current: Screen | None = None
         self._current_name = ""
         self._current_kwargs: dict = {}
@@ -80,8 +83,13 @@ class MainWindow(QWidget):
         self.language_button.clicked.connect(self.toggle_language)
         self.finish_button = QPushButton(objectName="FinishButton")
         self.finish_button.clicked.connect(self.finish_session)
+        # while the kiosk holds a citizen's identity: whose it is, on every screen, beside "Finish"
+        self.identity_label = ElidedLabel(objectName="IdentityBadge")
+        self.identity_label.setProperty("private", True)  # kiosk.a11y.describe.PROP_PRIVATE
+        self.identity_label.hide()
         bar.addWidget(self.back_button)
         bar.addWidget(self.title_label, 1)
+        bar.addWidget(self.identity_label, 1)
         bar.addWidget(self.language_button)
         bar.addWidget(self.finish_button)
         root.addWidget(self.header)
@@ -98,6 +106,24 @@ class MainWindow(QWidget):
         self.warning_bar.hide()
         root.addWidget(self.warning_bar)
 
+        # "Въведеното ще бъде изтрито. Да се откажа ли?": Back on a screen that holds input
+        self.leave_bar = QFrame(objectName="LeaveConfirm")
+        leave = QVBoxLayout(self.leave_bar)
+        leave.setContentsMargins(16, 8, 16, 8)
+        self.leave_label = QLabel(objectName="LeaveConfirmText")
+        self.leave_label.setWordWrap(True)
+        leave.addWidget(self.leave_label)
+        leave_row = QHBoxLayout()
+        self.stay_button = big_button("")
+        self.stay_button.clicked.connect(self.cancel_leave)
+        self.leave_button = big_button("", kind="primary")
+        self.leave_button.clicked.connect(self.confirm_leave)
+        leave_row.addWidget(self.stay_button)
+        leave_row.addWidget(self.leave_button)
+        leave.addLayout(leave_row)
+        self.leave_bar.hide()
+        root.addWidget(self.leave_bar)
+
         self.stack = QStackedWidget(objectName="ScreenStack")
         root.addWidget(self.stack, 1)
 
@@ -111,6 +137,7 @@ class MainWindow(QWidget):
         self.session.extended.connect(self._on_extended)
         self.session.timed_out.connect(self._on_timed_out)
         self.session.wiped.connect(self._on_wiped)
+        self.session.identity_changed.connect(lambda _identity: self._update_header())
         self._activity = _ActivityFilter(self)
         app = QApplication.instance()
         if app is not None:
@@ -189,24 +216,49 @@ class MainWindow(QWidget):
         return self._current_name
 
     def show_screen(self, name: str, remember: bool = True, **kwargs) -> Screen:
-        """Build a fresh screen (no page is cached across visits) and show it."""
+        """Build a fresh screen (no page is cached across visits) and show it.
+
+        The welcome screen ends the citizen's identity (the next person may be someone else), unless
+        `keep_identity=True`: the receipt's explicit "another request for me"."""
+        return self._open(name, kwargs, remember)
+
+    def _open(self, name: str, kwargs: dict, remember: bool, restore: list | None = None,
+              rebuild: bool = False) -> Screen:
         factory = self._factories[name]
-        if remember and self._current is not None and self._current_name != name:
-            self._history.append((self._current_name, self._current_kwargs))
+        if name == "welcome":
+            keep = kwargs.pop("keep_identity", False)
+            self._history.clear()  # nothing of the last citizen's flow waits behind the welcome screen
+            if not keep and not rebuild:
+                end_identity = getattr(self.state, "end_identity", None)
+                if end_identity is not None:
+                    end_identity()
+            kwargs = {"keep_identity": True} if keep else {}
+            build_kwargs: dict = {}
+        else:
+            build_kwargs = kwargs
+        if remember and self._current is not None and self._current_name != name and name != "welcome":
+            self._history.append((self._current_name, self._current_kwargs, self._current.input_state()))
         app = QApplication.instance()
         # building a page sends thousands of internal events; the Python activity filter only
         # needs real input, so it steps aside while the page is built (a third of the cost)
         if app is not None and not getattr(self, "_shut_down", False):
             app.removeEventFilter(self._activity)
         try:
-            return self._show_screen(name, factory, kwargs, remember)
+            screen = self._show_screen(name, lambda: factory(**build_kwargs), kwargs, remember, restore)
         finally:
             if app is not None and not getattr(self, "_shut_down", False):
                 app.installEventFilter(self._activity)
+        return screen
 
-    def _show_screen(self, name: str, factory: ScreenFactory, kwargs: dict, remember: bool) -> Screen:
-        screen = factory(**kwargs)
+    def _show_screen(self, name: str, build: Callable[[], Screen], kwargs: dict, remember: bool,
+                     restore: list | None) -> Screen:
+        self._hide_leave_question()
+        screen = build()
         screen.screen_name = name
+        screen.mark_pristine()
+        if restore is not None:
+            # what the citizen had typed or chosen here (a step back, or a language switch)
+            screen.restore_input(restore)
         screen.navigate.connect(self.navigate)
         screen.back_requested.connect(self.go_back)
         old = self._current
@@ -255,11 +307,27 @@ class MainWindow(QWidget):
             ready("navigate", go)
 
     def go_back(self) -> None:
+        """Back (the header's button, Escape/Back on the keypad, a screen's "Cancel"). A screen that
+        holds what the citizen typed or chose is not left without a question; Back again while
+        the question shows is the answer "yes"."""
+        if self._leave_action is not None:
+            self.confirm_leave()
+            return
+        screen = self._current
+        if screen is not None and screen.holds_input():
+            self.ask_before_leaving(self._step_back)
+            return
+        self._step_back()
+
+    def _step_back(self) -> None:
+        # the identify screen once the card is read has nothing more to do: Back goes past it
+        while self._history and self._history[-1][0] == "identify" and self.session.identity is not None:
+            self._history.pop()
         if not self._history:
             self.show_screen("welcome", remember=False)
             return
-        name, kwargs = self._history.pop()
-        self.show_screen(name, remember=False, **kwargs)
+        name, kwargs, saved = self._history.pop()
+        self._open(name, dict(kwargs), remember=False, restore=saved)
 
     def go_home(self) -> None:
         self._history.clear()
@@ -268,6 +336,55 @@ class MainWindow(QWidget):
     def finish_session(self) -> None:
         """"Край": wipe everything personal and return to the welcome screen."""
         self.session.end()
+
+    # -- leaving a screen that holds input ------------------------------------------------
+    def leave_question(self) -> str:
+        return self.tr("What you have entered will be deleted. Do you want to cancel?")
+
+    def ask_before_leaving(self, action: Callable[[], None]) -> None:
+        """Show the question; `action` runs if the citizen confirms (Yes, or Back again)."""
+        self._leave_action = action
+        self.leave_label.setText(self.leave_question())
+        self.stay_button.setText(self.tr("No, continue"))
+        self.stay_button.setAccessibleName(self.tr("No, continue"))
+        self.leave_button.setText(self.tr("Yes, delete it"))
+        self.leave_button.setAccessibleName(self.tr("Yes, delete it"))
+        self.leave_bar.show()
+        # the page waits behind the question; the safe answer has the focus
+        self.stack.setEnabled(False)
+        self.stay_button.setFocus(Qt.OtherFocusReason)
+        if self._current is not None:
+            hint = self.tr("Press Back again to delete it, or Enter to continue.")
+            self._current.announce.emit(f"{self.leave_question()} {hint}", False)
+
+    @property
+    def asking_to_leave(self) -> bool:
+        return self._leave_action is not None
+
+    def confirm_leave(self) -> None:
+        action = self._leave_action
+        self._hide_leave_question()
+        if action is not None:
+            action()
+
+    def cancel_leave(self) -> None:
+        if self._leave_action is None:
+            return
+        self._hide_leave_question()
+        if self._current is not None:
+            self._current.announce.emit(self.tr("You can continue."), False)
+
+    def _hide_leave_question(self) -> None:
+        was_asking = self._leave_action is not None
+        self._leave_action = None
+        self.leave_bar.hide()
+        self.stack.setEnabled(True)
+        if was_asking and self._current is not None:
+            from PySide6.QtWidgets import QAbstractButton
+
+            first = next((b for b in self._current.findChildren(QAbstractButton)
+                          if b.focusPolicy() != Qt.NoFocus and b.isVisibleTo(self._current) and b.isEnabled()), None)
+            (first or self._current).setFocus(Qt.OtherFocusReason)
 
     # -- language ------------------------------------------------------------------
     def toggle_language(self) -> None:
@@ -293,16 +410,31 @@ class MainWindow(QWidget):
     def _update_header(self) -> None:
         screen = self._current
         on_welcome = self._current_name in ("", "welcome")
+        identity = self.session.identity
         self.back_button.setVisible(not on_welcome and (screen is None or screen.allow_back))
         self.language_button.setVisible(not on_welcome)  # the welcome screen has its own, bigger one
-        self.finish_button.setVisible(not on_welcome)
+        # "Finish" wherever there is something to finish: a flow, or a citizen's identity
+        self.finish_button.setVisible(not on_welcome or identity is not None)
         self.title_label.setText(screen.title_text() if screen else "")
+        if identity is None:
+            self.identity_label.clear()
+            self.identity_label.setAccessibleName("")
+            self.identity_label.hide()
+        else:
+            text = self.tr("{name} · ЕГН {egn}").format(name=identity.full_name, egn=masked_egn(identity.egn))
+            self.identity_label.setText(text)
+            self.identity_label.setAccessibleName(self.tr("ID card: {who}").format(who=text))
+            self.identity_label.show()
 
     def rebuild_current(self) -> None:
         """After a language change: rebuild the current screen in the new language."""
         if self._current is not None:
             self.retranslate()
-            self.show_screen(self._current_name, remember=False, **self._current_kwargs)
+            asking = self._leave_action
+            self._open(self._current_name, dict(self._current_kwargs), remember=False,
+                       restore=self._current.input_state(), rebuild=True)
+            if asking is not None:  # the question stays, now in the new language
+                self.ask_before_leaving(asking)
 
     # -- session -------------------------------------------------------------------
     def _warning_text(self, seconds: int) -> str:
@@ -332,6 +464,12 @@ class MainWindow(QWidget):
 
     def _on_wiped(self) -> None:
         self.warning_bar.hide()
+        self._hide_leave_question()
         self._history.clear()
         self.state.on_session_end()
         self.show_screen("welcome", remember=False)
+
+
+def masked_egn(egn: str) -> str:
+    """An ЕГН as the header shows it: only its last four digits."""
+    return "•" * max(0, len(egn) - 4) + egn[-4:]

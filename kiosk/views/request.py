@@ -396,9 +396,19 @@ class ReceiptScreen(Screen):
         self.printer_label = paragraph(self.tr("Printing your receipt…"), "Notice")
         layout.addWidget(self.printer_label)
         layout.addStretch(1)
+        buttons = ButtonGrid(max_columns=2)
         done = big_button(self.tr("Done"), kind="primary")
         done.clicked.connect(lambda: self.navigate.emit("feedback", {"service_id": self.service_id}))
-        layout.addWidget(done)
+        buttons.add(done)
+        self.again_button = None
+        if state.session.identity is not None:
+            # the one way on with the same ID card: an explicit choice (the welcome screen and
+            # "Something else" end the identity, for the next person may be someone else)
+            self.again_button = big_button(self.tr("Another request for me"),
+                                           self.tr("Another request for me, with the same ID card"))
+            self.again_button.clicked.connect(lambda: self.navigate.emit("welcome", {"keep_identity": True}))
+            buttons.add(self.again_button)
+        layout.addWidget(buttons)
         printed = state.print_outcome(receipt)
         if printed is not None:  # already known (the screen rebuilt in another language): shown, not announced again
             self._show_printer(printed)

@@ -9,6 +9,8 @@ QWidget { font-size: 22px; color: #1a1a1a; background: #f7f7f4; }
 #Header QPushButton { background: #ffffff; color: #0b4f8a; border-radius: 8px; padding: 8px 18px; font-weight: bold; }
 #TimeoutWarning { background: #fff1b8; border-bottom: 3px solid #8a6d00; }
 #TimeoutWarning QLabel { background: transparent; font-weight: bold; }
+#LeaveConfirm { background: #fff1b8; border-bottom: 3px solid #8a6d00; }
+#LeaveConfirm QLabel { background: transparent; font-weight: bold; }
 QLabel#Heading { font-size: 34px; font-weight: bold; color: #0b2e4f; }
 QLabel#Subheading { font-size: 26px; font-weight: bold; color: #0b2e4f; margin-top: 8px; }
 QLabel#Office { font-size: 24px; color: #333333; }
