@@ -392,7 +392,10 @@ def speakable(text: str, lang: str = "bg") -> str:
     text = _LONG_RUN.sub(lambda m: egn(m.group(0), lang) if len(m.group(0)) == 10 else phone(m.group(0), lang), text)
 
     def _count(m: re.Match) -> str:
-        noun = _FORM_TO_NOUN[m.group(2).lower()]
-        return count(int(m.group(1)), noun, lang)
+        noun, n = _FORM_TO_NOUN[m.group(2).lower()], int(m.group(1))
+        if n % 10 in (1, 2) and n % 100 not in (11, 12):
+            return count(n, noun, lang)  # the numeral agrees with the noun: espeak-ng gets it wrong
+        (_, _, several), (_, en_several) = NOUNS[noun]
+        return f"{m.group(1)} {en_several if lang == 'en' else several}"  # "3 знака": espeak-ng reads it right
 
     return _COUNT.sub(_count, text)

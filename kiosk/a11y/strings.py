@@ -31,7 +31,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "empty": "празно",
         "required": "задължително",
         "position": "{index} от {count}",
-        "chars_entered": "{count} знака въведени",
+        "chars_entered": "въведени знаци: {count}",  # "1 знака" would not agree
         "star": "звезда",
         "deleted": "изтрито {what}",
         "nothing_to_delete": "няма какво да се изтрие",
@@ -115,7 +115,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "empty": "empty",
         "required": "required",
         "position": "{index} of {count}",
-        "chars_entered": "{count} characters entered",
+        "chars_entered": "characters entered: {count}",
         "star": "star",
         "deleted": "deleted {what}",
         "nothing_to_delete": "nothing to delete",

@@ -127,6 +127,8 @@ def test_identifiers_digit_by_digit(text, bg, en):
     ("Found: 1 requests", "en", "Found: one request"),
     # what espeak-ng already reads right is left to it
     ("Сила 3 от 7", "bg", "Сила 3 от 7"),
+    ("3 знака въведени", "bg", "3 знака въведени"),
+    ("7 работен ден", "bg", "7 работни дни"),
     ("ул. Раковски 15", "bg", "ул. Раковски 15"),
     ("Удостоверение за наследници", "bg", "Удостоверение за наследници"),
 ])
