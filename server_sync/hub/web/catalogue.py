@@ -18,6 +18,7 @@ from server_sync.hub.services import catalogue_edit
 from server_sync.hub.services.catalogue_edit import CatalogueChanged, CatalogueInvalid, Problem
 from server_sync.hub.services.staff import Role
 from server_sync.hub.web.common import (
+    TIER_NAMES,
     PageError,
     Staff,
     audit,
@@ -37,8 +38,6 @@ Admin = Annotated[Staff, Depends(require(Role.ADMINISTRATOR))]
 UPLOAD_LIMIT = 2 * 1024 * 1024  # a real catalogue is tens of kilobytes
 TEXT = 2000  # per form field (the model allows longer descriptions; nobody types more here)
 TIERS = [t.value for t in Tier]
-TIER_NAMES = {"ordinary": ("Обикновена", "Ordinary"), "fast": ("Бърза", "Fast"),
-              "express": ("Експресна", "Express")}
 DEADLINE_NAMES = {"immediate": ("веднага", "immediately"), "same_day": ("в същия ден", "the same day"),
                   "hours": ("часа", "hours"), "days": ("дни", "days"),
                   "working_days": ("работни дни", "working days")}

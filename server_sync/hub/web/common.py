@@ -56,6 +56,7 @@ KIND_NAMES = {
     "kiosk": ("Киоск", "Kiosk"),
     "feedback": ("Терминал за оценка", "Feedback terminal"),
 }
+TIER_NAMES = {"ordinary": ("Обикновена", "Ordinary"), "fast": ("Бърза", "Fast"), "express": ("Експресна", "Express")}
 CHANNEL_NAMES = {
     "kiosk": ("Киоск", "Kiosk"), "web": ("Интернет", "Web"), "counter": ("Гише", "Counter"),
     "open311": ("Open311", "Open311"),
@@ -244,6 +245,7 @@ def render(request: Request, template: str, staff: Staff | None, status_code: in
         "lang": lang, "t": tr(lang), "staff": staff, "Role": Role, "when": local,
         "status_name": name_of(STATUS_NAMES, lang), "kind_name": name_of(KIND_NAMES, lang),
         "role_name": name_of(ROLE_NAMES, lang), "channel_name": name_of(CHANNEL_NAMES, lang),
+        "tier_name": name_of(TIER_NAMES, lang),
         "url_with": lambda **kw: url_with(request, **kw), "path": request.url.path,
         "quote": lambda s: quote(str(s), safe=""),
         "other_lang_url": url_with(request, lang="en" if lang == "bg" else "bg", done=None),
