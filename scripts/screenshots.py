@@ -103,6 +103,18 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
         fields = [e for e in w.current_screen().findChildren(QLineEdit) if not e.isReadOnly()]
         fields[2].setFocus()
 
+    def leave_confirmation():
+        # Back on a filled form: the question before anything typed is deleted (issue 11 §3)
+        identify()
+        w.show_screen("request_form", service_id="heirs-certificate")
+        w.current_screen().inputs["deceased_names"].setText("Петър Иванов Колев")
+        w.go_back()
+
+    def welcome_identified():
+        # a card read on the welcome screen: whose it is, and Finish, in the header (issue 11 §4)
+        w.go_home()
+        state.accept_document(card)
+
     def maintenance():
         w.show_screen("maintenance")
         w.current_screen().unlock(pin=state.settings.technician_pin)
@@ -132,6 +144,9 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
         ("timeout-warning", warning),
         ("maintenance", maintenance),
         ("request-form-keyboard", typing_in_a_form),
+        # appended, so the files of the scenes above keep their numbers
+        ("leave-confirmation", leave_confirmation),
+        ("welcome-identified", welcome_identified),
     ]
 
 

@@ -411,77 +411,77 @@
     <name>MainWindow</name>
     <message>
         <location filename="../views/main_window.py" line="57"/>
-        <location filename="../views/main_window.py" line="391"/>
+        <location filename="../views/main_window.py" line="394"/>
         <source>e-Municipality kiosk</source>
         <extracomment>room kept above and below a field scrolled into view: its label stands above it</extracomment>
         <translation>Киоск е-Община</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="339"/>
+        <location filename="../views/main_window.py" line="342"/>
         <source>What you have entered will be deleted. Do you want to cancel?</source>
         <extracomment>the embedded on-screen keyboard (added by the app when built); None until then</extracomment>
         <translation>Въведеното ще бъде изтрито. Да се откажа ли?</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="345"/>
-        <location filename="../views/main_window.py" line="346"/>
+        <location filename="../views/main_window.py" line="348"/>
+        <location filename="../views/main_window.py" line="349"/>
         <source>No, continue</source>
         <translation>Не, продължи</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="347"/>
-        <location filename="../views/main_window.py" line="348"/>
+        <location filename="../views/main_window.py" line="350"/>
+        <location filename="../views/main_window.py" line="351"/>
         <source>Yes, delete it</source>
         <translation>Да, изтрий</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="354"/>
+        <location filename="../views/main_window.py" line="357"/>
         <source>Press Back again to delete it, or Enter to continue.</source>
         <translation>Натиснете Назад отново, за да го изтриете, или Enter, за да продължите.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="372"/>
+        <location filename="../views/main_window.py" line="375"/>
         <source>You can continue.</source>
         <translation>Можете да продължите.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="392"/>
+        <location filename="../views/main_window.py" line="395"/>
         <source>◀ Back</source>
         <translation>◀ Назад</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="393"/>
+        <location filename="../views/main_window.py" line="396"/>
         <source>Back</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="399"/>
+        <location filename="../views/main_window.py" line="402"/>
         <source>Finish</source>
         <translation>Край</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="400"/>
+        <location filename="../views/main_window.py" line="403"/>
         <source>Finish and clear my data</source>
         <translation>Край и изтриване на моите данни</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="401"/>
-        <location filename="../views/main_window.py" line="402"/>
+        <location filename="../views/main_window.py" line="404"/>
+        <location filename="../views/main_window.py" line="405"/>
         <source>More time</source>
         <translation>Още време</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="421"/>
-        <source>{name} · ЕГН {egn}</source>
-        <translation>{name} · ЕГН {egn}</translation>
+        <location filename="../views/main_window.py" line="426"/>
+        <source>ЕГН {egn} · {name}</source>
+        <translation>ЕГН {egn} · {name}</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="423"/>
+        <location filename="../views/main_window.py" line="428"/>
         <source>ID card: {who}</source>
         <translation>Лична карта: {who}</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="438"/>
+        <location filename="../views/main_window.py" line="443"/>
         <source>Are you still there? The session ends in {seconds} s. Touch “More time” to continue.</source>
         <translation>Още ли сте тук? Сесията приключва след {seconds} сек. Докоснете „Още време“, за да продължите.</translation>
     </message>

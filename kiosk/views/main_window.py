@@ -89,7 +89,7 @@ class MainWindow(QWidget):
         self.identity_label.hide()
         bar.addWidget(self.back_button)
         bar.addWidget(self.title_label, 1)
-        bar.addWidget(self.identity_label, 1)
+        bar.addWidget(self.identity_label, 2)
         bar.addWidget(self.language_button)
         bar.addWidget(self.finish_button)
         root.addWidget(self.header)
@@ -421,7 +421,9 @@ class MainWindow(QWidget):
             self.identity_label.setAccessibleName("")
             self.identity_label.hide()
         else:
-            text = self.tr("{name} · ЕГН {egn}").format(name=identity.full_name, egn=masked_egn(identity.egn))
+            # the masked ЕГН first: a narrow header cuts the end of the name, not the number
+            short = " ".join(w for w in (identity.given_names.split()[:1] + [identity.surname]) if w)
+            text = self.tr("ЕГН {egn} · {name}").format(name=short, egn=masked_egn(identity.egn))
             self.identity_label.setText(text)
             self.identity_label.setAccessibleName(self.tr("ID card: {who}").format(who=text))
             self.identity_label.show()
