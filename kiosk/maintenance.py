@@ -48,22 +48,6 @@ def badge_checker(entries: Iterable[str]) -> Callable[[str], bool]:
     return allowed
 
 
-def hub_technicians(backend: Any):
-    """The technicians the hub delivered (sync agent → store), as `server_sync.protocol.technicians.check`
-    takes them; None when the hub never sent a list (a never-enrolled or simulated terminal): then the
-    configured `technician_pin` / `badge_uids` decide."""
-    store = getattr(backend, "store", None)
-    if store is None:
-        return None
-    from server_sync.protocol import technicians
-
-    try:
-        return technicians.from_json(store.setting(technicians.SETTING_KEY))
-    except Exception as exc:  # an unreadable store must not lock a technician out of the fallback
-        log.error("reading the hub's technicians failed: %s", exc)
-        return None
-
-
 class DeviceHealthReporter(QObject):
     """Writes every device's state change to the store, whence `sync-agent` heartbeats send it.
 

@@ -524,6 +524,11 @@
         <translation>Нямате достъп.</translation>
     </message>
     <message>
+        <location filename="../views/citizen.py" line="536"/>
+        <source>Badge recognised. Enter your PIN.</source>
+        <translation>Значката е разпозната. Въведете своя ПИН.</translation>
+    </message>
+    <message>
         <location filename="../views/citizen.py" line="542"/>
         <source>Reading the state of the terminal…</source>
         <translation>Четене на състоянието на терминала…</translation>

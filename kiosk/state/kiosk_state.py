@@ -379,10 +379,13 @@ class KioskState(QObject):
         )
 
     # -- maintenance ---------------------------------------------------------------------
+    # True after a badge on the hub's list was presented: the next step is that technician's PIN.
+    technician_badge_waiting = False
+
     def technician_allowed(self, pin: str | None = None, badge: str | None = None) -> bool:
         import hmac
 
-        from kiosk.maintenance import hub_technicians
+        from kiosk.state.technicians import hub_technicians
 
         delivered = hub_technicians(self.backend)
         if delivered is not None:
@@ -392,8 +395,13 @@ class KioskState(QObject):
             from server_sync.protocol import technicians
 
             if badge:
-                self._technician_badge = (badge, time.monotonic())
+                technicians_list, key = delivered
+                known = bool(key) and any(t.badge_hash == technicians.badge_hash(key, badge) for t in technicians_list)
+                # Only a badge on the list is held for its PIN; the screen asks for the PIN (or refuses).
+                self._technician_badge = (badge, time.monotonic()) if known else None
+                self.technician_badge_waiting = known
                 return False
+            self.technician_badge_waiting = False
             held, at = getattr(self, "_technician_badge", None) or (None, 0.0)
             self._technician_badge = None
             if not pin or held is None or time.monotonic() - at > 60:

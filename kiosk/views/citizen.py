@@ -532,6 +532,9 @@ class MaintenanceScreen(Screen):
                 b.setEnabled(True)
             self.test_print_button.setFocus()  # off the PIN field: the keyboard goes, the state shows
             self.refresh()
+        elif badge and self.state.technician_badge_waiting:
+            self.status.setText(self.tr("Badge recognised. Enter your PIN."))
+            self.pin.setFocus()
         else:
             self.status.setText(self.tr("Not allowed."))
         self.pin.clear()

@@ -190,11 +190,13 @@ def test_hub_heartbeat_agent_store_kiosk(tmp_path, qtbot):
             assert not state.technician_allowed(pin="999999")
             assert not state.technician_allowed(pin=PIN)  # a PIN alone: no
             assert not state.technician_allowed(badge="04a3b2c1")  # the badge: now the PIN
+            assert state.technician_badge_waiting  # the screen asks for the PIN, not "not allowed"
             assert state.technician_allowed(pin=PIN)
             assert not state.technician_allowed(pin=PIN)  # one badge, one try
             state.technician_allowed(badge="04a3b2c1")
             assert not state.technician_allowed(pin="111111")  # wrong PIN
             state.technician_allowed(badge="CAFEBABE")
+            assert not state.technician_badge_waiting  # an unknown badge is refused at once
             assert not state.technician_allowed(pin=PIN)  # unknown badge
             with running.session() as s:
                 tid = s.scalar(select(TechnicianCredential.id))
