@@ -44,7 +44,7 @@ def heartbeat(hub_url: str, token: str, seq: int, *, paper: str = "ok", queue: i
             "queue_depth": queue, "oldest_undelivered_age_s": 95.0 if queue else None,
             "disk_free_bytes": 11_800_000_000, "cpu_temp_c": 51.5, "under_voltage": False,
             "devices": {"printer": {"state": paper, "reason": "няма хартия / paper out" if paper != "ok" else None},
-                        "idcard": {"state": "ok"}},
+                        "id_reader": {"state": "ok"}},
             "last_errors": list(errors)}
     r = httpx.post(f"{hub_url}/api/v1/terminals/heartbeat", json=body, headers={"Authorization": f"Bearer {token}"})
     r.raise_for_status()
