@@ -43,9 +43,9 @@ def configured_client_factory(hub: Any = None) -> Callable[[Store], "HubClient"]
 
     def make(store: Store) -> "HubClient":
         # imported on first use: httpx is not needed to show the welcome screen
-        from server_sync.client import HubClient
+        from server_sync.connect import client_for_store
 
-        return HubClient.for_store(store, hub=hub, timeout_s=5.0, connect_timeout_s=2.0)
+        return client_for_store(store, hub, timeout_s=5.0, connect_timeout_s=2.0)
 
     return make
 
@@ -140,7 +140,9 @@ class StoreBackend:
             client = None
         if client is not None:
             try:
-                result = client.deliver_now(self.store, record.client_id, timeout_s=self.deliver_timeout_s)
+                from server_sync.delivery import deliver_now
+
+                result = deliver_now(self.store, client, record.client_id, timeout_s=self.deliver_timeout_s)
                 delivered, number = result.delivered, result.number
                 code = result.tracking_code or code
             except Exception:  # the row is durable; the agent delivers it later

@@ -1,4 +1,7 @@
-"""HubClient: every call a terminal makes to the hub, with strict checking of what counts as an answer."""
+"""HubClient: every call a terminal makes to the hub, with strict checking of what counts as an answer.
+
+HTTP only: it reads no configuration (the caller passes URL, token, CA, timeouts: see
+`server_sync.connect`) and keeps no outbox state (`server_sync.delivery` does)."""
 
 from __future__ import annotations
 
@@ -6,10 +9,7 @@ import json
 import logging
 import os
 import ssl
-import time
-import uuid
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Sequence, TypeVar
+from typing import Sequence, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -39,11 +39,24 @@ from server_sync.protocol import (
     TrackingResponse,
 )
 
-if TYPE_CHECKING:  # the kiosk may use the client without a store (tracking only)
-    from server_sync.config import HubSection
-    from server_sync.store import OutboxItem, Store
+# The errors are re-exported: a caller of the client catches them from here or from
+# server_sync.client_errors alike.
+from server_sync.client_errors import (
+    ClientIdConflict,
+    HubBadResponse,
+    HubError,
+    HubRefused,
+    HubServerError,
+    HubTimeout,
+    HubUnreachable,
+    NotJsonResponse,
+    TokenRefused,
+    TruncatedResponse,
+    UnexpectedBody,
+)
 
 __all__ = [
+    "HubClient",
     "HubError",
     "HubUnreachable",
     "HubTimeout",
@@ -55,9 +68,6 @@ __all__ = [
     "HubRefused",
     "TokenRefused",
     "ClientIdConflict",
-    "Delivery",
-    "DeliveryResult",
-    "HubClient",
 ]
 
 log = logging.getLogger(__name__)
@@ -66,100 +76,6 @@ log = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)
 _TOKEN_CODES = {"unauthorized", "token_revoked", "terminal_revoked", "forbidden"}
 M = TypeVar("M", bound=BaseModel)
-
-
-class HubError(Exception):
-    """Root of every hub call failure. `transient` says whether retrying later may help."""
-
-    transient = True
-
-
-class HubUnreachable(HubError):
-    """No answer: DNS failure, refused or reset connection, network down."""
-
-
-class HubTimeout(HubUnreachable):
-    """The hub (or something in between) accepted but did not answer in time.
-
-    The request may have been committed: only retry with the same client id."""
-
-
-class HubBadResponse(HubError):
-    """Something answered, but not the hub's expected JSON (never counts as delivered)."""
-
-    def __init__(self, message: str, status: int | None = None, content_type: str | None = None) -> None:
-        super().__init__(message)
-        self.status, self.content_type = status, content_type
-
-
-class NotJsonResponse(HubBadResponse):
-    """A 2xx that is not application/json: a captive portal's login page, a proxy's page."""
-
-
-class TruncatedResponse(HubBadResponse):
-    """The body was cut short (connection dropped mid-body, or JSON that does not parse)."""
-
-
-class UnexpectedBody(HubBadResponse):
-    """Valid JSON that is not the protocol message we asked for (or answers another item)."""
-
-
-class HubServerError(HubError):
-    """5xx, 429 or a 4xx that is not the hub's own error JSON (a proxy's 502 page…)."""
-
-    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.status, self.retry_after = status, retry_after
-
-
-class HubRefused(HubError):
-    """The hub itself refused the request (its ErrorResponse JSON): retrying will not help."""
-
-    transient = False
-
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(f"{status} {code}: {message}")
-        self.status, self.code, self.message, self.field = status, code, message, field
-
-
-class TokenRefused(HubRefused):
-    """401/403 from the hub on a terminal call: the token is unknown or revoked."""
-
-
-class ClientIdConflict(HubRefused):
-    """409: the client id was already used for a different payload."""
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """The hub's answer to one delivered outbox item."""
-
-    number: str | None = None
-    tracking_code: str | None = None
-    tracking_url: str | None = None
-
-
-@dataclass(frozen=True)
-class DeliveryResult:
-    """What `deliver_now` achieved: delivered (with the hub's number) or left for the agent."""
-
-    delivered: bool
-    client_id: uuid.UUID
-    number: str | None = None
-    tracking_code: str | None = None
-    error: HubError | None = None
-
-
-def _configured_hub_section() -> "HubSection":
-    """The `[hub]` section of the terminal config; defaults if it cannot be read (the
-    process that owns the config - the kiosk, the agent - reports a bad file itself)."""
-    from server_sync.config import ConfigError, HubSection, load_terminal_config
-
-    try:
-        return load_terminal_config().hub
-    except ConfigError as exc:
-        log.warning("hub client: using the enrolled hub URL and default settings: %s", exc)
-        return HubSection()
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -192,35 +108,6 @@ class HubClient:
             headers={"User-Agent": f"eobshtina-terminal/{__version__}", "Accept": "application/json"},
             trust_env=False,  # a terminal talks to its hub directly, not through whatever env says
         )
-
-    @classmethod
-    def for_store(cls, store: "Store", *, hub: "HubSection | None" = None, **kwargs: Any) -> "HubClient":
-        """A client with the enrolled hub URL and token (raises if not enrolled).
-
-        The terminal config's `[hub]` section applies exactly as it does to the agent: `url`
-        overrides the enrolled URL and `ca_file` is the CA to trust (a municipality's own),
-        so the kiosk's online calls reach the hub the agent reaches. Without `hub`, the
-        section is read from the terminal config ($EOBSHTINA_CONFIG or the default path).
-        Keyword arguments (timeouts, verify, transport) win over the section.
-        """
-        from server_sync.store import NotEnrolledError
-
-        identity = store.identity()
-        if identity is None:
-            raise NotEnrolledError("the terminal is not enrolled with a hub")
-        if hub is None:
-            hub = _configured_hub_section()
-        kwargs.setdefault("timeout_s", hub.timeout_s)
-        kwargs.setdefault("connect_timeout_s", hub.connect_timeout_s)
-        if "verify" not in kwargs and hub.ca_file:
-            try:
-                kwargs["verify"] = ssl.create_default_context(cafile=hub.ca_file)
-            except (OSError, ssl.SSLError) as exc:
-                # The caller (the kiosk, with a request already stored) must get a client,
-                # not an exception: the hub is then unreachable and the agent delivers later.
-                log.error("hub client: [hub] ca_file %s cannot be loaded (%s); using the system CAs",
-                          hub.ca_file, exc)
-        return cls(hub.url or identity.hub_url, identity.token, **kwargs)
 
     def close(self) -> None:
         self._http.close()
@@ -384,66 +271,3 @@ class HubClient:
 
     def consultations(self) -> ConsultationList:
         return self._call("GET", "/api/v1/consultations", ConsultationList)[0]
-
-    # --- outbox items -----------------------------------------------------------------
-
-    def deliver_item(self, item: "OutboxItem", *, timeout: float | None = None) -> Delivery:
-        """Send one non-press outbox item with its own client id; the hub's answer."""
-        if item.kind in ("service_request", "signal"):
-            receipt = self.submit(item.submission(), timeout=timeout)
-            return Delivery(receipt.number, receipt.tracking_code, receipt.tracking_url)
-        if item.kind == "support":
-            consultation_id, request = item.support()
-            self.support(consultation_id, request, timeout=timeout)
-            return Delivery()
-        if item.kind == "press":
-            self.send_feedback(FeedbackBatch(presses=[item.press()]), timeout=timeout)
-            return Delivery()
-        raise ValueError(f"unknown outbox kind {item.kind!r}")
-
-    def deliver_now(self, store: "Store", client_id: uuid.UUID | str, *,
-                    timeout_s: float = 3.0) -> DeliveryResult:
-        """The kiosk's immediate delivery of a just-written outbox row, within `timeout_s`.
-
-        Claims the row (so the agent skips it meanwhile), sends it with the SAME client id
-        and marks it delivered exactly as the agent would. On any failure the row goes back
-        to the queue for the agent. If the agent holds the row, waits (to the deadline) for
-        it to deliver.
-        """
-        client_id = uuid.UUID(str(client_id))
-        deadline = time.monotonic() + timeout_s
-        owner = f"immediate-{os.getpid()}"
-        item = store.claim_one(client_id, owner=owner, lease_s=timeout_s + 30)
-        if item is None:
-            return self._await_other_deliverer(store, client_id, deadline)
-        remaining = max(0.1, deadline - time.monotonic())
-        budget = httpx.Timeout(remaining, connect=min(remaining, 1.5))
-        identity = store.identity()
-        try:
-            delivery = self.deliver_item(item, timeout=budget)
-        except HubRefused as exc:
-            if isinstance(exc, TokenRefused):
-                store.release([item.id])
-            else:
-                store.mark_rejected(item.id, str(exc))
-            store.record_error("immediate", str(exc))
-            return DeliveryResult(False, client_id, error=exc)
-        except HubError as exc:
-            # Back to the agent at once; the agent owns backoff.
-            store.mark_failed([item.id], f"{type(exc).__name__}: {exc}", retry_at=time.time())
-            return DeliveryResult(False, client_id, error=exc)
-        store.mark_delivered([(item.id, delivery.number, delivery.tracking_code)],
-                             hub_epoch=identity.hub_epoch if identity else None)
-        return DeliveryResult(True, client_id, delivery.number, delivery.tracking_code)
-
-    @staticmethod
-    def _await_other_deliverer(store: "Store", client_id: uuid.UUID, deadline: float) -> DeliveryResult:
-        while True:
-            row = store.outbox_row(client_id)
-            if row is None:
-                return DeliveryResult(False, client_id, error=HubError("no such outbox row"))
-            if row["state"] == "delivered":
-                return DeliveryResult(True, client_id, row["hub_number"], row["hub_tracking_code"])
-            if row["state"] != "pending" or time.monotonic() >= deadline:
-                return DeliveryResult(False, client_id)
-            time.sleep(0.05)

@@ -13,16 +13,18 @@ from typing import Callable
 
 from server_sync import __version__
 from server_sync.agent import sdnotify, system
-from server_sync.client import HubClient, HubError, HubRefused, TokenRefused, UnexpectedBody
+from server_sync import delivery
+from server_sync.client import HubClient
+from server_sync.client_errors import HubError, HubRefused, TokenRefused, UnexpectedBody
 from server_sync.config import HubSection, SyncSection
-from server_sync.protocol import FeedbackBatch, HeartbeatRequest, HeartbeatResponse
-from server_sync.store import Identity, OutboxItem, Store, StoreWriteError
+from server_sync.connect import hub_client
+from server_sync.protocol import HeartbeatRequest, HeartbeatResponse
+from server_sync.store import Identity, Store, StoreWriteError
 
-__all__ = ["Agent", "Backoff", "SUBMISSION_KINDS"]
+__all__ = ["Agent", "Backoff"]
 
 log = logging.getLogger("sync_agent")
 
-SUBMISSION_KINDS = ("service_request", "signal", "support")
 SUBMISSION_BATCH = 20
 PURGE_EVERY_S = 600.0  # a sealed blob outlives its window by at most this
 MAX_SLEEP_S = 5.0
@@ -79,9 +81,7 @@ class Agent:
     # --- plumbing ---------------------------------------------------------------------
 
     def _default_client(self, identity: Identity) -> HubClient:
-        return HubClient(self.hub.url or identity.hub_url, identity.token, timeout_s=self.hub.timeout_s,
-                         connect_timeout_s=self.hub.connect_timeout_s,
-                         verify=self.hub.ca_file or True)
+        return hub_client(identity, self.hub)
 
     def _client_for(self, identity: Identity) -> HubClient:
         key = (identity.hub_url, identity.token)
@@ -354,73 +354,25 @@ class Agent:
             return False
         return bool(sent or presses)
 
-    def _fail(self, items: list[OutboxItem], what: str, exc: HubError) -> None:
-        delay = self._transient_failure(what, exc)
-        self.store.mark_failed([i.id for i in items], f"{type(exc).__name__}: {exc}",
-                               retry_at=time.time() + delay)
+    def _retry_at(self, what: str, exc: HubError) -> float:
+        """When a row that failed transiently is due again: after the hub-wide backoff."""
+        return time.time() + self._transient_failure(what, exc)
 
     def _drain_submissions(self, identity: Identity, client: HubClient) -> int | None:
-        items = self.store.claim(SUBMISSION_KINDS, SUBMISSION_BATCH, owner=self.owner, lease_s=self.lease_s)
-        done = 0
-        for n, item in enumerate(items):
-            try:
-                delivery = client.deliver_item(item)
-            except TokenRefused as exc:
-                self.store.release([i.id for i in items[n:]])
-                self._revoked(exc)
-                return None
-            except HubRefused as exc:
-                log.error("the hub refused %s %s for good: %s", item.kind, item.client_id, exc)
-                self.store.mark_rejected(item.id, str(exc))
-                self.store.record_error("sync", f"{item.kind} refused by the hub: {exc.code}")
-                continue
-            except HubError as exc:
-                self._fail([item], f"{item.kind} {item.client_id}", exc)
-                self.store.release([i.id for i in items[n + 1:]])
-                return None
-            self.store.mark_delivered([(item.id, delivery.number, delivery.tracking_code)],
-                                      hub_epoch=identity.hub_epoch)
-            self._contact()
-            done += 1
-        return done
+        items = self.store.claim(delivery.SUBMISSION_KINDS, SUBMISSION_BATCH, owner=self.owner,
+                                 lease_s=self.lease_s)
+        result = delivery.deliver_one_by_one(self.store, client, items, hub_epoch=identity.hub_epoch,
+                                             retry_at=self._retry_at, on_delivered=self._contact)
+        return self._settled(result)
 
     def _drain_presses(self, identity: Identity, client: HubClient) -> int | None:
         items = self.store.claim(("press",), self.sync.press_batch, owner=self.owner, lease_s=self.lease_s)
-        if not items:
-            return 0
-        try:
-            client.send_feedback_json([i.payload_json for i in items])
-        except TokenRefused as exc:
-            self.store.release([i.id for i in items])
-            self._revoked(exc)
-            return None
-        except HubRefused as exc:
-            # One bad press must not hold the rest hostage: send them one by one.
-            log.warning("the hub refused a batch of %d presses (%s); isolating", len(items), exc)
-            return self._presses_one_by_one(identity, client, items)
-        except HubError as exc:
-            self._fail(items, f"{len(items)} presses", exc)
-            return None
-        self.store.mark_delivered([(i.id, None, None) for i in items], hub_epoch=identity.hub_epoch)
-        self._contact()
-        return len(items)
+        result = delivery.deliver_presses(self.store, client, items, hub_epoch=identity.hub_epoch,
+                                          retry_at=self._retry_at, on_delivered=self._contact)
+        return self._settled(result)
 
-    def _presses_one_by_one(self, identity: Identity, client: HubClient, items: list[OutboxItem]) -> int | None:
-        done = 0
-        for n, item in enumerate(items):
-            try:
-                client.send_feedback(FeedbackBatch(presses=[item.press()]))
-            except TokenRefused as exc:
-                self.store.release([i.id for i in items[n:]])
-                self._revoked(exc)
-                return None
-            except HubRefused as exc:
-                self.store.mark_rejected(item.id, str(exc))
-                continue
-            except HubError as exc:
-                self._fail([item], "press", exc)
-                self.store.release([i.id for i in items[n + 1:]])
-                return None
-            self.store.mark_delivered([(item.id, None, None)], hub_epoch=identity.hub_epoch)
-            done += 1
-        return done
+    def _settled(self, result: delivery.BatchResult) -> int | None:
+        """How many went, or None when the batch stopped (backoff already set by `_retry_at`)."""
+        if isinstance(result.stopped_by, TokenRefused):
+            self._revoked(result.stopped_by)
+        return None if result.stopped_by is not None else result.delivered

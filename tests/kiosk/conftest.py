@@ -20,6 +20,7 @@ from kiosk.state.kiosk_state import KioskSettings
 from kiosk.state.session import SessionTimeouts
 from kiosk.store_backend import StoreBackend
 from server_sync.client import HubClient
+from server_sync.connect import client_for_store
 from server_sync.hub.testing import free_port, running_hub
 from server_sync.store import Identity, Store
 from tests.kiosk.teardown import dispose_kiosk
@@ -40,7 +41,7 @@ def store(tmp_path, hub):
         terminal_id=answer.terminal_id, kind=answer.kind.value, name=answer.name, location=answer.location,
         token=answer.token, hub_url=hub.base_url, hub_public_key=answer.hub_public_key,
         hub_epoch=answer.hub_epoch, enrolled_at=time.time()))
-    with HubClient.for_store(s) as client:
+    with client_for_store(s) as client:
         catalogue, etag = client.catalogue()
     s.save_catalogue(catalogue, etag)
     yield s

@@ -14,6 +14,8 @@ from sqlalchemy import delete, select, update
 from server_sync.agent import Agent
 from server_sync.agent.__main__ import main as agent_main
 from server_sync.client import HubClient
+from server_sync.connect import client_for_store
+from server_sync.delivery import deliver_now
 from server_sync.config import SyncSection
 from server_sync.protocol import Applicant, DeviceHealth, I18n
 from server_sync.store import Store
@@ -41,7 +43,7 @@ def terminal(hub, tmp_path):
 
 def _fill(store: Store, presses: int = 30, signals: int = 3) -> list:
     if store.catalogue() is None:  # the kiosk files from the cached catalogue
-        with HubClient.for_store(store) as client:
+        with client_for_store(store) as client:
             store.save_catalogue(*client.catalogue())
     records = [store.record_press(1 + i % 4, counter_id="c1") for i in range(presses)]
     for i in range(signals):
@@ -205,8 +207,8 @@ def test_immediate_delivery_and_agent_never_double_submit(hub, terminal) -> None
     store, agent, _ = terminal
     rec = store.submit("signal", signal_category_id="potholes", signal_type="problem",
                        description="Счупена пейка", applicant=APPLICANT)
-    client = HubClient.for_store(store)
-    result = client.deliver_now(store, rec.client_id, timeout_s=3)
+    client = client_for_store(store)
+    result = deliver_now(store, client, rec.client_id, timeout_s=3)
     assert result.delivered and result.number
     _drain(agent)
     assert hub_counts(hub) == (0, 1, 0)
@@ -234,7 +236,7 @@ def test_citizen_session_dossier_and_wrong_code(hub, terminal) -> None:
     rec = store.submit("signal", signal_category_id="potholes", signal_type="problem",
                        description="Дупка", applicant=APPLICANT)
     _drain(agent)
-    with HubClient.for_store(store) as client:
+    with client_for_store(store) as client:
         session = client.citizen_session(CitizenSessionRequest(
             egn="7501020018", document_number="AA1234567", access_code="4321"))
         dossier = client.dossier(session.token)

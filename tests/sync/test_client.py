@@ -1,4 +1,4 @@
-"""HubClient: what counts as an answer (strictly), error types, and the kiosk's immediate delivery."""
+"""HubClient: what counts as an answer (strictly), error types; the kiosk's immediate delivery (server_sync.delivery)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from server_sync.client import (
     TruncatedResponse,
     UnexpectedBody,
 )
+from server_sync.connect import client_for_store
+from server_sync.delivery import deliver_now, send
 from server_sync.protocol import HeartbeatRequest
 from server_sync.store import Store
 
@@ -105,7 +107,7 @@ def test_receipt_for_another_client_id_is_refused(enrolled_store: Store) -> None
 
     item = enrolled_store.claim_one(rec.client_id, owner="t")
     with pytest.raises(UnexpectedBody):
-        _client(lambda _r: _json(201, receipt)).deliver_item(item)
+        send(_client(lambda _r: _json(201, receipt)), item)
 
 
 def _receipt_handler(calls: list):
@@ -124,14 +126,14 @@ def test_deliver_now_uses_the_same_client_id_and_marks_delivered(enrolled_store:
                                 description="Дупка", anonymous=True)
     calls: list = []
     client = _client(_receipt_handler(calls))
-    result = client.deliver_now(enrolled_store, rec.client_id, timeout_s=3)
+    result = deliver_now(enrolled_store, client, rec.client_id, timeout_s=3)
     assert result.delivered and result.number == "94-00042/22.11.2026"
     assert calls == [str(rec.client_id)]
     assert enrolled_store.submission(rec.provisional_ref)["number"] == "94-00042/22.11.2026"
     assert enrolled_store.queue_stats().depth == 0
     # Nothing left for the agent, and a second immediate call sends nothing.
     assert enrolled_store.claim(["signal"], 10, owner="agent") == []
-    again = client.deliver_now(enrolled_store, rec.client_id)
+    again = deliver_now(enrolled_store, client, rec.client_id)
     assert again.delivered and again.number == result.number and len(calls) == 1
 
 
@@ -139,7 +141,7 @@ def test_deliver_now_failure_leaves_the_row_for_the_agent(enrolled_store: Store)
     rec = enrolled_store.submit("signal", signal_category_id="roads", signal_type="problem",
                                 description="Дупка", anonymous=True)
     portal = _client(lambda _r: httpx.Response(200, content=PORTAL, headers={"Content-Type": "text/html"}))
-    result = portal.deliver_now(enrolled_store, rec.client_id)
+    result = deliver_now(enrolled_store, portal, rec.client_id)
     assert not result.delivered and isinstance(result.error, NotJsonResponse)
     items = enrolled_store.claim(["signal"], 10, owner="agent")
     assert [i.client_id for i in items] == [rec.client_id] and items[0].attempts == 1
@@ -150,7 +152,7 @@ def test_deliver_now_does_not_send_a_row_the_agent_holds(enrolled_store: Store) 
                                 description="Дупка", anonymous=True)
     enrolled_store.claim(["signal"], 1, owner="agent")
     calls: list = []
-    result = _client(_receipt_handler(calls)).deliver_now(enrolled_store, rec.client_id, timeout_s=0.2)
+    result = deliver_now(enrolled_store, _client(_receipt_handler(calls)), rec.client_id, timeout_s=0.2)
     assert not result.delivered and calls == []
 
 
@@ -158,7 +160,7 @@ def test_conflict_rejects_the_row_for_good(enrolled_store: Store) -> None:
     rec = enrolled_store.submit("signal", signal_category_id="roads", signal_type="problem",
                                 description="Дупка", anonymous=True)
     conflict = _json(409, {"error": {"code": "client_id_conflict", "message": "used", "field": "client_id"}})
-    result = _client(lambda _r: conflict).deliver_now(enrolled_store, rec.client_id)
+    result = deliver_now(enrolled_store, _client(lambda _r: conflict), rec.client_id)
     assert isinstance(result.error, ClientIdConflict)
     assert enrolled_store.outbox_row(rec.client_id)["state"] == "rejected"
     assert enrolled_store.queue_stats().rejected == 1
@@ -196,16 +198,16 @@ def test_presses_sent_from_stored_json_form_a_valid_batch(store: Store) -> None:
         _client(hub).send_feedback_json([])
 
 
-def test_for_store_follows_the_hub_section_like_the_agent(enrolled_store: Store, tmp_path,
+def test_client_for_store_follows_the_hub_section_like_the_agent(enrolled_store: Store, tmp_path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """The kiosk builds its client with `for_store`: a `[hub] url` override and a municipality's
+    """The kiosk builds its client with `client_for_store`: a `[hub] url` override and a municipality's
     own CA (`ca_file`) must apply to it as they do to the agent, or the kiosk's immediate
     delivery and tracking fail where the agent gets through."""
     from server_sync.config import HubSection
 
     ca = tmp_path / "ca.pem"
     ca.write_text("not a real certificate")
-    client = HubClient.for_store(enrolled_store, hub=HubSection(url="https://hub.internal", timeout_s=7),
+    client = client_for_store(enrolled_store, HubSection(url="https://hub.internal", timeout_s=7),
                                  transport=httpx.MockTransport(lambda r: httpx.Response(204)))
     assert client.base_url == "https://hub.internal" and client.timeout.read == 7
     assert client.token == "eob_t_test"
@@ -216,7 +218,7 @@ def test_for_store_follows_the_hub_section_like_the_agent(enrolled_store: Store,
 
     import certifi
 
-    import server_sync.client as client_module
+    import server_sync.connect as client_module
 
     loaded = []
     real_context = ssl.create_default_context
@@ -229,22 +231,22 @@ def test_for_store_follows_the_hub_section_like_the_agent(enrolled_store: Store,
     config = tmp_path / "terminal.toml"
     config.write_text(f'[hub]\nurl = "https://hub.internal"\nca_file = "{certifi.where()}"\n', encoding="utf-8")
     monkeypatch.setenv("EOBSHTINA_CONFIG", str(config))
-    client = HubClient.for_store(enrolled_store)
+    client = client_for_store(enrolled_store)
     assert client.base_url == "https://hub.internal" and loaded == [certifi.where()]
     client.close()
     # A CA file that cannot be loaded does not raise into the kiosk (its request is stored
     # already): the client falls back to the system CAs and the agent delivers later.
     config.write_text(f'[hub]\nca_file = "{ca}"\n', encoding="utf-8")
-    client = HubClient.for_store(enrolled_store)
+    client = client_for_store(enrolled_store)
     assert client.base_url == "http://127.0.0.1:9"
     client.close()
     config.write_text(f'[hub]\nurl = "https://hub.internal"\nca_file = "{certifi.where()}"\n', encoding="utf-8")
     # Explicit keyword arguments still win (the kiosk's short UI timeouts, a test transport).
-    client = HubClient.for_store(enrolled_store, verify=False, timeout_s=5.0)
+    client = client_for_store(enrolled_store, verify=False, timeout_s=5.0)
     assert client.base_url == "https://hub.internal" and client.timeout.read == 5.0
     client.close()
     # A broken config file does not take the kiosk's online calls down with it.
     config.write_text("[hub\n", encoding="utf-8")
-    client = HubClient.for_store(enrolled_store, transport=httpx.MockTransport(lambda r: httpx.Response(204)))
+    client = client_for_store(enrolled_store, transport=httpx.MockTransport(lambda r: httpx.Response(204)))
     assert client.base_url == "http://127.0.0.1:9"
     client.close()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from server_sync.agent import Agent
 from server_sync.client import HubClient
+from server_sync.connect import client_for_store
 from server_sync.config import HubSection, SyncSection
 from server_sync.protocol import Applicant
 from server_sync.store import Store
@@ -46,7 +47,7 @@ def test_every_item_arrives_exactly_once_through_faults(any_hub, tmp_path) -> No
     data_dir = tmp_path / "terminal"
     assert enroll_cli(hub, data_dir) == 0
     store = Store(data_dir)
-    with HubClient.for_store(store) as direct:
+    with client_for_store(store) as direct:
         store.save_catalogue(*direct.catalogue())
     applicant = Applicant(egn="7501020018", document_number="AA1234567", surname="Петрова")
     press_ids = {str(store.record_press(1 + i % 4, counter_id="c1").press_id) for i in range(presses)}

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from server_sync.agent import Agent
 from server_sync.client import HubClient, HubTimeout
 from server_sync.config import SyncSection
+from server_sync.delivery import deliver_now
 from server_sync.store import Store
 
 from .conftest import enroll_cli
@@ -29,11 +30,11 @@ def test_timeout_after_commit_then_agent_delivers_the_same_request_once(hub, tmp
         kiosk = HubClient(proxy.base_url, store.identity().token)
         first = store.submit("signal", signal_category_id="potholes", signal_type="problem",
                              description="Паднало дърво", anonymous=True)
-        lost = kiosk.deliver_now(store, first.client_id, timeout_s=0.5)
+        lost = deliver_now(store, kiosk, first.client_id, timeout_s=0.5)
         assert not lost.delivered and isinstance(lost.error, HubTimeout)
         second = store.submit("signal", signal_category_id="potholes", signal_type="problem",
                               description="Счупена лампа", anonymous=True)
-        committed = kiosk.deliver_now(store, second.client_id, timeout_s=0.5)
+        committed = deliver_now(store, kiosk, second.client_id, timeout_s=0.5)
         assert not committed.delivered and isinstance(committed.error, HubTimeout)
         kiosk.close()
         with hub.session() as s:  # the hub did register the second one
