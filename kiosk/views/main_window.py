@@ -137,7 +137,9 @@ class MainWindow(QWidget):
         self.session.extended.connect(self._on_extended)
         self.session.timed_out.connect(self._on_timed_out)
         self.session.wiped.connect(self._on_wiped)
-        self.session.identity_changed.connect(lambda _identity: self._update_header())
+        # A bound slot, not a lambda: Qt drops the connection when this window is deleted, while the
+        # session (which outlives it) may still announce an identity change.
+        self.session.identity_changed.connect(self._on_identity_changed)
         self._activity = _ActivityFilter(self)
         app = QApplication.instance()
         if app is not None:
@@ -151,7 +153,7 @@ class MainWindow(QWidget):
 
         if self.keyboard is not None:
             return
-        default = layout_name or ("en" if self.state.language == "en" else "bg_phonetic")
+        default = layout_name or keyboard_layout_for(self.state.language)
         self.keyboard = OnScreenKeyboard(default, key_height=widgets.MIN_TARGET_PX)
         self.keyboard.hide()
         self._keyboard_slot.addWidget(self.keyboard)
@@ -405,6 +407,15 @@ class MainWindow(QWidget):
         self.extend_button.setAccessibleName(self.tr("More time"))
         if self.session.warning_active:
             self._on_warning(self.session.seconds_left())
+        if self.keyboard is not None:
+            # the keyboard types in the UI's language: Cyrillic for Bulgarian (a Bulgarian layout
+            # the citizen chose, phonetic or БДС, stays), Latin for English
+            layout = keyboard_layout_for(self.state.language, self.keyboard.layout_name)
+            if layout != self.keyboard.layout_name:
+                self.keyboard.set_layout(layout)
+        self._update_header()
+
+    def _on_identity_changed(self, _identity) -> None:
         self._update_header()
 
     def _update_header(self) -> None:
@@ -470,6 +481,14 @@ class MainWindow(QWidget):
         self._history.clear()
         self.state.on_session_end()
         self.show_screen("welcome", remember=False)
+
+
+def keyboard_layout_for(language: str, current: str | None = None) -> str:
+    """The on-screen keyboard's layout for the UI's `language`: English types Latin; Bulgarian
+    types Cyrillic — the phonetic layout most Bulgarians use, or БДС if that is the one in use."""
+    if language == "en":
+        return "en"
+    return current if current is not None and current.startswith("bg") else "bg_phonetic"
 
 
 def masked_egn(egn: str) -> str:
