@@ -184,6 +184,9 @@ class SignalCategory(WireModel):
     description: I18n | None = None
     unit_id: Identifier | None = None
     anonymous_allowed: bool = True
+    #: the clerk must know where (a lamp, a pothole, a container): a place from the catalogue or
+    #: an address typed by the citizen. Optional on the wire (older catalogues: not required).
+    location_required: bool = False
 
 
 class Hotline(WireModel):

@@ -293,3 +293,45 @@ def test_numbering_restarts_at_new_year_in_sofia_time(client, hub, kiosk, monkey
     assert at(2026, 12, 31, 21, 59) == "94-00002/31.12.2026"
     assert at(2026, 12, 31, 22, 30) == "94-00001/01.01.2027"
     assert at(2027, 1, 2, 9, 0) == "94-00002/02.01.2027"
+
+
+def _categories_need_location(hub, *category_ids: str) -> None:
+    from server_sync.hub.catalogue_store import import_catalogue
+    from server_sync.hub.testing import fixture_catalogue
+    from server_sync.protocol.catalogue import CatalogueData
+
+    data = fixture_catalogue().model_dump(mode="json")
+    for category in data["signal_categories"]:
+        if category["id"] in category_ids:
+            category["location_required"] = True
+    with hub.sessions.begin() as s:
+        import_catalogue(session=s, data=CatalogueData.model_validate(data), source="test")
+
+
+def test_a_category_that_needs_a_location_refuses_a_signal_without_one(client, hub, kiosk):
+    _categories_need_location(hub, "potholes")
+    for location in (None, {}, {"address_text": "   "}):
+        body = signal() if location is None else signal(location=location)
+        error = assert_error(client.post("/api/v1/requests", json=body, headers=kiosk["headers"]), 422, "location")
+        assert error["code"] == "location_required"
+    # a place from the catalogue, or an address typed by the citizen, is enough
+    assert submit(client, kiosk, signal(location={"place_id": "central-park"}))["status"] == "pending"
+    assert submit(client, kiosk, signal(location={"address_text": "ул. Ботев 12, до спирката"}))["status"] == "pending"
+    # a category without the flag still takes a signal without a location (older catalogues too)
+    assert submit(client, kiosk, signal(signal_category_id="complaint-staff", anonymous=False,
+                                        sealed_applicant=sealed(hub)))["status"] == "pending"
+
+
+def test_the_shipped_catalogue_asks_a_location_where_a_clerk_needs_one():
+    from server_sync.hub.catalogue_store import SHIPPED_CATALOGUE, load_catalogue_path
+
+    categories = {c.id: c for c in load_catalogue_path(SHIPPED_CATALOGUE).signal_categories}
+    assert {"roads", "street-lighting", "waste", "drinking-fountains"} <= {
+        c.id for c in categories.values() if c.location_required}
+    assert not categories["public-transport"].location_required and not categories["other"].location_required
+
+
+def test_a_signal_gets_its_answer_deadline_two_months_on(client, hub, kiosk):
+    receipt = SubmissionReceipt.model_validate(submit(client, kiosk, signal()))
+    assert receipt.deadline_at is not None
+    assert 59 <= (receipt.deadline_at - receipt.registered_at).days <= 66

@@ -184,6 +184,10 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
                 request.location.place_id not in {p.id for p in catalogue.places}:
             raise ApiError(422, "unknown_place", f"location.place_id: no place '{request.location.place_id}'",
                            "location.place_id")
+        if category.location_required and not (request.location and (request.location.place_id or (
+                request.location.address_text or "").strip() or request.location.lat is not None)):
+            raise ApiError(422, "location_required",
+                           f"location: category '{category.id}' needs a place, an address or coordinates", "location")
         title, keep_names, keep_egn, tier_name, tier = category.name, False, False, None, None
         first_status = RequestStatus.PENDING
         unit_id = category.unit_id
