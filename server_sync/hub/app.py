@@ -24,6 +24,8 @@ ROUTERS: list[str] = [
     "server_sync.hub.api.citizens",
     "server_sync.hub.api.public",
     "server_sync.hub.analytics.api",
+    "server_sync.hub.open311.api",
+    "server_sync.hub.opendata.api",
 ]
 
 

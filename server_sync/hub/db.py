@@ -87,6 +87,7 @@ def utcnow() -> datetime:
 MODEL_MODULES: list[str] = [
     "server_sync.hub.models",
     "server_sync.hub.analytics.models",
+    "server_sync.hub.open311.models",
 ]
 
 

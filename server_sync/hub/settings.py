@@ -46,6 +46,16 @@ class HubSettings(BaseSettings):
     # Fleet page: a terminal whose last heartbeat is older than `stale` is stale, older than `offline` offline.
     fleet_stale_minutes: float = Field(default=3, gt=0)
     fleet_offline_minutes: float = Field(default=15, gt=0)
+    # Open311 GeoReport v2 (/open311/v2/): POSTs per API key within the window; descriptions (free text,
+    # which may name people) are left out of GET answers unless published on purpose (signals only).
+    open311_posts_per_window: int = Field(default=60, ge=1)
+    open311_window_seconds: float = Field(default=60, gt=0)
+    open311_publish_descriptions: bool = False
+    open311_contact: str = ""  # discovery's contact line; empty: the municipality's name
+    # Open data (/opendata/): the licence of every dataset, and how long an aggregate is reused.
+    opendata_licence_name: str = "CC BY 4.0"
+    opendata_licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
+    opendata_cache_seconds: float = Field(default=900, ge=0)
     # "alembic": run migrations on start; "create_all": metadata only (tests); "none".
     schema_setup: Literal["alembic", "create_all", "none"] = "alembic"
     # Import the shipped catalogue on first start when the database holds none.
