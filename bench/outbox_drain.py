@@ -34,18 +34,11 @@ MAX_RSS_GROWTH = 1.25  # full-queue peak / tenth-queue peak; bounded memory give
 
 def fill(store: Store, n: int) -> None:
     """Queue n presses. Fast path for the bench only: one transaction, same rows as record_press."""
-    from sqlalchemy import insert
-
-    from server_sync.store.schema import PressRow
-
     now = datetime.now(timezone.utc)
     with store._write() as conn:  # noqa: SLF001 - the bench seeds the queue, the API is measured elsewhere
         for i in range(n):
             seq = store._next(conn, "event")  # noqa: SLF001
             press = Press(press_id=uuid.uuid4(), terminal_time=now, seq=seq, score=1 + i % 4)
-            conn.execute(insert(PressRow).values(press_id=str(press.press_id), seq=seq,
-                                                 terminal_time=now.isoformat(), score=press.score,
-                                                 scale=4, filtered=False))
             store._enqueue(conn, press.press_id, "press", press.model_dump(mode="json"), None, now, seq)  # noqa: SLF001
 
 

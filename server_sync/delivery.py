@@ -43,7 +43,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SUBMISSION_KINDS = ("service_request", "signal", "support")
+SUBMISSION_KINDS = ("service_request", "signal")  # a consultation's support goes online, not queued
 
 # (what failed, the error) -> epoch seconds at which the row is due again
 RetryAt = Callable[[str, HubError], float]
@@ -85,10 +85,6 @@ def send(client: HubClient, item: OutboxItem, *, timeout: httpx.Timeout | float 
     if item.kind in ("service_request", "signal"):
         receipt = client.submit(item.submission(), timeout=timeout)
         return Delivery(receipt.number, receipt.tracking_code, receipt.tracking_url)
-    if item.kind == "support":
-        consultation_id, request = item.support()
-        client.support(consultation_id, request, timeout=timeout)
-        return Delivery()
     if item.kind == "press":
         client.send_feedback(FeedbackBatch(presses=[item.press()]), timeout=timeout)
         return Delivery()

@@ -58,22 +58,8 @@ class Outbox(Base):
     )
 
 
-class PressRow(Base):
-    """A satisfaction press as the terminal recorded it (the business row)."""
-
-    __tablename__ = "presses"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    press_id: Mapped[str] = mapped_column(String(36), unique=True)
-    seq: Mapped[int] = mapped_column(Integer)
-    terminal_time: Mapped[str] = mapped_column(String(40))
-    score: Mapped[int] = mapped_column(Integer)
-    scale: Mapped[int] = mapped_column(Integer)
-    counter_id: Mapped[str | None] = mapped_column(String(64))
-    filtered: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
 class SubmissionRow(Base):
-    """A request, signal or consultation support filed here; holds no personal data."""
+    """A request or signal filed here; holds no personal data."""
 
     __tablename__ = "submissions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -219,14 +219,6 @@ def test_immediate_delivery_and_agent_never_double_submit(hub, terminal) -> None
     client.close()
 
 
-def test_support_is_delivered_through_the_outbox(hub, terminal) -> None:
-    store, agent, _ = terminal
-    hub.add_consultation("budget-2027")
-    store.submit_support("budget-2027", APPLICANT)
-    _drain(agent)
-    assert hub_counts(hub) == (0, 0, 1)
-
-
 def test_citizen_session_dossier_and_wrong_code(hub, terminal) -> None:
     from server_sync.client import HubRefused, TokenRefused
     from server_sync.protocol import CitizenSessionRequest
@@ -249,21 +241,3 @@ def test_citizen_session_dossier_and_wrong_code(hub, terminal) -> None:
             client.dossier("not-a-session")
         assert not isinstance(expired.value, TokenRefused)
         assert client.consultations().consultations == []
-
-
-def test_a_delivered_support_is_not_mistaken_for_a_hub_that_lost_data(hub, terminal) -> None:
-    """A consultation support takes an event seq here, but the hub's `last_seq` counts only
-    presses and requests: a support as the newest delivered event must not make every
-    heartbeat "notice a restored hub" and send it again."""
-    store, agent, transport = terminal
-    hub.add_consultation("budget-2027")
-    store.record_press(2)
-    store.submit_support("budget-2027", APPLICANT)
-    _drain(agent)
-    assert hub_counts(hub) == (1, 0, 1) and store.queue_stats().depth == 0
-    for _ in range(3):
-        assert agent.heartbeat()
-        assert store.queue_stats().depth == 0
-    assert not any("lost events" in message for _at, _src, message in store.recent_errors())
-    supports = [c for c in transport.calls if c[1].endswith("/support")]
-    assert len(supports) == 1
