@@ -20,6 +20,7 @@ from server_sync.hub.settings import DEFAULT_PORT, HubSettings
 SUBCOMMANDS: list[str] = [
     "server_sync.hub.cli",
     "server_sync.hub.analytics.cli",
+    "server_sync.hub.open311.cli",
 ]
 
 

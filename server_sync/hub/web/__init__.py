@@ -21,6 +21,7 @@ PAGES: list[str] = [
     "server_sync.hub.web.technicians",
     "server_sync.hub.web.catalogue",
     "server_sync.hub.web.satisfaction",
+    "server_sync.hub.web.open311_keys",
 ]
 
 

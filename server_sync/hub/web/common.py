@@ -71,6 +71,7 @@ MENU = [
     ("/admin/catalogue", ("Каталог", "Catalogue"), ()),
     ("/admin/satisfaction", ("Удовлетвореност", "Satisfaction"), ()),
     ("/admin/staff", ("Служители", "Staff"), ()),
+    ("/admin/open311-keys", ("Ключове Open311", "Open311 keys"), ()),
     ("/admin/audit", ("Одит", "Audit log"), ()),
 ]
 
@@ -295,6 +296,8 @@ FLASH = {
     "technician_added": ("Техникът е добавен; терминалите ще получат данните при следващата синхронизация.",
                          "Technician added; terminals get the credentials with their next sync."),
     "technician_disabled": ("Достъпът на техника е спрян.", "Technician access withdrawn."),
+    "open311_key_revoked": ("Ключът за Open311 е отменен; заявките с него се отказват.",
+                            "Open311 key revoked; requests with it are refused."),
 }
 
 
