@@ -9,19 +9,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server_sync.hub.api_error import ApiError
 from server_sync.hub.input_checks import body_problem, query_problem
 from server_sync.protocol import ErrorBody, ErrorDetail, ErrorResponse
 
 log = logging.getLogger("server_sync.hub")
 
-
-class ApiError(Exception):
-    """A refusal with a status, a stable code, an English message and the offending field."""
-
-    def __init__(self, status: int, code: str, message: str, field: str | None = None,
-                 headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.field, self.headers = status, code, message, field, headers
+__all__ = ["ApiError", "error_json", "install_error_handlers", "log_unexpected", "internal_error",
+           "ShieldMiddleware", "BodyLimitMiddleware"]  # ApiError re-exported: routers raise it from here
 
 
 def error_json(status: int, code: str, message: str, field: str | None = None,

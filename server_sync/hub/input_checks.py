@@ -26,6 +26,8 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from server_sync.hub.api_error import ApiError
+
 __all__ = ["body_problem", "query_problem", "check_wire", "EARLIEST", "LATEST", "INT32_MAX"]
 
 INT64_MAX = 2**63 - 1
@@ -177,8 +179,6 @@ def _problem(value, field_name: str | None) -> tuple[list, str] | None:
 
 def check_wire(model: BaseModel) -> None:
     """Raise a 422 naming the field when a validated model holds what no database column takes."""
-    from server_sync.hub.errors import ApiError  # errors.py imports this module
-
     found = _problem(model, None)
     if found:
         path, why = found
