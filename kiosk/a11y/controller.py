@@ -236,14 +236,14 @@ class AccessibilityController(QObject):
 
     # -- speaking ----------------------------------------------------------------------
     def say(self, text: str, private: bool = False, priority: int = Priority.NORMAL,
-            public_text: str | None = None, interrupt: bool = True) -> None:
+            public_text: str | None = None, interrupt: bool = True, asked: bool = False) -> None:
         """Speak in the screen's language, if speech mode is on.
 
         Private text (ЕГН, address, amounts) is handed to the engine as private: it speaks it only
         through the headset and says `public_text` (or its neutral phrase) on the speaker —
         unless the citizen chose to hear private data aloud (5.1.3.9).
         """
-        if not self.speech_mode or not text:
+        if not (self.speech_mode or asked) or not text:  # asked: a button the citizen pressed to hear it
             return
         if private and self.private_aloud:
             private = False
@@ -489,10 +489,14 @@ class AccessibilityController(QObject):
         if self._screen is not None:
             try:
                 self._screen.announce.disconnect(self._on_announce)
+                if hasattr(self._screen, "read_aloud"):
+                    self._screen.read_aloud.disconnect(self._on_read_aloud)
             except (RuntimeError, TypeError):
                 pass
         self._screen = screen
         screen.announce.connect(self._on_announce)
+        if hasattr(screen, "read_aloud"):
+            screen.read_aloud.connect(self._on_read_aloud)
 
     @Slot(object)
     def _on_screen_changed(self, screen) -> None:
@@ -540,6 +544,12 @@ class AccessibilityController(QObject):
             return
         # errors, results and the receipt: not cut off by the focus announcement that follows
         self.say(text, private=private, priority=Priority.HIGH)
+
+    @Slot(str)
+    def _on_read_aloud(self, text: str) -> None:
+        """A screen's "read it aloud" button: said on the speaker (or headset) even when speech
+        mode is off, once; it does not switch speech mode on."""
+        self.say(text, priority=Priority.HIGH, asked=True)
 
     @Slot(int)
     def _on_warning(self, seconds: int) -> None:

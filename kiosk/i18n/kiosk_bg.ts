@@ -92,52 +92,52 @@
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="265"/>
+        <location filename="../views/citizen.py" line="391"/>
         <source>registered</source>
         <translation>регистрирано</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="266"/>
+        <location filename="../views/citizen.py" line="392"/>
         <source>pending</source>
         <translation>чакащ</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="267"/>
+        <location filename="../views/citizen.py" line="393"/>
         <source>in progress</source>
         <translation>в изпълнение</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="268"/>
+        <location filename="../views/citizen.py" line="394"/>
         <source>resolved</source>
         <translation>разрешен</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="269"/>
+        <location filename="../views/citizen.py" line="395"/>
         <source>rejected</source>
         <translation>отхвърлен</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="345"/>
+        <location filename="../views/request.py" line="382"/>
         <source>Problem</source>
         <translation>Проблем</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="346"/>
+        <location filename="../views/request.py" line="383"/>
         <source>Complaint</source>
         <translation>Жалба</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="347"/>
+        <location filename="../views/request.py" line="384"/>
         <source>Praise</source>
         <translation>Похвала</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="348"/>
+        <location filename="../views/request.py" line="385"/>
         <source>Proposal</source>
         <translation>Предложение</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="349"/>
+        <location filename="../views/request.py" line="386"/>
         <source>Question</source>
         <translation>Въпрос</translation>
     </message>
@@ -145,58 +145,58 @@
 <context>
     <name>ConsultationsScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="416"/>
-        <location filename="../views/citizen.py" line="435"/>
+        <location filename="../views/citizen.py" line="542"/>
+        <location filename="../views/citizen.py" line="561"/>
         <source>Loading…</source>
         <translation>Зареждане…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="436"/>
+        <location filename="../views/citizen.py" line="562"/>
         <source>Open consultations: {n}</source>
         <translation>Открити консултации: {n}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="437"/>
+        <location filename="../views/citizen.py" line="563"/>
         <source>There are no open consultations now.</source>
         <translation>В момента няма открити консултации.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="441"/>
+        <location filename="../views/citizen.py" line="567"/>
         <source>Open until {date}</source>
         <translation>Открита до {date}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="444"/>
+        <location filename="../views/citizen.py" line="570"/>
         <source>Support with my ID card</source>
         <translation>Подкрепям с личната си карта</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="444"/>
+        <location filename="../views/citizen.py" line="570"/>
         <source>Support: {title}</source>
         <translation>Подкрепа: {title}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="467"/>
+        <location filename="../views/citizen.py" line="593"/>
         <source>Sending your support…</source>
         <translation>Изпращане на подкрепата…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="471"/>
+        <location filename="../views/citizen.py" line="597"/>
         <source>You have already supported this consultation. Each person can support it once.</source>
         <translation>Вече сте подкрепили тази консултация. Всеки човек може да я подкрепи веднъж.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="473"/>
+        <location filename="../views/citizen.py" line="599"/>
         <source>Thank you, your support is recorded. Supporters so far: {n}</source>
         <translation>Благодарим, подкрепата Ви е записана. Подкрепили досега: {n}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="487"/>
+        <location filename="../views/citizen.py" line="613"/>
         <source>Public consultations</source>
         <translation>Обществени консултации</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="490"/>
+        <location filename="../views/citizen.py" line="616"/>
         <source>Read the consultations. To support one, touch its button and place your ID card on the reader.</source>
         <translation>Прочетете консултациите. За да подкрепите някоя, докоснете бутона ѝ и поставете личната си карта на четеца.</translation>
     </message>
@@ -204,58 +204,58 @@
 <context>
     <name>DossierScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="283"/>
+        <location filename="../views/citizen.py" line="409"/>
         <source>You need your ID card and the personal access code the municipality gave you. This works only while the kiosk is connected.</source>
         <translation>Нужни са личната Ви карта и персоналният код за достъп, даден Ви от общината. Работи само когато киоскът има връзка.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="289"/>
-        <location filename="../views/citizen.py" line="290"/>
+        <location filename="../views/citizen.py" line="415"/>
+        <location filename="../views/citizen.py" line="416"/>
         <source>Personal access code</source>
         <translation>Персонален код за достъп</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="293"/>
+        <location filename="../views/citizen.py" line="419"/>
         <source>Show my requests</source>
         <translation>Покажи моите заявления</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="311"/>
+        <location filename="../views/citizen.py" line="437"/>
         <source>Place your ID card on the reader.</source>
         <translation>Поставете личната си карта на четеца.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="313"/>
+        <location filename="../views/citizen.py" line="439"/>
         <source>ID card read: {name}</source>
         <translation>Прочетена лична карта: {name}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="323"/>
+        <location filename="../views/citizen.py" line="449"/>
         <source>Place your ID card on the reader first.</source>
         <translation>Първо поставете личната си карта на четеца.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="325"/>
+        <location filename="../views/citizen.py" line="451"/>
         <source>Personal access code: type at least 4 characters.</source>
         <translation>Персонален код за достъп: въведете поне 4 знака.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="327"/>
+        <location filename="../views/citizen.py" line="453"/>
         <source>Looking it up…</source>
         <translation>Търсене…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="335"/>
+        <location filename="../views/citizen.py" line="461"/>
         <source>Your requests: {n}</source>
         <translation>Вашите заявления: {n}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="355"/>
+        <location filename="../views/citizen.py" line="481"/>
         <source>My requests</source>
         <translation>Моите заявления</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="358"/>
+        <location filename="../views/citizen.py" line="484"/>
         <source>Place your ID card on the reader, type your access code, then touch Show my requests.</source>
         <translation>Поставете личната си карта на четеца, въведете кода си и докоснете „Покажи моите заявления“.</translation>
     </message>
@@ -263,57 +263,57 @@
 <context>
     <name>FeedbackScreen</name>
     <message>
-        <location filename="../views/request.py" line="485"/>
+        <location filename="../views/request.py" line="573"/>
         <source>How was it?</source>
         <translation>Как беше?</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="487"/>
+        <location filename="../views/request.py" line="575"/>
         <source>Very bad</source>
         <translation>Много лошо</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="487"/>
+        <location filename="../views/request.py" line="575"/>
         <source>Bad</source>
         <translation>Лошо</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="487"/>
+        <location filename="../views/request.py" line="575"/>
         <source>Good</source>
         <translation>Добре</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="487"/>
+        <location filename="../views/request.py" line="575"/>
         <source>Very good</source>
         <translation>Много добре</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="503"/>
+        <location filename="../views/request.py" line="591"/>
         <source>Something else</source>
         <translation>Друго</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="505"/>
+        <location filename="../views/request.py" line="593"/>
         <source>Finish</source>
         <translation>Край</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="505"/>
+        <location filename="../views/request.py" line="593"/>
         <source>Finish and clear my data</source>
         <translation>Край и изтриване на моите данни</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="515"/>
+        <location filename="../views/request.py" line="603"/>
         <source>Thank you for your opinion!</source>
         <translation>Благодарим за мнението!</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="520"/>
+        <location filename="../views/request.py" line="608"/>
         <source>Your opinion</source>
         <translation>Вашето мнение</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="523"/>
+        <location filename="../views/request.py" line="611"/>
         <source>How was it? Touch one of the four faces, from very bad to very good.</source>
         <translation>Как беше? Докоснете едно от четирите лица — от много лошо до много добре.</translation>
     </message>
@@ -321,32 +321,32 @@
 <context>
     <name>HotlinesScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="370"/>
+        <location filename="../views/citizen.py" line="496"/>
         <source>Search by name or unit</source>
         <translation>Търсене по име или звено</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="371"/>
+        <location filename="../views/citizen.py" line="497"/>
         <source>Search phone numbers</source>
         <translation>Търсене на телефони</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="387"/>
+        <location filename="../views/citizen.py" line="513"/>
         <source>Other</source>
         <translation>Други</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="389"/>
+        <location filename="../views/citizen.py" line="515"/>
         <source>Nothing found.</source>
         <translation>Няма намерени.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="399"/>
+        <location filename="../views/citizen.py" line="525"/>
         <source>Phone numbers</source>
         <translation>Телефони</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="402"/>
+        <location filename="../views/citizen.py" line="528"/>
         <source>Phone numbers of the municipality, grouped by unit. Type in the search field to filter.</source>
         <translation>Телефоните на общината, подредени по звена. Пишете в полето за търсене, за да филтрирате.</translation>
     </message>
@@ -411,77 +411,77 @@
     <name>MainWindow</name>
     <message>
         <location filename="../views/main_window.py" line="57"/>
-        <location filename="../views/main_window.py" line="394"/>
+        <location filename="../views/main_window.py" line="396"/>
         <source>e-Municipality kiosk</source>
         <extracomment>room kept above and below a field scrolled into view: its label stands above it</extracomment>
         <translation>Киоск е-Община</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="342"/>
+        <location filename="../views/main_window.py" line="344"/>
         <source>What you have entered will be deleted. Do you want to cancel?</source>
         <extracomment>the embedded on-screen keyboard (added by the app when built); None until then</extracomment>
         <translation>Въведеното ще бъде изтрито. Да се откажа ли?</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="348"/>
-        <location filename="../views/main_window.py" line="349"/>
+        <location filename="../views/main_window.py" line="350"/>
+        <location filename="../views/main_window.py" line="351"/>
         <source>No, continue</source>
         <translation>Не, продължи</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="350"/>
-        <location filename="../views/main_window.py" line="351"/>
+        <location filename="../views/main_window.py" line="352"/>
+        <location filename="../views/main_window.py" line="353"/>
         <source>Yes, delete it</source>
         <translation>Да, изтрий</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="357"/>
+        <location filename="../views/main_window.py" line="359"/>
         <source>Press Back again to delete it, or Enter to continue.</source>
         <translation>Натиснете Назад отново, за да го изтриете, или Enter, за да продължите.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="375"/>
+        <location filename="../views/main_window.py" line="377"/>
         <source>You can continue.</source>
         <translation>Можете да продължите.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="395"/>
+        <location filename="../views/main_window.py" line="397"/>
         <source>◀ Back</source>
         <translation>◀ Назад</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="396"/>
+        <location filename="../views/main_window.py" line="398"/>
         <source>Back</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="402"/>
+        <location filename="../views/main_window.py" line="404"/>
         <source>Finish</source>
         <translation>Край</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="403"/>
+        <location filename="../views/main_window.py" line="405"/>
         <source>Finish and clear my data</source>
         <translation>Край и изтриване на моите данни</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="404"/>
-        <location filename="../views/main_window.py" line="405"/>
+        <location filename="../views/main_window.py" line="406"/>
+        <location filename="../views/main_window.py" line="407"/>
         <source>More time</source>
         <translation>Още време</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="426"/>
+        <location filename="../views/main_window.py" line="437"/>
         <source>ЕГН {egn} · {name}</source>
         <translation>ЕГН {egn} · {name}</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="428"/>
+        <location filename="../views/main_window.py" line="439"/>
         <source>ID card: {who}</source>
         <translation>Лична карта: {who}</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="443"/>
+        <location filename="../views/main_window.py" line="454"/>
         <source>Are you still there? The session ends in {seconds} s. Touch “More time” to continue.</source>
         <translation>Още ли сте тук? Сесията приключва след {seconds} сек. Докоснете „Още време“, за да продължите.</translation>
     </message>
@@ -489,62 +489,62 @@
 <context>
     <name>MaintenanceScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="503"/>
+        <location filename="../views/citizen.py" line="629"/>
         <source>Technician PIN or badge</source>
         <translation>ПИН на техник или карта</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="504"/>
+        <location filename="../views/citizen.py" line="630"/>
         <source>Technician PIN</source>
         <translation>ПИН на техник</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="507"/>
+        <location filename="../views/citizen.py" line="633"/>
         <source>Unlock</source>
         <translation>Отключи</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="514"/>
+        <location filename="../views/citizen.py" line="640"/>
         <source>Refresh</source>
         <translation>Обнови</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="516"/>
+        <location filename="../views/citizen.py" line="642"/>
         <source>Test print</source>
         <translation>Пробен печат</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="518"/>
+        <location filename="../views/citizen.py" line="644"/>
         <source>Exit the kiosk application</source>
         <translation>Изход от приложението</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="536"/>
+        <location filename="../views/citizen.py" line="665"/>
         <source>Not allowed.</source>
         <translation>Нямате достъп.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="536"/>
+        <location filename="../views/citizen.py" line="662"/>
         <source>Badge recognised. Enter your PIN.</source>
         <translation>Значката е разпозната. Въведете своя ПИН.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="542"/>
+        <location filename="../views/citizen.py" line="671"/>
         <source>Reading the state of the terminal…</source>
         <translation>Четене на състоянието на терминала…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="550"/>
+        <location filename="../views/citizen.py" line="679"/>
         <source>Reading the state failed: %1</source>
         <translation>Състоянието не можа да се прочете: %1</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="560"/>
+        <location filename="../views/citizen.py" line="689"/>
         <source>Maintenance</source>
         <translation>Поддръжка</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="563"/>
+        <location filename="../views/citizen.py" line="692"/>
         <source>For technicians only.</source>
         <translation>Само за техници.</translation>
     </message>
@@ -552,104 +552,158 @@
 <context>
     <name>ReceiptScreen</name>
     <message>
-        <location filename="../views/request.py" line="368"/>
+        <location filename="../views/request.py" line="417"/>
         <source>Your request is registered</source>
         <translation>Заявлението Ви е регистрирано</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="369"/>
+        <location filename="../views/request.py" line="421"/>
         <source>Incoming number:</source>
         <translation>Входящ номер:</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="371"/>
+        <location filename="../views/request.py" line="419"/>
         <source>Your request is saved</source>
         <translation>Заявлението Ви е записано</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="372"/>
+        <location filename="../views/request.py" line="415"/>
+        <source>Your signal is registered</source>
+        <translation>Сигналът Ви е регистриран</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="415"/>
+        <source>Your signal is saved</source>
+        <translation>Сигналът Ви е записан</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="423"/>
         <source>There is no connection to the municipality right now. It will be sent automatically. Your reference number (valid for tracking):</source>
         <translation>В момента няма връзка с общината. То ще бъде изпратено автоматично. Вашият номер (важи и за проследяване):</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="379"/>
+        <location filename="../views/request.py" line="432"/>
         <source>Tracking code: {code}</source>
         <translation>Код за проследяване: {code}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="383"/>
+        <location filename="../views/request.py" line="437"/>
+        <source>Accepted as information: filed without an ID card, so no proceedings are opened and no answer is sent (АПК, art. 111).</source>
+        <translation>Приет за информация: подаден е без лична карта, затова по него не се образува производство и не се изпраща отговор (АПК, чл. 111).</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="439"/>
+        <source>An official signal, filed with your ID card: the municipality answers it.</source>
+        <translation>Официален сигнал, подаден с лична карта: общината ще Ви отговори.</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="442"/>
+        <source>Place: {place}</source>
+        <translation>Място: {place}</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="444"/>
         <source>Date and time: {when}</source>
         <translation>Дата и час: {when}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="385"/>
-        <location filename="../views/request.py" line="443"/>
+        <location filename="../views/request.py" line="446"/>
+        <location filename="../views/request.py" line="529"/>
         <source>Fee: {fee}</source>
         <translation>Такса: {fee}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="387"/>
-        <location filename="../views/request.py" line="445"/>
+        <location filename="../views/request.py" line="448"/>
+        <location filename="../views/request.py" line="531"/>
         <source>Deadline: {deadline}</source>
         <translation>Срок: {deadline}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="389"/>
-        <source>Office: {office}</source>
-        <translation>Място: {office}</translation>
+        <location filename="../views/request.py" line="450"/>
+        <location filename="../views/request.py" line="533"/>
+        <source>Answer due by: {date}</source>
+        <translation>Отговор до: {date}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="392"/>
+        <location filename="../views/request.py" line="452"/>
+        <source>Filed at: {office}</source>
+        <translation>Подадено в: {office}</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="453"/>
+        <source>Track it with the number and the code on a kiosk, or with the QR code.</source>
+        <translation>Проследете го с номера и кода на киоск или с QR кода.</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="455"/>
+        <source>Questions: {hotline}</source>
+        <translation>Телефон за справки — {hotline}</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="499"/>
+        <source>The printer is not working right now. Please write down the number or photograph the QR code.</source>
+        <translation>Принтерът не работи в момента. Моля, запишете номера или снимайте QR кода.</translation>
+    </message>
+    <message>
+        <source>Office: {office}</source>
+        <translation type="vanished">Място: {office}</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="458"/>
         <source>QR code for tracking this request</source>
         <translation>QR код за проследяване на заявлението</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="396"/>
+        <location filename="../views/request.py" line="464"/>
         <source>Printing your receipt…</source>
         <translation>Отпечатване на разписката…</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="400"/>
+        <location filename="../views/request.py" line="467"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="407"/>
+        <location filename="../views/request.py" line="470"/>
+        <source>Read the number aloud</source>
+        <translation>Прочети номера на глас</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="477"/>
         <source>Another request for me</source>
         <translation>Друго заявление за мен</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="408"/>
+        <location filename="../views/request.py" line="478"/>
         <source>Another request for me, with the same ID card</source>
         <translation>Друго заявление за мен, със същата лична карта</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="426"/>
+        <location filename="../views/request.py" line="498"/>
         <source>The receipt is printed — please take it.</source>
         <translation>Разписката е отпечатана — моля, вземете я.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="427"/>
         <source>The printer is not working right now. Please write down the number shown on the screen.</source>
-        <translation>Принтерът не работи в момента. Моля, запишете номера от екрана.</translation>
+        <translation type="vanished">Принтерът не работи в момента. Моля, запишете номера от екрана.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="439"/>
+        <location filename="../views/request.py" line="525"/>
         <source>Number {number}.</source>
         <translation>Номер {number}.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="441"/>
+        <location filename="../views/request.py" line="527"/>
         <source>Tracking code {code}.</source>
         <translation>Код за проследяване {code}.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="461"/>
+        <location filename="../views/request.py" line="549"/>
         <source>Receipt</source>
         <translation>Разписка</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="464"/>
+        <location filename="../views/request.py" line="552"/>
         <source>Take your printed receipt. The number and the code are also on the screen.</source>
         <translation>Вземете отпечатаната разписка. Номерът и кодът са и на екрана.</translation>
     </message>
@@ -730,82 +784,112 @@
         <translation>Моля, проверете преди изпращане</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="260"/>
+        <location filename="../views/request.py" line="264"/>
         <source>Change</source>
         <translation>Промяна</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="262"/>
+        <location filename="../views/request.py" line="266"/>
         <source>Confirm and send</source>
         <translation>Потвърди и изпрати</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="274"/>
+        <location filename="../views/request.py" line="285"/>
+        <source>The printer is out of paper: there will be no printed receipt. You will get the number on the screen, large, with a QR code to photograph, and you can have it read aloud.</source>
+        <translation>В принтера няма хартия: няма да получите разпечатана разписка. Номерът ще се покаже на екрана, с едри цифри и QR код, който можете да снимате, и можете да го чуете на глас.</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="297"/>
         <source>Service</source>
         <translation>Услуга</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="278"/>
+        <location filename="../views/request.py" line="301"/>
         <source>Deadline</source>
         <translation>Срок</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="279"/>
+        <location filename="../views/request.py" line="302"/>
         <source>Fee</source>
         <translation>Такса</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="291"/>
+        <location filename="../views/request.py" line="314"/>
         <source>Type</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="293"/>
+        <location filename="../views/request.py" line="316"/>
         <source>Category</source>
         <translation>Категория</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="294"/>
+        <location filename="../views/request.py" line="317"/>
         <source>Description</source>
         <translation>Описание</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="297"/>
+        <location filename="../views/request.py" line="320"/>
         <source>Location</source>
         <translation>Място</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="301"/>
+        <location filename="../views/request.py" line="321"/>
+        <source>Filed as</source>
+        <translation>Подава се като</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="321"/>
+        <source>information only (without an ID card)</source>
+        <translation>само за информация (без лична карта)</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="322"/>
+        <source>an official signal (with your ID card)</source>
+        <translation>официален сигнал (с лична карта)</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="326"/>
         <source>Sender</source>
         <translation>Подател</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="301"/>
+        <location filename="../views/request.py" line="326"/>
         <source>anonymous (only recorded)</source>
         <translation>анонимен (само се регистрира)</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="303"/>
+        <location filename="../views/request.py" line="328"/>
         <source>Applicant</source>
         <translation>Заявител</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="322"/>
+        <location filename="../views/request.py" line="330"/>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="332"/>
+        <source>E-mail</source>
+        <translation>Имейл</translation>
+    </message>
+    <message>
+        <location filename="../views/request.py" line="353"/>
         <source>Sending… please wait.</source>
         <translation>Изпращане… моля, изчакайте.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="333"/>
+        <location filename="../views/request.py" line="364"/>
         <source>Your request could not be saved on this kiosk. Nothing was sent. Please ask a clerk.</source>
         <translation>Заявлението не можа да бъде записано на този киоск. Нищо не е изпратено. Моля, обърнете се към служител.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="337"/>
+        <location filename="../views/request.py" line="374"/>
         <source>Review</source>
         <translation>Преглед</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="340"/>
+        <location filename="../views/request.py" line="377"/>
         <source>Check the details. Touch “Confirm and send” to file it, or “Change” to go back.</source>
         <translation>Проверете данните. Докоснете „Потвърди и изпрати“, за да го подадете, или „Промяна“, за да се върнете.</translation>
     </message>
@@ -881,143 +965,238 @@
 <context>
     <name>SignalScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="47"/>
+        <location filename="../views/citizen.py" line="50"/>
         <source>What kind of signal?</source>
         <translation>Какъв е сигналът?</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="58"/>
+        <location filename="../views/citizen.py" line="61"/>
         <source>About what?</source>
         <translation>За какво?</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="71"/>
+        <location filename="../views/citizen.py" line="74"/>
         <source>Describe it</source>
         <translation>Опишете го</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="73"/>
+        <location filename="../views/citizen.py" line="76"/>
         <source>Description</source>
         <translation>Описание</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="77"/>
+        <location filename="../views/citizen.py" line="80"/>
+        <location filename="../views/citizen.py" line="156"/>
         <source>Where? (optional)</source>
         <translation>Къде? (по желание)</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="79"/>
-        <source>Street and number, or a landmark</source>
-        <translation>Улица и номер или ориентир</translation>
+        <location filename="../views/citizen.py" line="82"/>
+        <source>Choose a place or a street of the municipality, or type the street and number.</source>
+        <translation>Изберете място или улица в общината или напишете улицата и номера.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="80"/>
-        <source>Address</source>
-        <translation>Адрес</translation>
-    </message>
-    <message>
-        <location filename="../views/citizen.py" line="92"/>
         <location filename="../views/citizen.py" line="93"/>
+        <location filename="../views/citizen.py" line="94"/>
+        <source>Street and number</source>
+        <translation>Улица и номер</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="99"/>
+        <source>Landmark (optional), e.g. next to the bus stop</source>
+        <translation>Ориентир (по желание), напр. до спирката</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="100"/>
+        <source>Landmark (optional)</source>
+        <translation>Ориентир (по желание)</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="107"/>
+        <source>With your ID card, or as information?</source>
+        <translation>С лична карта или само за информация?</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="108"/>
+        <location filename="../views/citizen.py" line="109"/>
+        <source>Without my ID card: only as information</source>
+        <translation>Без лична карта: само за информация</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="118"/>
+        <source>How can the municipality answer you? (optional)</source>
+        <translation>Как общината да Ви отговори? (по желание)</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="120"/>
+        <source>Phone, e.g. 0888 123 456</source>
+        <translation>Телефон, напр. 0888 123 456</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="121"/>
+        <source>Phone (optional)</source>
+        <translation>Телефон (по желание)</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="124"/>
+        <source>E-mail</source>
+        <translation>Имейл</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="125"/>
+        <source>E-mail (optional)</source>
+        <translation>Имейл (по желание)</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="156"/>
+        <source>Where? *</source>
+        <translation>Къде? *</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="163"/>
+        <source>Signals in this category need your ID card: they are official and the municipality answers them.</source>
+        <translation>Сигналите в тази категория се подават с лична карта: те са официални и общината отговаря на тях.</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="165"/>
+        <source>Without the ID card the signal is accepted as information only: by law (АПК, art. 111) no proceedings are opened on anonymous signals, and you get no answer.</source>
+        <translation>Без лична карта сигналът се приема само за информация: по закон (АПК, чл. 111) по анонимни сигнали не се образува производство и не получавате отговор.</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="168"/>
+        <source>With your ID card the signal is official: it is registered and the municipality answers within two months. Without it, it is accepted as information only (АПК, art. 111).</source>
+        <translation>С лична карта сигналът е официален: регистрира се и общината отговаря в срок от два месеца. Без нея се приема само за информация (АПК, чл. 111).</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="238"/>
+        <source>Choose the kind and the category, describe the problem, say where it is, then touch Continue. With your ID card the signal is official; without it, it is accepted as information.</source>
+        <translation>Изберете вида и категорията, опишете проблема, посочете къде е и докоснете „Продължи“. С лична карта сигналът е официален, без нея се приема за информация.</translation>
+    </message>
+    <message>
+        <source>Street and number, or a landmark</source>
+        <translation type="vanished">Улица и номер или ориентир</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="vanished">Адрес</translation>
+    </message>
+    <message>
         <source>Send without my name (anonymous)</source>
-        <translation>Изпрати без името ми (анонимно)</translation>
+        <translation type="vanished">Изпрати без името ми (анонимно)</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="96"/>
-        <location filename="../views/citizen.py" line="116"/>
         <source>By law (АПК, art. 111) anonymous signals are only recorded: no proceedings are opened and you get no answer. To get an answer, send it with your ID card.</source>
-        <translation>По закон (чл. 111 от АПК) анонимните сигнали само се регистрират: по тях не се образува производство и не получавате отговор. За да получите отговор, изпратете сигнала с личната си карта.</translation>
+        <translation type="vanished">По закон (чл. 111 от АПК) анонимните сигнали само се регистрират: по тях не се образува производство и не получавате отговор. За да получите отговор, изпратете сигнала с личната си карта.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="104"/>
+        <location filename="../views/citizen.py" line="137"/>
         <source>Continue</source>
         <translation>Продължи</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="114"/>
         <source>Signals in this category need your name: anonymous sending is not possible.</source>
-        <translation>Сигналите в тази категория изискват името Ви: анонимно изпращане не е възможно.</translation>
+        <translation type="vanished">Сигналите в тази категория изискват името Ви: анонимно изпращане не е възможно.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="123"/>
+        <location filename="../views/citizen.py" line="180"/>
         <source>Category: choose what the signal is about</source>
         <translation>Категория: изберете за какво е сигналът</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="126"/>
+        <location filename="../views/citizen.py" line="183"/>
         <source>Description: write at least a few words</source>
         <translation>Описание: напишете поне няколко думи</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="130"/>
+        <location filename="../views/citizen.py" line="188"/>
+        <source>Where: choose a place or type the street, so the municipality can find it</source>
+        <translation>Къде: изберете място или напишете улицата, за да може общината да го намери</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="196"/>
+        <source>Phone: digits only, e.g. 0888 123 456</source>
+        <translation>Телефон: само цифри, напр. 0888 123 456</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="198"/>
+        <source>E-mail: for example name@example.bg</source>
+        <translation>Имейл: например ime@primer.bg</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="203"/>
         <source>Please correct: </source>
         <translation>Моля, поправете: </translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="153"/>
+        <location filename="../views/citizen.py" line="235"/>
         <source>Signal</source>
         <translation>Сигнал</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="156"/>
         <source>Choose the kind and the category, describe the problem, add where it is, then touch Continue.</source>
-        <translation>Изберете вида и категорията, опишете проблема, добавете къде е и докоснете „Продължи“.</translation>
+        <translation type="vanished">Изберете вида и категорията, опишете проблема, добавете къде е и докоснете „Продължи“.</translation>
     </message>
 </context>
 <context>
     <name>TrackScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="181"/>
+        <location filename="../views/citizen.py" line="264"/>
         <source>Type the number and the tracking code from your receipt, or hold the receipt&apos;s QR code under the scanner.</source>
         <translation>Въведете номера и кода за проследяване от разписката или поднесете QR кода на разписката към скенера.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="183"/>
+        <location filename="../views/citizen.py" line="266"/>
         <source>Number, e.g. 94-00012/05.01.2026 or K07-000123</source>
         <translation>Номер, напр. 94-00012/05.01.2026 или K07-000123</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="184"/>
+        <location filename="../views/citizen.py" line="267"/>
         <source>Request number</source>
         <translation>Номер на заявлението</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="186"/>
-        <location filename="../views/citizen.py" line="187"/>
+        <location filename="../views/citizen.py" line="269"/>
+        <location filename="../views/citizen.py" line="270"/>
         <source>Tracking code</source>
         <translation>Код за проследяване</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="191"/>
+        <location filename="../views/citizen.py" line="274"/>
         <source>Show status</source>
         <translation>Покажи състоянието</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="210"/>
+        <location filename="../views/citizen.py" line="300"/>
         <source>This code is not from one of our receipts.</source>
         <translation>Този код не е от наша разписка.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="220"/>
+        <location filename="../views/citizen.py" line="310"/>
         <source>Please type the number (and the tracking code, if your receipt has one).</source>
         <translation>Моля, въведете номера (и кода за проследяване, ако разписката Ви има такъв).</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="223"/>
+        <location filename="../views/citizen.py" line="324"/>
         <source>Looking it up…</source>
         <translation>Търсене…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="229"/>
+        <location filename="../views/citizen.py" line="334"/>
         <source>{number}: {title} — {status}</source>
         <translation>{number}: {title} — {status}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="257"/>
+        <location filename="../views/citizen.py" line="355"/>
+        <source>No request with this number and code was found. Type the incoming number from your receipt, e.g. {full} or {short}, and the tracking code.</source>
+        <translation>Няма заявление с този номер и код. Въведете входящия номер от разписката, напр. {full} или {short}, и кода за проследяване.</translation>
+    </message>
+    <message>
+        <location filename="../views/citizen.py" line="383"/>
         <source>Track a request</source>
         <translation>Проследяване на заявление</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="260"/>
+        <location filename="../views/citizen.py" line="386"/>
         <source>Type the number and the tracking code, then touch Show status. Or scan the QR code of your receipt.</source>
         <translation>Въведете номера и кода и докоснете „Покажи състоянието“. Или сканирайте QR кода от разписката.</translation>
     </message>

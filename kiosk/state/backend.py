@@ -51,6 +51,8 @@ class Draft:
     address_text: str | None = None
     place_id: str | None = None
     anonymous: bool = False
+    #: how the municipality can answer (phone, email), optional; sealed with the applicant
+    contact: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -7,6 +7,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:  # the pydantic catalogue arrives with the backend, after the 
     from server_sync.protocol.catalogue import Catalogue, Service
 
 log = logging.getLogger(__name__)
+
+_SOFIA = ZoneInfo("Europe/Sofia")
 
 PRINTED_KEPT = 5
 
@@ -62,6 +65,14 @@ class ReceiptData:
     fee_eur: str | None = None
     deadline: str | None = None
     kind: str = "service_request"
+    #: where the signal is: the place the citizen chose, the address and landmark typed
+    place: str | None = None
+    #: the day by which the municipality answers (the service's deadline; two months for a signal)
+    due: date | None = None
+    #: a signal filed without the ID card: accepted as information, no proceedings, no answer
+    information_only: bool = False
+    #: the telephone to ask about it: "name: number"
+    hotline: str | None = None
 
 
 def identity_refusal(doc: Any, today: date | None = None) -> tuple[str, str] | None:
@@ -85,6 +96,9 @@ class KioskState(QObject):
     code_scanned = Signal(str)
     badge_presented = Signal(str)
     printer_status = Signal(str, bool)  # message, ok
+    #: the printer's readiness, asked before filing (`check_printer`): True, False (no paper,
+    #: offline, none), None (it does not say)
+    printer_checked = Signal(object)
     speech_mode_requested = Signal()  # the big welcome button / keypad key: A11Y starts speech mode
     exit_requested = Signal()  # maintenance mode: a technician closes the app
     ready = Signal()  # the backend (store, catalogue) is loaded: every screen can be used
@@ -110,6 +124,11 @@ class KioskState(QObject):
         self.settings = settings or KioskSettings()
         self.session = session or Session(self.settings.timeouts, parent=self)
         self.printer = printer
+        #: the printer's paper state ("ok", "near_end", "out", "unknown"), read on a worker; the app
+        #: wires the driver's `paper_status` (it raises when the printer is offline)
+        self.printer_paper: Callable[[], str] | None = None
+        #: what `check_printer` found last (None: not asked, or the printer does not say)
+        self.printer_ready: bool | None = None
         self._apply_language = apply_language
         self._today = today
         self.language = self.settings.language
@@ -133,6 +152,10 @@ class KioskState(QObject):
 
         #: supporting a public consultation: sent once, here, whatever the screens do
         self.consultations = ConsultationSupports(self)
+        from kiosk.state.tracking import TrackingLookups
+
+        #: tracking a request: looked up once, here; a rebuilt tracking screen shows the answer
+        self.tracking = TrackingLookups(self)
         if backend is not None:
             self.reload_catalogue()
 
@@ -286,6 +309,9 @@ class KioskState(QObject):
         is called if the screen that asked is still shown."""
         if not draft.anonymous and draft.applicant is None:
             draft = replace(draft, applicant=self.applicant())
+        if not draft.anonymous and draft.contact and draft.applicant is not None:
+            # a phone or e-mail to answer on travels with the applicant, sealed
+            draft = replace(draft, applicant={**draft.applicant, **{k: v for k, v in draft.contact.items() if v}})
         serial = self._session_serial
 
         def filed(outcome: SubmitOutcome) -> None:
@@ -313,19 +339,36 @@ class KioskState(QObject):
         return receipt
 
     def make_receipt(self, draft: Draft, outcome: SubmitOutcome) -> ReceiptData:
+        """What was filed, where, by when it is answered, how to track it and whom to call."""
         from server_sync.protocol.catalogue import Tier
+        from server_sync.protocol.deadlines import deadline_for, signal_deadline
 
-        fee = deadline = None
+        en = self.language == "en"
+        fee = deadline = place = None
+        due_at = outcome.deadline_at
+        unit_id = None
+        information_only = False
         if draft.kind == "service_request":
             service = self.service(draft.service_id or "")
-            title = self.t(service.name) if service else (draft.service_id or "")
+            name = self.t(service.name) if service else (draft.service_id or "")
+            title = f"Application: {name}" if en else f"Заявление за {_lower_first(name)}"
             tier = service.tier(draft.tier or Tier.ORDINARY) if service else None
             if tier is not None:
                 fee = format_fee(tier.fee_eur, self.language)
                 deadline = format_deadline(tier.deadline, self.language)
+                if due_at is None:  # offline: the date the hub sets, by the same rule
+                    due_at = deadline_for(outcome.registered_at, tier.deadline)
+            unit_id = service.unit_id if service else None
         else:
             cat = next((c for c in self.catalogue.signal_categories if c.id == draft.signal_category_id), None) if self.catalogue else None
-            title = (("Signal: " if self.language == "en" else "Сигнал: ") + self.t(cat.name)) if cat else "—"
+            title = (("Signal: " if en else "Сигнал: ") + self.t(cat.name)) if cat else ("Signal" if en else "Сигнал")
+            unit_id = cat.unit_id if cat else None
+            place = self.signal_place(draft)
+            information_only = draft.anonymous
+            if information_only:
+                due_at = None  # accepted as information: no proceedings, no answer (АПК, art. 111)
+            elif due_at is None:
+                due_at = signal_deadline(outcome.registered_at)
         receipt = ReceiptData(
             reference=outcome.reference,
             official=outcome.delivered,
@@ -337,9 +380,46 @@ class KioskState(QObject):
             fee_eur=fee,
             deadline=deadline,
             kind=draft.kind,
+            place=place,
+            due=due_at.astimezone(_SOFIA).date() if due_at is not None else None,
+            information_only=information_only,
+            hotline=self.hotline_for(unit_id),
         )
         self.last_receipt = receipt
         return receipt
+
+    def signal_place(self, draft: Draft) -> str | None:
+        """The place a signal points at, as the citizen gave it: a place of the catalogue, and
+        what was typed (street and number, a landmark)."""
+        chosen = next((p for p in self.catalogue.places if p.id == draft.place_id), None) \
+            if self.catalogue and draft.place_id else None
+        parts = [self.t(chosen.name) if chosen else None, draft.address_text]
+        return ", ".join(p for p in parts if p) or None
+
+    def hotline_for(self, unit_id: str | None) -> str | None:
+        """The telephone of the unit that handles it, else the citizen centre's: "name: number"."""
+        hotlines = self.catalogue.hotlines if self.catalogue else []
+        line = next((h for h in hotlines if unit_id and h.unit_id == unit_id), None) or \
+            next((h for h in hotlines if h.unit_id == "registry"), None)
+        return f"{self.t(line.name)}: {line.phone}" if line else None
+
+    # -- the printer ------------------------------------------------------------------------
+    def check_printer(self) -> None:
+        """Ask the printer (on a worker: USB I/O) whether it can print; `printer_checked` says."""
+        if self.printer is None:
+            self._printer_checked(False)
+            return
+        probe = self.printer_paper
+        if probe is None:
+            self._printer_checked(None)
+            return
+        self.tasks.run(lambda: str(probe()), lambda paper: self._printer_checked(
+            False if paper == "out" else True if paper in ("ok", "near_end") else None),
+            lambda exc: self._printer_checked(False), owner=self)
+
+    def _printer_checked(self, ready: bool | None) -> None:
+        self.printer_ready = ready
+        self.printer_checked.emit(ready)
 
     def print_receipt(self, receipt: ReceiptData) -> None:
         self._printing = (receipt, None)
@@ -438,6 +518,7 @@ class KioskState(QObject):
         self.last_receipt = None
         self._printing = None
         self._session_serial += 1
+        self.tracking.clear()
         try:
             if self.backend is not None:
                 self.backend.wipe_session_data()
@@ -450,12 +531,18 @@ class KioskState(QObject):
         self.last_receipt = None
         self._printing = None
         self._session_serial += 1
+        self.tracking.clear()
         try:
             if self.backend is not None:
                 self.backend.wipe_session_data()
         except Exception:
             log.exception("wiping the store's session data failed")
         self.set_language(self.settings.language)
+
+
+def _lower_first(name: str) -> str:
+    """"Удостоверение за…" → "удостоверение за…" after "Заявление за"; an abbreviation stays."""
+    return name[:1].lower() + name[1:] if len(name) > 1 and name[1:2].islower() else name
 
 
 def format_fee(fee, lang: str) -> str:

@@ -60,6 +60,8 @@ class Screen(QWidget):
     """
 
     announce = Signal(str, bool)
+    #: text the citizen asked to hear ("Read the number aloud"): said even outside speech mode
+    read_aloud = Signal(str)
     back_requested = Signal()
     #: a screen asks the window to open another one by name with keyword arguments
     navigate = Signal(str, dict)

@@ -35,7 +35,10 @@ def done_button(screen: Screen):
 
 
 class SignalScreen(Screen):
-    """A signal: type, category, description, location; anonymous where the category allows."""
+    """A signal: type, category, description, where (a place of the municipality, or the street
+    typed, with a landmark; required for the categories a clerk must find on the ground), how to
+    answer (phone, e-mail, optional), and with or without the ID card: with it the signal is
+    official, without it accepted as information only (no proceedings on anonymous signals)."""
 
     def __init__(self, state) -> None:
         super().__init__()
@@ -57,7 +60,7 @@ class SignalScreen(Screen):
         layout.addWidget(row)
         layout.addWidget(heading(self.tr("About what?"), 2))
         self.category_group = QButtonGroup(self)
-        self.category_group.buttonClicked.connect(lambda _b: self._category_changed())
+        self.category_group.buttonToggled.connect(lambda _b, _on: self._category_changed())
         grid = ButtonGrid(max_columns=3)
         cats = state.catalogue.signal_categories if state.catalogue else []
         self.categories = {c.id: c for c in cats}
@@ -74,12 +77,9 @@ class SignalScreen(Screen):
         self.description.setProperty("required", True)  # kiosk.a11y.describe.PROP_REQUIRED
         self.description.setMinimumHeight(110)
         layout.addWidget(self.description)
-        layout.addWidget(heading(self.tr("Where? (optional)"), 2))
-        self.address = QLineEdit()
-        self.address.setPlaceholderText(self.tr("Street and number, or a landmark"))
-        self.address.setAccessibleName(self.tr("Address"))
-        self.address.setMinimumHeight(52)
-        layout.addWidget(self.address)
+        self.where_heading = heading(self.tr("Where? (optional)"), 2)
+        layout.addWidget(self.where_heading)
+        layout.addWidget(paragraph(self.tr("Choose a place or a street of the municipality, or type the street and number.")))
         self.place_group = QButtonGroup(self)
         places = ButtonGrid(max_columns=3)
         for p in state.catalogue.places if state.catalogue else []:
@@ -89,13 +89,46 @@ class SignalScreen(Screen):
             self.place_group.addButton(b)
             places.add(b)
         layout.addWidget(places)
-        self.anonymous = QCheckBox(self.tr("Send without my name (anonymous)"))
-        self.anonymous.setAccessibleName(self.tr("Send without my name (anonymous)"))
+        self.address = QLineEdit()
+        self.address.setPlaceholderText(self.tr("Street and number"))
+        self.address.setAccessibleName(self.tr("Street and number"))
+        self.address.setMaxLength(150)
+        self.address.setMinimumHeight(52)
+        layout.addWidget(self.address)
+        self.landmark = QLineEdit()
+        self.landmark.setPlaceholderText(self.tr("Landmark (optional), e.g. next to the bus stop"))
+        self.landmark.setAccessibleName(self.tr("Landmark (optional)"))
+        self.landmark.setMaxLength(120)
+        self.landmark.setMinimumHeight(52)
+        layout.addWidget(self.landmark)
+        self.location_error = paragraph("", "Error")
+        self.location_error.hide()
+        layout.addWidget(self.location_error)
+        layout.addWidget(heading(self.tr("With your ID card, or as information?"), 2))
+        self.anonymous = QCheckBox(self.tr("Without my ID card: only as information"))
+        self.anonymous.setAccessibleName(self.tr("Without my ID card: only as information"))
         self.anonymous.setMinimumHeight(48)
+        self.anonymous.toggled.connect(lambda _on: self._anonymous_changed())
         layout.addWidget(self.anonymous)
-        self.anonymous_note = paragraph(self.tr("By law (АПК, art. 111) anonymous signals are only recorded: no proceedings are opened "
-                                                "and you get no answer. To get an answer, send it with your ID card."), "Notice")
+        self.anonymous_note = paragraph("", "Notice")
         layout.addWidget(self.anonymous_note)
+        self.contact_host = QWidget()
+        contact = vbox(self.contact_host)
+        contact.setContentsMargins(0, 0, 0, 0)
+        contact.addWidget(heading(self.tr("How can the municipality answer you? (optional)"), 2))
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(self.tr("Phone, e.g. 0888 123 456"))
+        self.phone.setAccessibleName(self.tr("Phone (optional)"))
+        self.phone.setProperty("private", True)  # kiosk.a11y.describe: spoken only through the headset
+        self.email = QLineEdit()
+        self.email.setPlaceholderText(self.tr("E-mail"))
+        self.email.setAccessibleName(self.tr("E-mail (optional)"))
+        self.email.setProperty("private", True)
+        for w in (self.phone, self.email):
+            w.setMaxLength(120)
+            w.setMinimumHeight(52)
+            contact.addWidget(w)
+        layout.addWidget(self.contact_host)
         self.error_label = paragraph("", "Error")
         self.error_label.hide()
         layout.addWidget(self.error_label)
@@ -104,19 +137,43 @@ class SignalScreen(Screen):
         self.continue_button = big_button(self.tr("Continue"), kind="primary")
         self.continue_button.clicked.connect(self.submit_form)
         outer.addWidget(self.continue_button)
+        self._category_changed()
+
+    def _category(self):
+        b = self.category_group.checkedButton()
+        return self.categories.get(b.property("value")) if b else None
+
+    def location_required(self) -> bool:
+        cat = self._category()
+        return bool(cat is not None and getattr(cat, "location_required", False))
 
     def _category_changed(self) -> None:
-        b = self.category_group.checkedButton()
-        allowed = self.categories[b.property("value")].anonymous_allowed if b else True
+        cat = self._category()
+        allowed = cat.anonymous_allowed if cat is not None else True
         self.anonymous.setEnabled(allowed)
         if not allowed:
             self.anonymous.setChecked(False)
-            self.anonymous_note.setText(self.tr("Signals in this category need your name: anonymous sending is not possible."))
+        self.where_heading.setText(self.tr("Where? *") if self.location_required() else self.tr("Where? (optional)"))
+        self.address.setProperty("required", self.location_required())
+        self._anonymous_changed()
+
+    def _anonymous_changed(self) -> None:
+        cat = self._category()
+        if cat is not None and not cat.anonymous_allowed:
+            note = self.tr("Signals in this category need your ID card: they are official and the municipality answers them.")
+        elif self.anonymous.isChecked():
+            note = self.tr("Without the ID card the signal is accepted as information only: by law (АПК, art. 111) "
+                           "no proceedings are opened on anonymous signals, and you get no answer.")
         else:
-            self.anonymous_note.setText(self.tr("By law (АПК, art. 111) anonymous signals are only recorded: no proceedings are opened "
-                                                "and you get no answer. To get an answer, send it with your ID card."))
+            note = self.tr("With your ID card the signal is official: it is registered and the municipality "
+                           "answers within two months. Without it, it is accepted as information only (АПК, art. 111).")
+        self.anonymous_note.setText(note)
+        # contact details belong to a named sender: without the card nothing personal is sent
+        self.contact_host.setVisible(not self.anonymous.isChecked())
 
     def submit_form(self) -> None:
+        import re as _re
+
         errors = []
         cat = self.category_group.checkedButton()
         if cat is None:
@@ -124,36 +181,62 @@ class SignalScreen(Screen):
         text = self.description.toPlainText().strip()
         if len(text) < 5:
             errors.append(self.tr("Description: write at least a few words"))
+        place = next((b.property("value") for b in self.place_group.buttons() if b.isChecked()), None)
+        address, landmark = self.address.text().strip(), self.landmark.text().strip()
+        self.location_error.hide()
+        if self.location_required() and not (place or address or landmark):
+            message = self.tr("Where: choose a place or type the street, so the municipality can find it")
+            errors.append(message)
+            self.location_error.setText(message)
+            self.location_error.show()
+        contact = {}
+        if not self.anonymous.isChecked():
+            phone, email = self.phone.text().strip(), self.email.text().strip()
+            if phone and not _re.fullmatch(r"[0-9+ ()/-]{3,32}", phone):
+                errors.append(self.tr("Phone: digits only, e.g. 0888 123 456"))
+            if email and not _re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+                errors.append(self.tr("E-mail: for example name@example.bg"))
+            contact = {k: v for k, v in (("phone", phone), ("email", email)) if v}
         if errors:
             self.error_label.setText("\n".join(errors))
             self.error_label.show()
             self.announce.emit(self.tr("Please correct: ") + "; ".join(errors), False)
             return
-        place = next((b.property("value") for b in self.place_group.buttons() if b.isChecked()), None)
+        self.error_label.hide()
+        where = address or None
+        if landmark:
+            where = f"{address} ({landmark})" if address else landmark
         draft = Draft(
             kind="signal",
             language=self.state.language,
             signal_type=self.type_group.checkedButton().property("value"),
             signal_category_id=cat.property("value"),
             description=text,
-            address_text=self.address.text().strip() or None,
+            address_text=where,
             place_id=place,
             anonymous=self.anonymous.isChecked(),
+            contact=contact,
         )
         if draft.anonymous or self.state.session.identity is not None:
             self.navigate.emit("review", {"draft": draft})
         else:
             self.navigate.emit("identify", {"then": "review", "then_kwargs": {"draft": draft}})
 
+    def restore_input(self, values) -> bool:
+        restored = super().restore_input(values)
+        self._category_changed()
+        return restored
+
     def wipe(self) -> None:
-        self.description.clear()
-        self.address.clear()
+        for w in (self.description, self.address, self.landmark, self.phone, self.email):
+            w.clear()
 
     def title_text(self) -> str:
         return self.tr("Signal")
 
     def instructions_text(self) -> str:
-        return self.tr("Choose the kind and the category, describe the problem, add where it is, then touch Continue.")
+        return self.tr("Choose the kind and the category, describe the problem, say where it is, then touch Continue. "
+                       "With your ID card the signal is official; without it, it is accepted as information.")
 
 
 def parse_tracking_scan(text: str) -> tuple[str, str] | None:
@@ -201,8 +284,15 @@ class TrackScreen(Screen):
         outer.addWidget(self.page, 1)
         outer.addWidget(done_button(self))
         state.code_scanned.connect(self._on_scan)
-        if reference and code:
+        # the state looks the request up, once; a screen rebuilt in another language shows its answer
+        lookups = state.tracking
+        latest = lookups.latest
+        lookups.changed.connect(self._on_lookup_changed)
+        self._shown = latest
+        if reference and code and (latest is None or not latest.is_for(reference, code)):
             self.look_up()
+        elif latest is not None:
+            self._show_outcome(latest, announce=False)
 
     def _on_scan(self, text: str) -> None:
         parsed = parse_tracking_scan(text)
@@ -220,10 +310,25 @@ class TrackScreen(Screen):
             self.result.setText(self.tr("Please type the number (and the tracking code, if your receipt has one)."))
             self.announce.emit(self.result.text(), False)
             return
-        self.result.setText(self.tr("Looking it up…"))
-        self.state.tasks.run(lambda: self.state.backend.track(ref, code), self._show, self._fail)
+        self.state.tracking.ask(ref, code)
 
-    def _show(self, tracking) -> None:
+    def _on_lookup_changed(self) -> None:
+        latest = self.state.tracking.latest
+        if latest is None or latest is self._shown:
+            return
+        self._shown = latest
+        self._show_outcome(latest, announce=not latest.pending)
+
+    def _show_outcome(self, outcome, announce: bool) -> None:
+        if outcome.pending:
+            self.result.setText(self.tr("Looking it up…"))
+            return
+        if outcome.error is not None:
+            self._fail(outcome.error, announce)
+        else:
+            self._show(outcome.result, announce)
+
+    def _show(self, tracking, announce: bool = True) -> None:
         names = status_names(self)
         title = self.state.t(tracking.title)
         self.result.setText(self.tr("{number}: {title} — {status}").format(
@@ -235,7 +340,8 @@ class TrackScreen(Screen):
         self.history.addStretch(1)
         show_rows(self.history)
         self._reveal_result()
-        self.announce.emit(self.result.text(), False)
+        if announce:
+            self.announce.emit(self.result.text(), False)
 
     def _reveal_result(self) -> None:
         """The answer is what the citizen came for: put the keyboard away and show it."""
@@ -243,15 +349,35 @@ class TrackScreen(Screen):
             self.show_button.setFocus()
         QTimer.singleShot(0, self, lambda: self.page.ensureWidgetVisible(self.result, 0, 16))
 
-    def _fail(self, exc) -> None:
-        self.result.setText(_backend_error_text(self, exc))
-        self.announce.emit(self.result.text(), False)
+    def _fail(self, exc, announce: bool = True) -> None:
+        if getattr(exc, "reason", "") == "not_found":
+            full, short = self._number_examples()
+            text = self.tr("No request with this number and code was found. Type the incoming number from your "
+                           "receipt, e.g. {full} or {short}, and the tracking code.").format(full=full, short=short)
+        else:
+            text = _backend_error_text(self, exc)
+        self.result.setText(text)
+        if announce:
+            self.announce.emit(self.result.text(), False)
+
+    def _number_examples(self) -> tuple[str, str]:
+        """An incoming number in this municipality's format, with its date and without it."""
+        from datetime import date
+
+        municipality = self.state.catalogue.municipality if self.state.catalogue else None
+        try:
+            today = date.today()
+            full = municipality.number_format.format(index=municipality.number_index, seq=12, date=today, year=today.year)
+        except Exception:  # an odd format: the common one
+            full = f"94-00012/{date.today():%d.%m.%Y}"
+        return full, full.split("/")[0]
 
     def wipe(self) -> None:
-        try:
-            self.state.code_scanned.disconnect(self._on_scan)
-        except (RuntimeError, TypeError):
-            pass
+        for sig, slot in ((self.state.code_scanned, self._on_scan), (self.state.tracking.changed, self._on_lookup_changed)):
+            try:
+                sig.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
 
     def title_text(self) -> str:
         return self.tr("Track a request")

@@ -253,6 +253,10 @@ class ReviewScreen(Screen):
             layout.addWidget(line)
         layout.addStretch(1)
         outer.addWidget(scroll_area(body), 1)
+        # known before filing: no paper (or no printer) means the number is shown, not printed
+        self.printer_warning = paragraph("", "Error")
+        self.printer_warning.hide()
+        outer.addWidget(self.printer_warning)
         self.status_label = paragraph("", "Notice")
         self.status_label.hide()  # an empty notice box would look like a broken field
         outer.addWidget(self.status_label)
@@ -264,6 +268,25 @@ class ReviewScreen(Screen):
         row.addWidget(self.edit_button)
         row.addWidget(self.confirm_button, 2)
         outer.addLayout(row)
+        if state.printer_ready is False:  # known already (a rebuilt screen): shown at once
+            self._show_printer_warning(False, announce=False)
+        state.printer_checked.connect(self._on_printer_checked)
+        state.check_printer()
+
+    def _on_printer_checked(self, ready) -> None:
+        self._show_printer_warning(ready, announce=getattr(self, "_read", False))
+
+    def _show_printer_warning(self, ready, announce: bool) -> None:
+        if ready is not False:
+            self.printer_warning.hide()
+            return
+        was_shown = self.printer_warning.isVisible() or not self.printer_warning.isHidden()
+        self.printer_warning.setText(self.tr(
+            "The printer is out of paper: there will be no printed receipt. You will get the number on the "
+            "screen, large, with a QR code to photograph, and you can have it read aloud."))
+        self.printer_warning.show()
+        if announce and not was_shown:
+            self.announce.emit(self.printer_warning.text(), False)
 
     def _summary(self) -> list[tuple[str, str, bool]]:
         """(label, value, private) rows; private values are the citizen's own personal data."""
@@ -292,15 +315,21 @@ class ReviewScreen(Screen):
             cat = next((c for c in s.catalogue.signal_categories if c.id == d.signal_category_id), None)
             rows.append((self.tr("Category"), t(cat.name) if cat else "", False))
             rows.append((self.tr("Description"), d.description or "", False))
-            place = next((p for p in s.catalogue.places if p.id == d.place_id), None) if d.place_id else None
-            if place or d.address_text:
-                rows.append((self.tr("Location"), t(place.name) if place else d.address_text, False))
+            where = s.signal_place(d)
+            if where:
+                rows.append((self.tr("Location"), where, False))
+            rows.append((self.tr("Filed as"), self.tr("information only (without an ID card)") if d.anonymous
+                         else self.tr("an official signal (with your ID card)"), False))
         # the applicant is filled in by the state when the draft is filed: shown here from the card
         applicant = None if d.anonymous else (d.applicant or s.applicant())
         if d.anonymous:
             rows.append((self.tr("Sender"), self.tr("anonymous (only recorded)"), False))
         elif applicant:
             rows.append((self.tr("Applicant"), f"{applicant['given_names']} {applicant['surname']}", True))
+        if not d.anonymous and d.contact.get("phone"):
+            rows.append((self.tr("Phone"), d.contact["phone"], True))
+        if not d.anonymous and d.contact.get("email"):
+            rows.append((self.tr("E-mail"), d.contact["email"], True))
         return rows
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
@@ -311,6 +340,8 @@ class ReviewScreen(Screen):
             return
         self._read = True
         public = [line.text() for line in self.lines if not line.property("private")]
+        if not self.printer_warning.isHidden():
+            public.append(self.printer_warning.text().rstrip("."))
         self.announce.emit(" ".join(f"{text}." for text in public), False)
         private = [line.text() for line in self.lines if line.property("private")]
         if private:
@@ -333,6 +364,12 @@ class ReviewScreen(Screen):
         self.status_label.setText(self.tr("Your request could not be saved on this kiosk. Nothing was sent. Please ask a clerk."))
         self.announce.emit(self.status_label.text(), False)
 
+    def wipe(self) -> None:
+        try:
+            self.state.printer_checked.disconnect(self._on_printer_checked)
+        except (RuntimeError, TypeError):
+            pass
+
     def title_text(self) -> str:
         return self.tr("Review")
 
@@ -350,10 +387,18 @@ def signal_type_names(ctx) -> dict[str, str]:
     }
 
 
+QR_SIZE_PX = 220
+# the QR when nothing was printed: big enough for a phone's camera from a step back
+QR_LARGE_PX = 320
+
+
 class ReceiptScreen(Screen):
-    """The number (or provisional reference), the tracking code and QR. The state prints the
-    receipt when the submission's outcome is known; this screen only shows how that went (it is
-    rebuilt after a language switch, and must not print again)."""
+    """What was filed, the number (or provisional reference), the tracking code and QR, the place,
+    the day the answer is due, where it was filed and whom to call — the printed receipt's content
+    (`kiosk.app.printable_receipt`). The state prints the receipt when the submission's outcome is
+    known; this screen only shows how that went (it is rebuilt after a language switch, and must
+    not print again). Without a printed receipt the number is shown large, with a large QR code
+    to photograph, and "Read the number aloud" says it."""
 
     allow_back = False
 
@@ -362,44 +407,69 @@ class ReceiptScreen(Screen):
         self.state, self.receipt, self.service_id = state, receipt, service_id
         layout = vbox(self, 12)
         layout.setContentsMargins(32, 16, 32, 16)
+        body = QWidget()
+        page = vbox(body, 10)
         row = QHBoxLayout()
         text = vbox(None, 8)
-        if receipt.official:
+        if receipt.kind == "signal":
+            text.addWidget(heading(self.tr("Your signal is registered") if receipt.official else self.tr("Your signal is saved")))
+        elif receipt.official:
             text.addWidget(heading(self.tr("Your request is registered")))
-            text.addWidget(paragraph(self.tr("Incoming number:"), "FieldLabel"))
         else:
             text.addWidget(heading(self.tr("Your request is saved")))
+        if receipt.official:
+            text.addWidget(paragraph(self.tr("Incoming number:"), "FieldLabel"))
+        else:
             text.addWidget(paragraph(self.tr("There is no connection to the municipality right now. It will be sent automatically. "
                                              "Your reference number (valid for tracking):"), "Notice"))
         self.number_label = QLabel(receipt.reference)
         self.number_label.setObjectName("ReceiptNumber")
         self.number_label.setTextInteractionFlags(Qt.NoTextInteraction)
+        self.number_label.setWordWrap(True)
         text.addWidget(self.number_label)
+        self.code_label = None
         if receipt.tracking_code:
             self.code_label = paragraph(self.tr("Tracking code: {code}").format(code=receipt.tracking_code), "ReceiptCode")
             text.addWidget(self.code_label)
-        text.addWidget(paragraph(receipt.title))
+        text.addWidget(paragraph(receipt.title, "FieldLabel"))
+        if receipt.kind == "signal":
+            self.standing_label = paragraph(
+                self.tr("Accepted as information: filed without an ID card, so no proceedings are opened and no answer "
+                        "is sent (АПК, art. 111).") if receipt.information_only else
+                self.tr("An official signal, filed with your ID card: the municipality answers it."), "Notice")
+            text.addWidget(self.standing_label)
+        if receipt.place:
+            text.addWidget(paragraph(self.tr("Place: {place}").format(place=receipt.place)))
         local = receipt.created_at.astimezone()
         text.addWidget(paragraph(self.tr("Date and time: {when}").format(when=local.strftime("%d.%m.%Y %H:%M"))))
         if receipt.fee_eur:
             text.addWidget(paragraph(self.tr("Fee: {fee}").format(fee=receipt.fee_eur)))
         if receipt.deadline:
             text.addWidget(paragraph(self.tr("Deadline: {deadline}").format(deadline=receipt.deadline)))
+        if receipt.due is not None:
+            text.addWidget(paragraph(self.tr("Answer due by: {date}").format(date=receipt.due.strftime("%d.%m.%Y")), "FieldLabel"))
         if receipt.office:
-            text.addWidget(paragraph(self.tr("Office: {office}").format(office=receipt.office)))
+            text.addWidget(paragraph(self.tr("Filed at: {office}").format(office=receipt.office)))
+        text.addWidget(paragraph(self.tr("Track it with the number and the code on a kiosk, or with the QR code.")))
+        if receipt.hotline:
+            text.addWidget(paragraph(self.tr("Questions: {hotline}").format(hotline=receipt.hotline)))
         row.addLayout(text, 2)
         self.qr_label = QLabel()
         self.qr_label.setAccessibleName(self.tr("QR code for tracking this request"))
-        self.qr_label.setPixmap(qr_pixmap(tracking_qr_text(state, receipt)))
+        self.qr_label.setPixmap(qr_pixmap(tracking_qr_text(state, receipt), QR_SIZE_PX))
         row.addWidget(self.qr_label, 1, Qt.AlignTop)
-        layout.addLayout(row)
+        page.addLayout(row)
+        page.addStretch(1)
+        layout.addWidget(scroll_area(body), 1)
         self.printer_label = paragraph(self.tr("Printing your receipt…"), "Notice")
         layout.addWidget(self.printer_label)
-        layout.addStretch(1)
-        buttons = ButtonGrid(max_columns=2)
+        buttons = ButtonGrid(max_columns=3)
         done = big_button(self.tr("Done"), kind="primary")
         done.clicked.connect(lambda: self.navigate.emit("feedback", {"service_id": self.service_id}))
         buttons.add(done)
+        self.say_button = big_button(self.tr("Read the number aloud"))
+        self.say_button.clicked.connect(self.read_number_aloud)
+        buttons.add(self.say_button)
         self.again_button = None
         if state.session.identity is not None:
             # the one way on with the same ID card: an explicit choice (the welcome screen and
@@ -412,6 +482,8 @@ class ReceiptScreen(Screen):
         printed = state.print_outcome(receipt)
         if printed is not None:  # already known (the screen rebuilt in another language): shown, not announced again
             self._show_printer(printed)
+        elif state.printer_ready is False:  # known before filing: no paper, the number is what counts
+            self._show_large()
         state.printer_status.connect(self._on_printer)
 
     def _on_printer(self, _message: str, _ok: bool) -> None:
@@ -424,11 +496,25 @@ class ReceiptScreen(Screen):
 
     def _show_printer(self, ok: bool) -> str:
         message = (self.tr("The receipt is printed — please take it.") if ok else
-                   self.tr("The printer is not working right now. Please write down the number shown on the screen."))
+                   self.tr("The printer is not working right now. Please write down the number or photograph the QR code."))
         self.printer_label.setText(message)
         self.printer_label.setObjectName("Notice" if ok else "Error")
         self.printer_label.style().polish(self.printer_label)
+        if not ok:
+            self._show_large()
         return message
+
+    def _show_large(self) -> None:
+        """Nothing on paper: the number large and a QR code a phone can photograph."""
+        if self.number_label.objectName() == "ReceiptNumberLarge":
+            return
+        self.number_label.setObjectName("ReceiptNumberLarge")
+        self.number_label.style().polish(self.number_label)
+        self.qr_label.setPixmap(qr_pixmap(tracking_qr_text(self.state, self.receipt), QR_LARGE_PX))
+
+    def read_number_aloud(self) -> None:
+        """Said even outside speech mode: the citizen asked for it (`Screen.read_aloud`)."""
+        self.read_aloud.emit(self.spoken_summary())
 
     def spoken_summary(self) -> str:
         r = self.receipt
@@ -443,6 +529,8 @@ class ReceiptScreen(Screen):
             parts.append(self.tr("Fee: {fee}").format(fee=r.fee_eur) + ".")
         if r.deadline:
             parts.append(self.tr("Deadline: {deadline}").format(deadline=r.deadline) + ".")
+        if r.due is not None:
+            parts.append(self.tr("Answer due by: {date}").format(date=r.due.strftime("%d.%m.%Y")) + ".")
         if self.state.print_outcome(r) is False:  # known before the screen showed: said with it
             parts.append(self.printer_label.text())
         return " ".join(parts)

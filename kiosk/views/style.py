@@ -17,6 +17,7 @@ QLabel#Office { font-size: 24px; color: #333333; }
 QLabel#Notice { background: #e7f0fa; border-left: 6px solid #0b4f8a; padding: 10px; }
 QLabel#Error { background: #fde8e8; border-left: 6px solid #a30000; color: #7a0000; padding: 10px; font-weight: bold; }
 QLabel#ReceiptNumber { font-size: 44px; font-weight: bold; color: #0b2e4f; }
+QLabel#ReceiptNumberLarge { font-size: 60px; font-weight: bold; color: #0b2e4f; }
 QLabel#ReceiptCode { font-size: 30px; font-weight: bold; }
 QPushButton { background: #ffffff; color: #0b2e4f; border: 2px solid #0b4f8a; border-radius: 10px; padding: 10px 16px; }
 QPushButton:pressed { background: #cfe0f2; }

@@ -1,4 +1,6 @@
-"""Deadlines of service requests: working days skip weekends and Bulgarian public holidays."""
+"""Deadlines of service requests and signals: working days skip weekends and Bulgarian public holidays.
+
+Shared by the hub (it sets `deadline_at`) and the kiosk (an offline receipt prints the same date)."""
 
 from __future__ import annotations
 

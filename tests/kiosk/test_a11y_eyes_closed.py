@@ -221,7 +221,7 @@ def test_tracking_eyes_closed(blind):
     from kiosk.state.backend import Draft
 
     outcome = c.app.backend.submit(Draft(kind="signal", signal_type="problem", signal_category_id="street-lighting",
-                                         description="Не свети лампата", anonymous=True))
+                                         description="Не свети лампата", anonymous=True, place_id="city-park"))
     assert outcome.delivered and outcome.tracking_code
     start_by_ear(c)
     c.choose("Проследяване на заявление")

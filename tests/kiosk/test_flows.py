@@ -145,12 +145,12 @@ def test_tracking_by_scanning_the_receipt_qr_and_offline_message(kiosk):
 def test_signal_anonymous_is_recorded_with_the_plain_note(kiosk):
     kiosk.tap("Сигнал за проблем")
     kiosk.go("signal")
-    assert kiosk.sees("анонимните сигнали само се регистрират")
     kiosk.tap("Улично осветление")
     kiosk.type_into(kiosk.screen().description, "Не свети лампата пред блок 5")
     park = next(p for p in kiosk.state.catalogue.places if p.id == "city-park")
     kiosk.tap(park.name.bg)
     kiosk.screen().anonymous.setChecked(True)
+    assert kiosk.sees("по анонимни сигнали не се образува производство")
     kiosk.tap("Продължи")
     kiosk.go("review")
     assert kiosk.sees("Подател: анонимен (само се регистрира)")

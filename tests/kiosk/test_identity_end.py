@@ -21,6 +21,7 @@ def _file_named_signal(kiosk):
     kiosk.go("signal")
     kiosk.tap("Строителство и шум")
     kiosk.type_into(kiosk.screen().description, "Шум след 22 ч. на ул. Ботев")
+    kiosk.type_into(kiosk.screen().address, "ул. Ботев 12")  # the category needs a location
     kiosk.tap("Продължи")
     kiosk.go("identify")
     kiosk.insert_card("valid")
@@ -132,6 +133,7 @@ def test_the_repeat_key_says_nothing_of_the_last_citizen_by_ear(blind):
     c.choose("Строителство и шум")
     c.find("Описание, поле")
     c.type_text("Shum sled 22 ch")
+    c.choose("ул. „Христо Ботев“")  # the category needs a location
     c.choose("Продължи")
     c.wait_screen("identify")
     c.place_card("valid")

@@ -75,6 +75,7 @@ def test_cancel_on_the_identify_screen_returns_to_the_signal_as_it_was(kiosk):
     kiosk.tap("Строителство и шум")  # a category that needs the ID card
     kiosk.tap("Жалба")
     kiosk.type_into(kiosk.screen().description, "Шум след 22 ч. на ул. Ботев")
+    kiosk.type_into(kiosk.screen().address, "ул. Ботев 12")  # the category needs a location
     kiosk.tap("Продължи")
     kiosk.go("identify")
     kiosk.tap("Отказ")

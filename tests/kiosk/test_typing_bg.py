@@ -26,7 +26,7 @@ def test_tracking_code_and_reference_candidates():
 
 def _file_signal(kiosk):
     outcome = kiosk.app.backend.submit(Draft(kind="signal", signal_type="problem", signal_category_id="street-lighting",
-                                             description="Не свети лампата", anonymous=True))
+                                             description="Не свети лампата", anonymous=True, place_id="city-park"))
     assert outcome.delivered and "/" in outcome.number and outcome.tracking_code
     return outcome
 
