@@ -172,19 +172,25 @@ def test_per_office_rule_and_late_presses(hub):
 
 def test_acknowledgement_and_metrics(hub):
     from server_sync.hub.analytics.metrics import metrics_text
+    from server_sync.hub.services.fleet import Thresholds
 
     with hub.sessions.begin() as s:
         alerts.evaluate(session=s, now=RECEIVED + timedelta(minutes=1))
         first = alerts.alerts(session=s)[-1]
         alerts.acknowledge(session=s, alert_id=first.id, by="maria", note="гишето беше без служител")
-        text = metrics_text(s)
         assert alerts.alerts(session=s, open_only=True)[0].id != first.id
         with pytest.raises(alerts.AlertNotFound):
             alerts.acknowledge(session=s, alert_id=999, by="maria")
-    assert "eobshtina_feedback_alerts_open_total 1\n" in text
-    assert "eobshtina_feedback_alerts_raised_total 2\n" in text
-    assert 'eobshtina_feedback_presses_total{terminal="F01",counter="grao-3",score="4",filtered="false"} 320' in text
-    assert 'eobshtina_feedback_presses_total{terminal="F01",counter="grao-3",score="1",filtered="true"} 160' in text
+    from prometheus_client.parser import text_string_to_metric_families
+
+    families = {f.name: f for f in text_string_to_metric_families(metrics_text(hub.reads, Thresholds(3, 15)).decode())}
+    assert families["eobshtina_feedback_alerts_open"].type == "gauge"
+    assert [s.value for s in families["eobshtina_feedback_alerts_open"].samples] == [1]
+    assert families["eobshtina_feedback_alerts_raised"].type == "counter"
+    assert [s.value for s in families["eobshtina_feedback_alerts_raised"].samples] == [2]
+    presses = {(s.labels["terminal"], s.labels["counter"], s.labels["score"], s.labels["filtered"]): s.value
+               for s in families["eobshtina_feedback_presses"].samples}
+    assert presses[("F01", "grao-3", "4", "false")] == 320 and presses[("F01", "grao-3", "1", "true")] == 160
 
 
 def test_open_data_has_counts_per_counter_per_hour_and_nothing_personal(hub):

@@ -15,6 +15,16 @@ from server_sync.hub.testing import running_hub
 T0 = datetime(2026, 2, 17, 12, 0, tzinfo=timezone.utc)  # Tue 14:00 in Sofia
 
 
+
+def _scrape(base: str) -> dict[tuple, float]:
+    """/metrics as {(sample name, sorted labels): value}."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    response = httpx.get(f"{base}/metrics")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(response.text) for s in family.samples}
+
 def batch(scores, *, start=T0, step_s=120, counter="mdt-1", office="center", filtered=False):
     return {"presses": [
         {"press_id": str(uuid.uuid4()), "terminal_time": (start + timedelta(seconds=i * step_s)).isoformat(),
@@ -75,16 +85,16 @@ def test_presses_in_figures_and_alert_out(hub):
     (alert,) = r.json()["alerts"]
     assert (alert["counter_id"], alert["responses"], alert["negative"]) == ("mdt-1", 4, 3)
 
-    metrics = httpx.get(f"{base}/metrics").text
-    assert "eobshtina_feedback_alerts_open_total 1" in metrics
-    assert f'eobshtina_feedback_presses_total{{terminal="{hub.terminal_id}",counter="mdt-1",score="1",' \
-           f'filtered="true"}} 2' in metrics
+    metrics = _scrape(base)
+    assert metrics[("eobshtina_feedback_alerts_open", (("counter", "mdt-1"), ("office", "center")))] == 1
+    assert metrics[("eobshtina_feedback_presses_total", (("counter", "mdt-1"), ("filtered", "true"), ("score", "1"),
+                                                         ("terminal", hub.terminal_id)))] == 2
 
     r = httpx.post(f"{base}/api/v1/feedback/alerts/{alert['id']}/acknowledge", json={"note": "проверено"},
                    auth=hub.staff)
     assert r.status_code == 200 and r.json()["acknowledged_by"] == "maria"
     assert httpx.get(f"{base}/api/v1/feedback/alerts", auth=hub.staff).json()["alerts"] == []
-    assert "eobshtina_feedback_alerts_open_total 0" in httpx.get(f"{base}/metrics").text
+    assert not [key for key in _scrape(base) if key[0] == "eobshtina_feedback_alerts_open"]
 
     summary = httpx.get(f"{base}/api/v1/feedback/summary", auth=hub.staff).json()
     mine = [t for t in summary["terminals"] if t["terminal_id"] == hub.terminal_id][0]
@@ -139,3 +149,17 @@ def test_staff_only_and_unknown_alert(hub):
     assert httpx.get(f"{hub.base_url}/api/v1/feedback/alerts", auth=("maria", "wrong")).status_code == 401
     r = httpx.post(f"{hub.base_url}/api/v1/feedback/alerts/424242/acknowledge", auth=hub.staff)
     assert r.status_code == 404 and r.json()["error"]["field"] == "alert_id"
+
+
+def test_metrics_carry_the_fleet_gauges_and_write_nothing(hub):
+    from server_sync.hub.models import Terminal
+
+    before = _scrape(hub.base_url)
+    states = {labels[0][1]: value for (name, labels), value in before.items() if name == "eobshtina_terminals"}
+    assert set(states) == {"online", "stale", "offline", "never", "revoked"}
+    with hub.session() as s:
+        assert sum(states.values()) == s.query(Terminal).count() >= 1
+    for name in ("eobshtina_fleet_queue_items", "eobshtina_fleet_queue_items_max",
+                 "eobshtina_fleet_oldest_undelivered_age_seconds"):
+        assert (name, ()) in before
+    assert _scrape(hub.base_url) == before  # a scrape changes nothing it reports

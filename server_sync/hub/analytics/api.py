@@ -12,10 +12,11 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from server_sync.hub.analytics import alerts as alert_service
 from server_sync.hub.analytics import queries
-from server_sync.hub.analytics.metrics import metrics_text
+from server_sync.hub.analytics.metrics import CONTENT_TYPE, metrics_text
 from server_sync.hub.api.deps import Hub, StaffCredentials, staff_user
 from server_sync.hub.errors import ApiError
 from server_sync.hub.input_checks import EARLIEST, LATEST
+from server_sync.hub.services.fleet import Thresholds
 from server_sync.protocol import ErrorResponse
 from server_sync.protocol.common import WireModel, nfc
 
@@ -202,8 +203,6 @@ def summary(hub: Hub, credentials: StaffCredentials, since: Since = None) -> dic
 
 @router.get("/metrics", include_in_schema=False)
 def metrics(hub: Hub) -> Response:
-    """Prometheus text format: feedback presses and open alerts (evaluated on each scrape)."""
-    with hub.sessions.begin() as session:
-        alert_service.evaluate(session=session)
-        body = metrics_text(session)
-    return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
+    """Prometheus text format: feedback and fleet figures, read without writing anything."""
+    limits = Thresholds(hub.settings.fleet_stale_minutes, hub.settings.fleet_offline_minutes)
+    return Response(metrics_text(hub.reads, limits), media_type=CONTENT_TYPE)
