@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path
 
-from server_sync.hub.api.deps import Hub, TerminalToken, terminal
+from server_sync.hub.api.deps import KIOSKS_ONLY, Hub, TerminalToken, terminal
 from server_sync.hub.errors import ApiError
 from server_sync.hub.services import citizens as citizen_service
 from server_sync.hub.services import consultations as consultation_service
@@ -30,7 +30,7 @@ def citizen_session(body: CitizenSessionRequest, hub: Hub, token: TerminalToken)
         # The attempt is counted (committed) before its code is checked: parallel guesses cannot
         # overrun the limit while the slow check runs.
         with session.begin():
-            terminal_id = terminal(session, token).id
+            terminal_id = terminal(session, token, KIOSKS_ONLY).id
             attempt = citizen_service.reserve_attempt(session=session, keyring=hub.keyring, settings=hub.settings,
                                                       egn=body.egn, terminal_id=terminal_id)
         with session.begin():
@@ -55,7 +55,7 @@ def my_requests(hub: Hub, x_citizen_token: Annotated[str | None, Header(max_leng
 @router.get("/consultations", response_model=ConsultationList, tags=["consultations"])
 def consultations(hub: Hub, token: TerminalToken) -> ConsultationList:
     with hub.sessions.begin() as session:
-        terminal(session, token)
+        terminal(session, token, KIOSKS_ONLY)
         return consultation_service.list_open(session=session)
 
 
@@ -64,6 +64,6 @@ def consultations(hub: Hub, token: TerminalToken) -> ConsultationList:
 def support(body: SupportRequest, hub: Hub, token: TerminalToken,
             consultation_id: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]) -> SupportResult:
     with hub.sessions.begin() as session:
-        t = terminal(session, token)
+        t = terminal(session, token, KIOSKS_ONLY)
         return consultation_service.support(session=session, keyring=hub.keyring,
                                             consultation_id=consultation_id, request=body, terminal_id=t.id)

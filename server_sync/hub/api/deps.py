@@ -62,8 +62,18 @@ def bearer_token(authorization: Annotated[str | None, Header()] = None,
 TerminalToken = Annotated[str, Depends(bearer_token)]
 
 
-def terminal(session: Session, token: str) -> Terminal:
-    return terminal_service.authenticate(session=session, token=token)
+KIOSKS_ONLY = ("kiosk",)
+
+
+def terminal(session: Session, token: str, kinds: tuple[str, ...] | None = None) -> Terminal:
+    """The terminal of a bearer token; with `kinds`, only a terminal of those kinds (a feedback
+    terminal's token — on a counter box anyone can carry away — files no request in a citizen's
+    name). The refusal names no credential field, so the terminal does not take it for a revoked token."""
+    found = terminal_service.authenticate(session=session, token=token)
+    if kinds is not None and found.kind not in kinds:
+        raise ApiError(403, "not_for_this_terminal_kind",
+                       f"a {found.kind} terminal may not do this (only: {', '.join(kinds)})")
+    return found
 
 
 def staff_user(session: Session, credentials: HTTPBasicCredentials | None,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from server_sync.hub.api.deps import Hub, StaffCredentials, TerminalToken, staff_user, terminal
+from server_sync.hub.api.deps import KIOSKS_ONLY, Hub, StaffCredentials, TerminalToken, staff_user, terminal
 from server_sync.hub.errors import ApiError
 from server_sync.hub.input_checks import check_wire
 from server_sync.hub.services import submissions as service
@@ -30,7 +30,7 @@ class StatusUpdate(WireModel):
 def submit(body: SubmissionRequest, hub: Hub, token: TerminalToken, response: Response) -> SubmissionReceipt:
     check_wire(body)
     with hub.sessions.begin() as session:
-        t = terminal(session, token)
+        t = terminal(session, token, KIOSKS_ONLY)
         current = hub.catalogue.get(session)
         if current is None:
             raise ApiError(503, "no_catalogue", "no catalogue has been imported yet")

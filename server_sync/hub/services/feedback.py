@@ -12,8 +12,17 @@ from server_sync.hub.services.terminals import note_event_seq
 from server_sync.protocol import FeedbackBatch, FeedbackBatchResult
 
 
-def ingest(*, session: Session, batch: FeedbackBatch, terminal_id: str) -> FeedbackBatchResult:
+def ingest(*, session: Session, batch: FeedbackBatch, terminal_id: str,
+           terminal_office: str | None = None) -> FeedbackBatchResult:
+    """Store a batch. A press counts for the office its terminal was enrolled in, whatever office it
+    names (a token carried off a counter box cannot raise alerts or change open data elsewhere). A
+    press is never refused for its office: it is the citizen's answer all the same. (A terminal
+    enrolled before offices were recorded still names its own.)"""
     now = utcnow()
+
+    def office_of(claimed: str | None) -> str | None:
+        return terminal_office if terminal_office is not None else claimed
+
     rows, seen = [], set()
     for p in batch.presses:
         key = str(p.press_id)
@@ -23,7 +32,7 @@ def ingest(*, session: Session, batch: FeedbackBatch, terminal_id: str) -> Feedb
         rows.append({
             "press_id": key, "terminal_id": terminal_id, "received_at": now, "terminal_time": p.terminal_time,
             "seq": p.seq, "score": p.score, "scale": p.scale, "counter_id": p.counter_id,
-            "office_id": p.office_id, "service_id": p.service_id, "source": p.source, "filtered": p.filtered,
+            "office_id": office_of(p.office_id), "service_id": p.service_id, "source": p.source, "filtered": p.filtered,
             "filter_reason": p.filter_reason, "outside_hours": p.outside_hours, "reason": p.reason,
         })
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
