@@ -346,6 +346,7 @@ def test_round_trip_open311_inbox_clerk_closes_updates(client, hub, api_key):
     assert clerk.get("/admin/requests", params={"channel": "open311"}).text.count(number) >= 1
     page = clerk.get("/admin/requests/" + quote(number, safe=""))
     assert page.status_code == 200 and "Open311" in page.text and "42.6977" in page.text and "23.3219" in page.text
+    assert 'id="open311-public-note"' in page.text  # the clerk is told the public note is published
     r = clerk.post("/admin/requests/" + quote(number, safe=""), data={
         "csrf": csrf_of(page.text), "status": "resolved", "note": "Дупката е запълнена.",
         "internal_note": "Бригада 3, асфалт 2 т."}, follow_redirects=False)
