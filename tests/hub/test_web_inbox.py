@@ -293,3 +293,32 @@ def test_tracking_page_shows_sofia_time_and_the_deadline(client, hub, kiosk, at,
     assert "Екипът е на място." in page.text
     # The staff page shows the same local time.
     assert shown in admin.get(page_of(number)).text
+
+
+@pytest.mark.parametrize("note, kind", [
+    ("Обадете се на 0888 123 456 за уточнение.", "phone"),
+    ("Заявителят с ЕГН 7501020018 е уведомен.", "egn"),
+    ("Пишете на ivan.petrov@example.bg.", "email"),
+])
+def test_a_public_note_that_looks_personal_asks_first(client, hub, kiosk, note, kind):
+    from server_sync.hub.web.inbox import looks_personal
+
+    assert looks_personal(note) == [kind]
+    receipt = pothole(client, kiosk)
+    number = receipt["number"]
+    clerk = staff_client(client.app, hub, "clerk", "clerk")
+    csrf = page_csrf(clerk, page_of(number))
+    r = clerk.post(page_of(number), data={"csrf": csrf, "status": "in_progress", "note": note})
+    assert r.status_code == 422 and 'id="note-error"' in r.text and 'name="publish_anyway"' in r.text
+    assert status_of(hub, number) != "in_progress"  # nothing published yet
+    r = clerk.post(page_of(number), data={"csrf": csrf, "status": "in_progress", "note": note,
+                                          "publish_anyway": "yes"}, follow_redirects=False)
+    assert r.status_code == 303 and status_of(hub, number) == "in_progress"
+
+
+def test_ordinary_notes_are_not_taken_for_personal_data():
+    from server_sync.hub.web.inbox import looks_personal
+
+    for note in ("Ремонтът е възложен по договор № 2026-118, срок 14.12.2026.", "Бригада 3, 2 часа работа.",
+                 "Входящ номер 94-00012/03.12.2026."):
+        assert looks_personal(note) == [], note

@@ -8,6 +8,7 @@ written to the audit log.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -162,6 +163,21 @@ def request_page(request: Request, number: str, staff: Clerk) -> Response:
     return _request_page(request, staff, number)
 
 
+# What a public note must not carry by mistake: anyone with the receipt's code reads it on /t/.
+_LOOKS_PERSONAL = [
+    ("egn", re.compile(r"(?<!\d)\d{10}(?!\d)")),
+    ("email", re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")),
+    ("phone", re.compile(r"(?<![\d])(?:\+359|0)[\s/-]?\d(?:[\s/-]?\d){7,8}(?!\d)")),
+]
+
+
+def looks_personal(note: str | None) -> list[str]:
+    """Which kinds of personal data (ЕГН, e-mail, phone) a note seems to hold."""
+    if not note:
+        return []
+    return [kind for kind, pattern in _LOOKS_PERSONAL if pattern.search(note)]
+
+
 def _note(value: str) -> str | None:
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n")).strip()
     return value or None
@@ -171,13 +187,17 @@ def _note(value: str) -> str | None:
 def change_status(request: Request, number: str, staff: Clerk, csrf: Annotated[str, Form(max_length=200)] = "",
                   status: Annotated[str, Form(max_length=100)] = "",
                   note: Annotated[str, Form(max_length=100_000)] = "",
-                  internal_note: Annotated[str, Form(max_length=100_000)] = "") -> Response:
+                  internal_note: Annotated[str, Form(max_length=100_000)] = "",
+                  publish_anyway: Annotated[str, Form(max_length=10)] = "") -> Response:
     check_csrf(staff, csrf)
     public, internal = _note(note), _note(internal_note)
     form = {"status": status, "note": note, "internal_note": internal_note}
     errors: dict[str, str] = {}
     if status not in {s.value for s in RequestStatus}:
         errors["status"] = "status"
+    personal = looks_personal(public)
+    if personal and not publish_anyway:
+        errors["note"] = "looks_personal:" + ",".join(personal)
     for key, value in (("note", public), ("internal_note", internal)):
         if value and len(value) > NOTE_MAX:
             errors[key] = "too_long"
