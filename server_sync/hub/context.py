@@ -73,6 +73,11 @@ def open_hub(settings: HubSettings) -> HubContext:
         # The epoch changes only with a new database: terminals compare it to notice a restore/reset.
         epoch = _state(session, "hub_epoch", lambda: "e-" + secrets.token_hex(6))
         public = _state(session, "public_key", lambda: keyring.public_key_b64)
+        fingerprint = _state(session, "hmac_fingerprint", lambda: keyring.hmac_fingerprint)
+        if fingerprint != keyring.hmac_fingerprint:
+            raise RuntimeError(
+                "HUB_HMAC_KEY / hmac.key: this ЕГН key is not the one this database was filled with; "
+                "hubs sharing a database must share the key (the same ЕГН would count as a new person)")
         if public != keyring.public_key_b64:
             raise RuntimeError(
                 f"{settings.effective_private_key_file}: this key does not match the database's "

@@ -105,6 +105,11 @@ class Keyring:
         self._hmac_key = hmac_key
 
     @property
+    def hmac_fingerprint(self) -> str:
+        """Names the ЕГН key without revealing it: hubs sharing a database must share the key."""
+        return self.hmac("hub-key-fingerprint", purpose="fingerprint")[:24]
+
+    @property
     def badge_key(self) -> str:
         """The key of badge hashes, derived from (never equal to) the ЕГН key: terminals get it, to
         hash a badge they read the way the hub hashed the allow-list."""
@@ -119,20 +124,29 @@ class Keyring:
 
 
 def _read_or_create_secret(path: Path, make: callable) -> str:
-    """Create the file 0600 exactly once (O_EXCL: two hubs starting together agree on one key)."""
+    """Create the key file (0600) exactly once, atomically: the value is written and synced to a
+    private temporary file, which is then hard-linked into place. Of several hubs starting together
+    on a fresh data dir one link wins and every hub reads the winner's complete key — never an
+    empty file that another process has created but not yet written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        value = path.read_text().strip()
-        if not value:
-            raise RuntimeError(f"{path}: key file is empty")
-        return value
-    value = make()
-    with os.fdopen(fd, "w") as fh:
-        fh.write(value + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    if not path.exists():
+        value = make()
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(value + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.link(tmp, path)
+            except FileExistsError:  # another hub won the race: its key is the key
+                pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    value = path.read_text().strip()
+    if not value:
+        raise RuntimeError(f"{path}: key file is empty")
     return value
 
 
