@@ -18,7 +18,7 @@ def cmd_create(args: argparse.Namespace) -> int:
             row, key = keys.create(session=session, name=args.name, created_by="console")
             staff_service.audit(session, actor="console", action="open311_key_create", target=row.name)
             name = row.name
-    except keys.KeyError_ as exc:
+    except keys.Open311KeyError as exc:
         raise CliError({"invalid": "NAME: 1–120 characters", "exists": f"a key named {args.name!r} exists"}
                        .get(exc.code, exc.code)) from None
     finally:
@@ -38,7 +38,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
             row = keys.revoke(session=session, name=args.name)
             staff_service.audit(session, actor="console", action="open311_key_revoke", target=row.name)
             name = row.name
-    except keys.KeyError_:
+    except keys.Open311KeyError:
         raise CliError(f"no Open311 key named {args.name!r}") from None
     finally:
         hub.close()

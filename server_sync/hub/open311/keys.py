@@ -19,7 +19,7 @@ from server_sync.protocol.common import nfc
 PREFIX = "o311_"
 
 
-class KeyError_(ValueError):
+class Open311KeyError(ValueError):
     """`code`: 'invalid' (the name), 'exists', 'not_found'."""
 
     def __init__(self, code: str):
@@ -34,7 +34,7 @@ def key_hash(key: str) -> str:
 def normal_name(name: str) -> str:
     name = " ".join(nfc(name or "").split())
     if not name or len(name) > 120 or any(ord(ch) < 32 for ch in name):
-        raise KeyError_("invalid")
+        raise Open311KeyError("invalid")
     return name
 
 
@@ -42,25 +42,25 @@ def create(*, session: Session, name: str, created_by: str | None) -> tuple[Open
     """A new key for the client `name`: returns the row and the key (never stored, shown once)."""
     name = normal_name(name)
     if session.scalar(select(Open311Key.id).where(Open311Key.name == name)) is not None:
-        raise KeyError_("exists")
+        raise Open311KeyError("exists")
     key = PREFIX + secrets.token_urlsafe(32)
     row = Open311Key(name=name, key_hash=key_hash(key), created_at=utcnow(), created_by=created_by, window_count=0)
     try:
         with session.begin_nested():
             session.add(row)
     except IntegrityError as exc:  # created concurrently
-        raise KeyError_("exists") from exc
+        raise Open311KeyError("exists") from exc
     return row, key
 
 
 def revoke(*, session: Session, name: str | None = None, key_id: int | None = None) -> Open311Key:
-    """Revoke a key by name or id (idempotent); KeyError_('not_found') when there is none."""
+    """Revoke a key by name or id (idempotent); Open311KeyError('not_found') when there is none."""
     if key_id is not None:
         row = session.get(Open311Key, key_id)
     else:
         row = session.scalars(select(Open311Key).where(Open311Key.name == normal_name(name or ""))).first()
     if row is None:
-        raise KeyError_("not_found")
+        raise Open311KeyError("not_found")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
     return row

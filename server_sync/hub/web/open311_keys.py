@@ -50,14 +50,14 @@ def key_create(request: Request, staff: Admin, csrf: Annotated[str, Form(max_len
     check_csrf(staff, csrf)
     try:
         name = key_service.normal_name(name)
-    except key_service.KeyError_:
+    except key_service.Open311KeyError:
         return _page(request, staff, status=422, errors={"name": "invalid"}, form={"name": name})
     hub = hub_of(request)
     try:
         with hub.sessions.begin() as session:
             _row, key = key_service.create(session=session, name=name, created_by=staff.username)
             audit(request, session, staff, "open311_key_create", name)
-    except key_service.KeyError_:
+    except key_service.Open311KeyError:
         return _page(request, staff, status=422, errors={"name": "exists"}, form={"name": name})
     # Shown once, in this answer only (no redirect: the key must not travel in a URL).
     return _page(request, staff, new_key=key, new_name=name)
@@ -70,7 +70,7 @@ def key_revoke(request: Request, key_id: int, staff: Admin, csrf: Annotated[str,
     with hub.sessions.begin() as session:
         try:
             row = key_service.revoke(session=session, key_id=key_id)
-        except key_service.KeyError_:
+        except key_service.Open311KeyError:
             raise PageError(404, "not_found") from None
         audit(request, session, staff, "open311_key_revoke", row.name)
     return see_other(flash_url(PATH, "open311_key_revoked"))
