@@ -29,6 +29,14 @@ ROUTERS: list[str] = [
 ]
 
 
+def printable(text: str, limit: int = 300) -> str:
+    """A path as the log may print it: the decoded path holds what `%0A` and friends encode, so a
+    client could forge log lines; control characters (and backslashes) are escaped, long paths cut."""
+    out = "".join(ch if ch.isprintable() and ch != "\\" else ch.encode("unicode_escape").decode("ascii")
+                  for ch in text[:limit])
+    return out + ("…" if len(text) > limit else "")
+
+
 class AccessLogMiddleware:
     """One line per request: method, path, status, time. Path only: the query string carries
     tracking codes and bodies carry personal data. (Plain ASGI: BaseHTTPMiddleware is slow.)"""
@@ -51,7 +59,7 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            log.info("%s %s %d %.1fms", scope["method"], scope["path"], status,
+            log.info("%s %s %d %.1fms", printable(scope["method"]), printable(scope["path"]), status,
                      (time.perf_counter() - started) * 1000)
 
 

@@ -44,11 +44,28 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+def _private_database_file(url: str) -> None:
+    """Create the SQLite file 0600 before SQLite does (it would follow the umask): personal data and
+    hashes live in it, and SQLite gives its -wal and -shm files the database file's permissions."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def make_engine(url: str, *, reads_only: bool = False) -> Engine:
     """The hub's engine. `reads_only` (SQLite): an engine for sessions that only read — their
     transactions begin DEFERRED, so in WAL mode they read a snapshot beside the one writer and never
     take (or wait for) the write lock that every other transaction takes up front."""
     if url.startswith("sqlite"):
+        _private_database_file(url)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

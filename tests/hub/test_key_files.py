@@ -43,3 +43,38 @@ def test_a_hub_with_another_egn_key_refuses_the_database(tmp_path, database_url)
     open_hub(HubSettings(data_dir=tmp_path / "b", hmac_key="the-first-key", **shared)).close()  # same key: fine
     with pytest.raises(RuntimeError, match="ЕГН key"):
         open_hub(HubSettings(data_dir=tmp_path / "c", hmac_key="another-key", **shared))
+
+
+def test_the_sqlite_database_and_its_wal_are_private_whatever_the_umask(tmp_path):
+    import os
+    import stat
+
+    from server_sync.hub.context import open_hub
+    from server_sync.hub.settings import HubSettings
+
+    old = os.umask(0o022)
+    try:
+        hub = open_hub(HubSettings(data_dir=tmp_path, import_shipped_catalogue=False, hmac_key="k"))
+        try:
+            with hub.sessions.begin() as s:  # a write: the WAL exists now
+                from server_sync.hub.services.staff import audit
+
+                audit(s, actor="t", action="login")
+            files = [p for p in tmp_path.iterdir() if p.name.startswith("hub.sqlite3")]
+            assert {p.name for p in files} >= {"hub.sqlite3", "hub.sqlite3-wal"}
+            for p in files:
+                assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name
+        finally:
+            hub.close()
+    finally:
+        os.umask(old)
+
+
+def test_the_access_log_cannot_be_forged_through_the_path(client, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="server_sync.hub.access"):
+        client.get("/t/x%0A2026-12-03 INFO GET /admin 200%0D")
+    lines = [r.getMessage() for r in caplog.records if r.name == "server_sync.hub.access"]
+    assert lines and all("\n" not in line and "\r" not in line for line in lines)
+    assert any("\\n2026-12-03" in line for line in lines)
