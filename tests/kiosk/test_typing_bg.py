@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from kiosk.state.backend import Draft
 from kiosk.state.codes import latin_lookalikes, reference_candidates, tracking_code
@@ -49,3 +50,74 @@ def test_tracking_accepts_the_number_without_its_date_and_a_code_typed_in_cyrill
     assert cyrillic_code != outcome.tracking_code or not any(c in "ABEKMHOPCTXY" for c in outcome.tracking_code)
     result = _track(kiosk, short, cyrillic_code.lower())
     assert result.startswith(outcome.number), result
+
+
+def _touch(kiosk, field) -> None:
+    kiosk.qtbot.mouseClick(field, Qt.LeftButton)
+    kiosk.qtbot.waitUntil(lambda: kiosk.window.keyboard.isVisible(), timeout=3000)
+
+
+def _keys(keyboard) -> set[str]:
+    return {b.text() for row in keyboard.grid() for b in row}
+
+
+def test_the_on_screen_keyboard_opens_in_the_language_of_the_screens(kiosk):
+    kiosk.tap("Проследяване на заявление")
+    kiosk.go("track")
+    keyboard = kiosk.window.keyboard
+    _touch(kiosk, kiosk.screen().reference)
+    assert {"я", "ж", "ш"} <= _keys(keyboard)  # Cyrillic for Bulgarian
+    kiosk.tap(kiosk.window.language_button)
+    kiosk.qtbot.waitUntil(lambda: kiosk.state.language == "en")
+    _touch(kiosk, kiosk.screen().reference)
+    assert {"q", "w", "z"} <= _keys(keyboard) and "я" not in _keys(keyboard)  # Latin for English
+    kiosk.tap(kiosk.window.language_button)
+    kiosk.qtbot.waitUntil(lambda: kiosk.state.language == "bg")
+    _touch(kiosk, kiosk.screen().reference)
+    assert "я" in _keys(keyboard)
+
+
+def test_tracking_that_finds_nothing_says_what_it_expected(kiosk):
+    outcome = _file_signal(kiosk)
+    result = _track(kiosk, outcome.number, "WRONG234")
+    assert "Въведете входящия номер от разписката, напр. 94-00012/" in result, result
+    assert "или 94-00012, и кода за проследяване" in result, result
+
+
+def test_a_provisional_reference_typed_with_a_cyrillic_k_is_found(kiosk):
+    from server_sync.agent.agent import Agent
+
+    kiosk.network.online = False
+    outcome = kiosk.app.backend.submit(Draft(kind="signal", signal_type="problem", signal_category_id="street-lighting",
+                                             description="Не свети лампата", anonymous=True, place_id="city-park"))
+    assert not outcome.delivered and outcome.provisional_ref.startswith("K")
+    kiosk.network.online = True
+    agent = Agent(kiosk.store, client_factory=kiosk.network.agent_client)
+    while agent.drain_once():
+        pass
+    typed = "К" + outcome.provisional_ref[1:]  # Cyrillic К, as a Bulgarian layout types it
+    assert typed != outcome.provisional_ref
+    result = _track(kiosk, typed, outcome.tracking_code)
+    assert "/" in result.split(":")[0] and "Улично осветление" in result, result
+
+
+def test_a_language_switch_shows_the_tracking_answer_again_without_a_second_look_up(kiosk):
+    outcome = _file_signal(kiosk)
+    calls = []
+    real = kiosk.app.backend.track
+    kiosk.app.backend.track = lambda ref, code: (calls.append(ref), real(ref, code))[1]
+    result = _track(kiosk, outcome.number, outcome.tracking_code)
+    assert result.startswith(outcome.number) and calls == [outcome.number]
+    kiosk.tap(kiosk.window.language_button)
+    kiosk.qtbot.waitUntil(lambda: kiosk.state.language == "en")
+    screen = kiosk.screen()
+    assert screen.result.text() == f"{outcome.number}: Street lighting — pending", screen.result.text()
+    kiosk.qtbot.waitUntil(lambda: not kiosk.state.tasks.busy, timeout=5000)
+    assert calls == [outcome.number], "the rebuilt screen looked the request up again"
+    # the next citizen finds no answer waiting
+    kiosk.tap("Finish")
+    kiosk.go("welcome")
+    kiosk.qtbot.waitUntil(lambda: kiosk.state.language == "bg")
+    kiosk.tap("Проследяване на заявление")
+    kiosk.go("track")
+    assert kiosk.screen().result.text() == ""
