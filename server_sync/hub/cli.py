@@ -391,4 +391,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, not this __main__ copy: subcommand modules raise
+    # server_sync.hub.cli.CliError, which a second copy of this module would not catch.
+    from server_sync.hub.cli import main as _main
+
+    sys.exit(_main())

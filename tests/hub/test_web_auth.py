@@ -284,6 +284,9 @@ def test_staff_commands_as_a_script_calls_them(tmp_path):
     assert "ivana" in r.stdout and "disabled" in r.stdout and "root" in r.stdout and "administrator" in r.stdout
     r = run_cli(data, "staff", "disable", "nobody")
     assert r.returncode == 1 and "nobody" in r.stderr
+    # A subcommand of another module refuses with one line too (not a traceback) under `python -m`.
+    r = run_cli(data, "open311-key", "revoke", "nobody")
+    assert r.returncode == 1 and r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr
 
 
 def test_create_admin_reads_a_password_piped_without_newline(tmp_path, monkeypatch, capsys):
