@@ -191,7 +191,8 @@ def test_clerk_answers_a_signal_and_the_citizen_sees_it(hub, page, chromium):
     category = _first_category(hub)
     body = {"client_id": str(uuid.uuid4()), "kind": "signal", "terminal_time": utcnow().isoformat(), "seq": 5,
             "signal_category_id": category.id, "signal_type": "problem", "anonymous": True,
-            "description": "<script>alert(1)</script> Не свети лампата пред блок 12."}
+            "description": "<script>alert(1)</script> Не свети лампата пред блок 12.",
+            "location": {"address_text": "ул. „Родопи“, пред бл. 12"}}
     r = httpx.post(f"{hub.base_url}/api/v1/requests", json=body, headers={"Authorization": f"Bearer {kiosk.token}"})
     assert r.status_code == 201, r.text
     number, code = r.json()["number"], r.json()["tracking_code"]
@@ -233,7 +234,8 @@ def test_every_page_passes_axe_wcag_aa(hub, page):
     _heartbeat(hub, kiosk.token)
     category = _first_category(hub)
     body = {"client_id": str(uuid.uuid4()), "kind": "signal", "terminal_time": utcnow().isoformat(), "seq": 5,
-            "signal_category_id": category.id, "signal_type": "problem", "anonymous": True, "description": "Дупка."}
+            "signal_category_id": category.id, "signal_type": "problem", "anonymous": True, "description": "Дупка.",
+            "location": {"address_text": "ул. „Родопи“ 5"}}
     number = httpx.post(f"{hub.base_url}/api/v1/requests", json=body,
                         headers={"Authorization": f"Bearer {kiosk.token}"}).json()["number"]
     log_in(page, hub.base_url, "admin", PASSWORD)
