@@ -115,6 +115,29 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
         w.go_home()
         state.accept_document(card)
 
+    def until(done) -> None:
+        """Wait (on events) for what the state does on its workers: a printer query, a print."""
+        import time
+
+        app = QApplication.instance()
+        end = time.monotonic() + 5
+        while not done() and time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.01)
+
+    def review_printer_out():
+        # the printer is out of paper: said on the review, before anything is filed (issue 11 §5)
+        identify()
+        w.show_screen("review", draft=Draft(**signal.__dict__))
+        until(lambda: state.printer_ready is False)
+
+    def receipt_large_number():
+        # nothing printed: the number large, a QR code to photograph, and "read it aloud"
+        identify()
+        d = Draft(**{**signal.__dict__, "applicant": state.applicant()})
+        shown = w.show_screen("receipt", receipt=state.complete_submission(d, backend.submit(d)))
+        until(lambda: state.print_outcome(shown.receipt) is False)
+
     def maintenance():
         w.show_screen("maintenance")
         w.current_screen().unlock(pin=state.settings.technician_pin)
@@ -147,6 +170,8 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
         # appended, so the files of the scenes above keep their numbers
         ("leave-confirmation", leave_confirmation),
         ("welcome-identified", welcome_identified),
+        ("signal-review-printer-out", review_printer_out),
+        ("receipt-printer-out-large-number", receipt_large_number),
     ]
 
 
@@ -168,6 +193,7 @@ def render(out_dir: Path | None, lang: str, theme: str, only: set[str] | None = 
                               health=lambda: {}, close=lambda: None)
     kiosk = KioskApp(app, backend, settings, devices=devices, accessibility=True, headset=None)
     kiosk.state.printer = printer
+    kiosk.state.printer_paper = lambda: "ok" if printed_ok[0] else "out"
     kiosk.window.resize(settings.screen_width_px, settings.screen_height_px)
     kiosk.window.show()
     written = []

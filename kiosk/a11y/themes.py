@@ -337,7 +337,7 @@ QLabel#Office {{ color: {c['muted_text']}; }}
 QLabel#Notice {{ background-color: {c['notice']}; color: {c['notice_text']}; border-left: 6px solid {c['notice_border']}; padding: 10px; }}
 QLabel#Error {{ background-color: {c['error_box']}; color: {c['error_box_text']}; border-left: 6px solid {c['error_border']}; padding: 10px; font-weight: bold; }}
 QLabel#ReceiptNumber {{ color: {c['heading_text']}; font-size: {int(size * grow(2))}px; font-weight: bold; }}
-QLabel#ReceiptNumberLarge {{ color: {c['heading_text']}; font-size: {int(size * grow(2.6))}px; font-weight: bold; }}
+QLabel#ReceiptNumberLarge {{ color: {c['heading_text']}; font-size: {int(size * grow(2.3))}px; font-weight: bold; }}
 QLabel#ReceiptCode {{ font-size: {int(size * grow(1.35))}px; font-weight: bold; }}
 #OnScreenKeyboard {{ background-color: {c['keyboard']}; }}
 QLabel#a11yIndicator {{ background-color: {c['indicator']}; color: {c['indicator_text']}; padding: 4px 8px; }}
