@@ -21,7 +21,7 @@ from server_sync.hub.open311.service import Open311Error, lang_of
 
 PREFIX = "/open311/v2"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-CHANGESET = "2026-12-04T00:00:00Z"  # when this endpoint's behaviour last changed (discovery)
+CHANGESET = "2026-12-03T00:00:00Z"  # when this endpoint's behaviour last changed (discovery)
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
