@@ -91,3 +91,13 @@ def create_app(settings: HubSettings | None = None, *, context: HubContext | Non
     app.add_middleware(AccessLogMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of `kiosk-hub serve --workers N`: settings from HUB_* only
+    (the parent process put its flags there and has already migrated the database)."""
+    from server_sync.hub.cli import configure_logging
+
+    settings = HubSettings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

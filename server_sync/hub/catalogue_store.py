@@ -88,6 +88,12 @@ class CatalogueCache:
         return self._catalogue, self._body
 
 
+    def version(self, conn) -> str:
+        """The current catalogue's version ("" when none), one indexed query, nothing parsed."""
+        row = conn.execute(select(CatalogueRevision.version).order_by(CatalogueRevision.id.desc()).limit(1)).first()
+        return row[0] if row else ""
+
+
 def load_catalogue_path(path: Path) -> CatalogueData:
     """Read a catalogue file (.toml or .json) into validated data; errors name entry and field."""
     from server_sync.hub.catalogue_file import CatalogueFileError, load_catalogue_file

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sys
 from datetime import date, datetime, time, timezone
 from importlib import import_module
@@ -58,13 +59,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from server_sync.hub.app import create_app
 
     settings = settings_from(args, host=args.host, port=args.port)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    app = create_app(settings)
+    configure_logging(settings.log_level)
     # uvicorn's own access log prints query strings (tracking codes): ours prints paths only.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False,
-                proxy_headers=True, server_header=False)
+    options = dict(host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False,
+                   proxy_headers=True, server_header=False)
+    if args.workers <= 1:
+        uvicorn.run(create_app(settings), **options)
+        return 0
+    # Several worker processes under uvicorn's own process manager (it restarts a worker that dies).
+    # This process creates and migrates the database and the key files once; each worker then opens
+    # the hub from the environment (`app.app_from_environment`) without migrating again.
+    from server_sync.hub.context import open_hub
+
+    open_hub(settings).close()
+    for name, value in settings.model_dump(exclude_unset=False).items():
+        if value is not None and name in settings.model_fields_set | {"data_dir"}:
+            os.environ[f"HUB_{name.upper()}"] = str(value)
+    os.environ["HUB_SCHEMA_SETUP"] = "none"
+    uvicorn.run("server_sync.hub.app:app_from_environment", factory=True, workers=args.workers, **options)
     return 0
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def cmd_enrollment_code(args: argparse.Namespace) -> int:
@@ -224,6 +242,16 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"a number of processes, 1–64: {text!r}")
+    return value
+
+
 def _since(text: str) -> datetime:
     try:
         day = date.fromisoformat(text)
@@ -291,6 +319,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        description="Run the hub's REST API (creates and migrates the database on first start).")
     p.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1, HUB_HOST)")
     p.add_argument("--port", type=int, default=None, help=f"port (default {DEFAULT_PORT}, HUB_PORT)")
+    p.add_argument("--workers", type=_workers, default=1,
+                   help="worker processes (uvicorn's process manager; default 1). Several need PostgreSQL "
+                        "to scale: on SQLite they share one writer")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("enrollment-code", parents=[common], help="print a one-time terminal enrolment code",

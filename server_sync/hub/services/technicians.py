@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -88,8 +88,10 @@ def list_all(*, session: Session) -> list[TechnicianCredential]:
                                 .order_by(TechnicianCredential.disabled_at.is_not(None), TechnicianCredential.name)))
 
 
-def active_wire(*, session: Session) -> list[TechnicianCredentialWire]:
-    """The active technicians as kiosks receive them."""
-    rows = session.scalars(select(TechnicianCredential).where(TechnicianCredential.disabled_at.is_(None))
+def active_wire(*, session: Session | Connection) -> list[TechnicianCredentialWire]:
+    """The active technicians as kiosks receive them (a Session or, on the heartbeat path, a Connection)."""
+    rows = session.execute(select(TechnicianCredential.name, TechnicianCredential.badge_hash,
+                                  TechnicianCredential.pin_hash)
+                           .where(TechnicianCredential.disabled_at.is_(None))
                            .order_by(TechnicianCredential.id).limit(1000))
     return [TechnicianCredentialWire(name=r.name, badge_hash=r.badge_hash, pin_hash=r.pin_hash) for r in rows]
