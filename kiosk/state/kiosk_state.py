@@ -515,6 +515,12 @@ class KioskState(QObject):
         """The citizen's identity ends while the kiosk stays in use (back on the welcome screen):
         the card's data, the last receipt and the store's session data go; a submission still
         on its way prints nothing. Finish and the timeout do this and more (`on_session_end`)."""
+        self._forget_citizen()
+        self.session.clear_identity()
+
+    def _forget_citizen(self) -> None:
+        """What ending an identity and ending a session share: the last receipt, a print or a
+        tracking answer still on its way, and the store's session data."""
         self.last_receipt = None
         self._printing = None
         self._session_serial += 1
@@ -524,19 +530,10 @@ class KioskState(QObject):
                 self.backend.wipe_session_data()
         except Exception:
             log.exception("wiping the store's session data failed")
-        self.session.clear_identity()
 
     def on_session_end(self) -> None:
         """Everything personal goes: identity, last receipt, store session data; language back."""
-        self.last_receipt = None
-        self._printing = None
-        self._session_serial += 1
-        self.tracking.clear()
-        try:
-            if self.backend is not None:
-                self.backend.wipe_session_data()
-        except Exception:
-            log.exception("wiping the store's session data failed")
+        self._forget_citizen()
         self.set_language(self.settings.language)
 
 
