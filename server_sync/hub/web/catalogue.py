@@ -320,19 +320,29 @@ def service_save(
                              errors=errors, problems=problems, status=422)
 
     changed = _changed(old, checked.services[index].model_dump(mode="json"))
+    return _publish_edit(
+        request, staff, revision, checked, version, f"services/{service_id}", changed,
+        conflict=lambda: _service_page(request, staff, revision, data_unchanged(revision), service_id, status=409,
+                                       conflict=True))
+
+
+def _publish_edit(request: Request, staff: Staff, revision: Any, checked: Any, version: str | None, target: str,
+                  changed: list[str], *, conflict) -> Response:
+    """Publish an edited entry as a new catalogue version (audit-logged) and show its page again;
+    nothing changed: nothing published; someone published meanwhile: `conflict()` (409)."""
+    page = f"/admin/catalogue/{target}"
     if not changed:
-        return see_other(flash_url(f"/admin/catalogue/services/{service_id}", "saved"))
+        return see_other(flash_url(page, "saved"))
     hub = hub_of(request)
     try:
         with hub.sessions.begin() as session:
             new_version = catalogue_edit.publish(session=session, data=checked, source=f"web:{staff.username}",
                                                  expected_version=version or revision.version)
-            audit(request, session, staff, "catalogue_edit", f"services/{service_id}", changed=changed,
+            audit(request, session, staff, "catalogue_edit", target, changed=changed,
                   version=new_version, previous=revision.version)
     except CatalogueChanged:
-        return _service_page(request, staff, revision, data_unchanged(revision), service_id, status=409,
-                             conflict=True)
-    return see_other(flash_url(f"/admin/catalogue/services/{service_id}", "catalogue_published"))
+        return conflict()
+    return see_other(flash_url(page, "catalogue_published"))
 
 
 def data_unchanged(revision: Any) -> dict[str, Any]:
@@ -475,19 +485,10 @@ def entry_save(
                            errors=errors, problems=problems, status=422)
     new = checked.model_dump(mode="json")[key][index]
     changed = _changed(old, new)
-    if not changed:
-        return see_other(flash_url(f"/admin/catalogue/{kind}/{entry_id}", "saved"))
-    hub = hub_of(request)
-    try:
-        with hub.sessions.begin() as session:
-            new_version = catalogue_edit.publish(session=session, data=checked, source=f"web:{staff.username}",
-                                                 expected_version=version or revision.version)
-            audit(request, session, staff, "catalogue_edit", f"{key}/{entry_id}", changed=changed,
-                  version=new_version, previous=revision.version)
-    except CatalogueChanged:
-        return _entry_page(request, staff, revision, data_unchanged(revision), kind, entry_id, status=409,
-                           conflict=True)
-    return see_other(flash_url(f"/admin/catalogue/{kind}/{entry_id}", "catalogue_published"))
+    return _publish_edit(
+        request, staff, revision, checked, version, f"{kind}/{entry_id}", changed,
+        conflict=lambda: _entry_page(request, staff, revision, data_unchanged(revision), kind, entry_id, status=409,
+                                     conflict=True))
 
 
 # ---------------------------------------------------------------------------------------------- import
