@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass, field
+from typing import Callable, TypeVar
 
-from sqlalchemy import Engine, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server_sync.hub import db
@@ -17,6 +18,7 @@ from server_sync.hub.security import Keyring, load_keyring
 from server_sync.hub.settings import HubSettings
 
 log = logging.getLogger("server_sync.hub")
+T = TypeVar("T")
 
 
 @dataclass
@@ -31,6 +33,9 @@ class HubContext:
     # so staff browsing a million requests cannot stall terminals' uploads. Never write through them.
     reads: sessionmaker[Session] | None = None
     read_engine: Engine | None = None
+    # PostgreSQL: the heartbeats' own small pool (autocommit, asynchronous commit; see
+    # `heartbeat_transaction`). Elsewhere heartbeats use `engine`.
+    heartbeat_engine: Engine | None = None
 
     def __post_init__(self) -> None:
         if self.reads is None:
@@ -40,9 +45,31 @@ class HubContext:
                 self.reads = db.session_factory(self.read_engine)
             else:
                 self.reads = self.sessions
+        if self.heartbeat_engine is None and self.engine.dialect.name == "postgresql":
+            self.heartbeat_engine = db.make_engine(self.engine.url.render_as_string(hide_password=False),
+                                                   heartbeats=True)
+
+    def heartbeat_transaction(self, work: Callable[[Connection], T]) -> T:
+        """Run a heartbeat's statements: on PostgreSQL on the heartbeat pool, where the one statement
+        is its own transaction (autocommit: no BEGIN/COMMIT round trips) and its commit does not wait
+        for the WAL flush; a connection the database dropped (a restart) is retried once — a heartbeat
+        that failed wrote nothing. On SQLite in an IMMEDIATE transaction of the write engine."""
+        if self.heartbeat_engine is None:
+            with self.engine.begin() as conn:
+                return work(conn)
+        for attempt in (1, 2):
+            try:
+                with self.heartbeat_engine.connect() as conn:
+                    return work(conn)
+            except DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.heartbeat_engine is not None:
+            self.heartbeat_engine.dispose()
         if self.read_engine is not None:
             self.read_engine.dispose()
 

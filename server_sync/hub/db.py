@@ -60,7 +60,7 @@ def _private_database_file(url: str) -> None:
         pass
 
 
-def make_engine(url: str, *, reads_only: bool = False) -> Engine:
+def make_engine(url: str, *, reads_only: bool = False, heartbeats: bool = False) -> Engine:
     """The hub's engine. `reads_only` (SQLite): an engine for sessions that only read — their
     transactions begin DEFERRED, so in WAL mode they read a snapshot beside the one writer and never
     take (or wait for) the write lock that every other transaction takes up front."""
@@ -89,6 +89,13 @@ def make_engine(url: str, *, reads_only: bool = False) -> Engine:
             conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
         return engine
+    if heartbeats:
+        # PostgreSQL, the heartbeats' pool: each heartbeat is one statement in autocommit (its own
+        # transaction), committed without waiting for the WAL flush (synchronous_commit=off on these
+        # connections only: a database crash may lose the last moment's health reports, nothing
+        # else). No pre-ping round trip: a dropped connection is retried (HubContext.heartbeat_transaction).
+        return create_engine(url, pool_size=4, max_overflow=8, isolation_level="AUTOCOMMIT",
+                             connect_args={"options": "-c synchronous_commit=off"})
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 

@@ -8,7 +8,6 @@ from server_sync.hub.api.deps import Hub, TerminalToken, terminal
 from server_sync.hub.db import utcnow
 from server_sync.hub.errors import ApiError
 from server_sync.hub.input_checks import check_wire
-from server_sync.hub.services import technicians as technician_service
 from server_sync.hub.services import terminals as service
 from server_sync.protocol import (
     EnrollRequest,
@@ -17,8 +16,8 @@ from server_sync.protocol import (
     HealthResponse,
     HeartbeatRequest,
     HeartbeatResponse,
-    TerminalKind,
 )
+from server_sync.protocol.messages import TechnicianCredentialWire
 
 router = APIRouter(prefix="/api/v1", responses={422: {"model": ErrorResponse}})
 
@@ -47,30 +46,27 @@ def enroll(body: EnrollRequest, hub: Hub) -> EnrollResponse:
 
 @router.post("/terminals/heartbeat", response_model=HeartbeatResponse, tags=["terminals"],
              responses={401: {"model": ErrorResponse}}, response_model_exclude_none=True)
-def heartbeat(body: HeartbeatRequest, hub: Hub, token: TerminalToken) -> HeartbeatResponse:
+def heartbeat(body: HeartbeatRequest, hub: Hub, token: TerminalToken) -> Response:
     received_at = utcnow()
     check_wire(body)
     if body.catalogue_version is not None and len(body.catalogue_version) > 64:  # the column's width
         raise ApiError(422, "validation_error", "catalogue_version: at most 64 characters", "catalogue_version")
-    with hub.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # A heartbeat is a health report, superseded a minute later: its commit need not wait for
-            # the WAL flush (PostgreSQL's synchronous_commit, for this transaction only). A crash of the
-            # database can lose the last fraction of a second of reports, never corrupt anything; every
-            # other write of the hub still commits synchronously.
-            conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-        reporter = service.record_heartbeat(conn=conn, token=token, report=body, received_at=received_at,
-                                            retention_days=hub.settings.heartbeat_retention_days)
-        if reporter is None:
-            raise ApiError(401, "unauthorized", "unknown or revoked terminal token", "Authorization",
-                           headers={"WWW-Authenticate": "Bearer"})
-        answer = HeartbeatResponse(server_time=utcnow(), catalogue_version=hub.catalogue.version(conn),
-                                   hub_epoch=hub.hub_epoch, last_seq=reporter.last_event_seq)
-        if reporter.kind == TerminalKind.KIOSK.value and "technicians" in body.features:
-            # Maintenance mode's allow-list, hashed, for kiosks whose software reads it.
-            answer.technicians = technician_service.active_wire(session=conn)
-            answer.badge_key = hub.keyring.badge_key
-    return answer
+    wants_technicians = "technicians" in body.features
+    reporter = hub.heartbeat_transaction(lambda conn: service.record_heartbeat(
+        conn=conn, token=token, report=body, received_at=received_at,
+        retention_days=hub.settings.heartbeat_retention_days, technicians=wants_technicians))
+    if reporter is None:
+        raise ApiError(401, "unauthorized", "unknown or revoked terminal token", "Authorization",
+                       headers={"WWW-Authenticate": "Bearer"})
+    answer = HeartbeatResponse(server_time=utcnow(), catalogue_version=reporter.catalogue_version,
+                               hub_epoch=hub.hub_epoch, last_seq=reporter.last_event_seq)
+    if reporter.technicians is not None:
+        # Maintenance mode's allow-list, hashed, for kiosks whose software reads it.
+        answer.technicians = [TechnicianCredentialWire(name=n, badge_hash=b, pin_hash=p)
+                              for n, b, p in reporter.technicians]
+        answer.badge_key = hub.keyring.badge_key
+    # Serialised here: FastAPI would validate the answer once more against the response model.
+    return Response(answer.model_dump_json(exclude_none=True), media_type="application/json")
 
 
 def _etag_matches(header: str, etag: str) -> bool:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Boolean, Connection, Engine, bindparam, case, delete, func, insert, select, update
+from sqlalchemy.sql.expression import Executable
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server_sync.hub.db import utcnow
 from server_sync.hub.errors import ApiError
-from server_sync.hub.models import EnrollmentCode, Heartbeat, Terminal
+from server_sync.hub.models import CatalogueRevision, EnrollmentCode, Heartbeat, TechnicianCredential, Terminal
 from server_sync.hub.security import new_enrollment_code, new_token, normalise_code, token_hash
 from server_sync.protocol import EnrollRequest, EnrollResponse, HeartbeatRequest, TerminalKind
 from server_sync.protocol.common import nfc
@@ -95,11 +97,14 @@ def revoke(*, session: Session, terminal_id: str) -> bool:
 
 @dataclass(frozen=True)
 class Reporter:
-    """The terminal a heartbeat came from, as the heartbeat's own UPDATE returned it."""
+    """What a heartbeat's statements returned: its terminal, the catalogue version, and (when asked
+    for a kiosk) the active technicians as (name, badge_hash, pin_hash) rows."""
 
     id: str
     kind: str
     last_event_seq: int | None
+    catalogue_version: str
+    technicians: list[tuple[str, str | None, str]] | None = None
 
 
 # History older than the retention is pruned by one DELETE (by `received_at`, indexed) at most this
@@ -116,46 +121,90 @@ def prune_due_now(engine: Engine | None = None) -> None:
         _next_prune.pop(id(engine), None)
 
 
-def record_heartbeat(*, conn: Connection, token: str, report: HeartbeatRequest, received_at: datetime | None = None,
-                     retention_days: float = 30) -> Reporter | None:
-    """Store a report as its terminal's latest state and in the history, in the caller's transaction.
+LATEST = ("last_heartbeat_at", "clock_skew_s", "software_version", "last_heartbeat", "queue_depth",
+          "device_problems")
+HISTORY = ("received_at", "terminal_time", "clock_skew_s", "seq", "software_version", "uptime_s", "queue_depth",
+           "oldest_undelivered_age_s", "last_sync_at", "disk_free_bytes", "cpu_temp_c", "under_voltage",
+           "catalogue_version", "devices", "last_errors")
 
-    The hot path of the hub (10,000 terminals a minute): authentication and the latest state are one
+
+@cache
+def _statements() -> dict[str, Executable]:
+    """The heartbeat's statements, built once with bind parameters: building a statement and its cache
+    key on every request cost more than running it (profile in server_sync/hub/README.md)."""
+    t, h = Terminal.__table__, Heartbeat.__table__
+    who = (update(t).where(t.c.token_hash == bindparam("auth_token_hash"), t.c.revoked_at.is_(None))
+           .values({c: bindparam(f"l_{c}", type_=t.c[c].type) for c in LATEST})
+           .returning(t.c.id, t.c.kind, t.c.last_event_seq))
+    history = [bindparam(f"h_{c}", type_=h.c[c].type) for c in HISTORY]
+    newest = select(CatalogueRevision.version).order_by(CatalogueRevision.id.desc()).limit(1)
+    techs = (select(TechnicianCredential.name, TechnicianCredential.badge_hash, TechnicianCredential.pin_hash)
+             .where(TechnicianCredential.disabled_at.is_(None)).order_by(TechnicianCredential.id).limit(1000))
+    # PostgreSQL: all of it in one statement.
+    found = who.cte("reporter")
+    stored = insert(h).from_select(["terminal_id", *HISTORY], select(found.c.id, *history)).cte("stored")
+    listed = techs.subquery()
+    tech_list = select(func.json_agg(func.json_build_array(listed.c.name, listed.c.badge_hash, listed.c.pin_hash)))
+    want = bindparam("want_technicians", type_=Boolean) & (found.c.kind == TerminalKind.KIOSK.value)
+    one = select(found.c.id, found.c.kind, found.c.last_event_seq,
+                 newest.scalar_subquery().label("catalogue_version"),
+                 case((want, func.coalesce(tech_list.scalar_subquery(), func.json_build_array())),
+                      else_=None).label("technicians")).add_cte(stored)
+    return {"one": one, "who": who, "newest": newest, "techs": techs,
+            "store": insert(h).values(terminal_id=bindparam("h_terminal_id"),
+                                      **{c: p for c, p in zip(HISTORY, history)})}
+
+
+def record_heartbeat(*, conn: Connection, token: str, report: HeartbeatRequest, received_at: datetime | None = None,
+                     retention_days: float = 30, technicians: bool = False) -> Reporter | None:
+    """Store a report as its terminal's latest state and in the history; None when the token is unknown
+    or revoked. With `technicians`, a kiosk's answer also gets the active technicians.
+
+    The hot path of the hub (10,000 terminals a minute). Authentication and the latest state are one
     `UPDATE terminals … WHERE token_hash = … AND revoked_at IS NULL RETURNING …` — a revoked token
     matches no row and is refused at once, with no token cache to go stale — and the history one
-    Core INSERT. None when the token is unknown or revoked."""
+    Core INSERT. On PostgreSQL the UPDATE, the INSERT, the catalogue version and the technicians are
+    one statement (data-modifying CTEs): one round trip. SQLite (no DML in CTEs, no network) runs them
+    one after the other in the caller's IMMEDIATE transaction."""
     received_at = received_at or utcnow()
     terminal_time = report.terminal_time
     if terminal_time.tzinfo is None:
         raise ApiError(422, "validation_error", "terminal_time: needs a UTC offset", "terminal_time")
     skew = (received_at - terminal_time).total_seconds()
-    devices = {k: v.model_dump(mode="json") for k, v in report.devices.items()}
     problems = sum(1 for d in report.devices.values() if d.state.value in PROBLEM_DEVICE_STATES) \
         + (1 if report.under_voltage else 0)
-    row = conn.execute(
-        update(Terminal).where(Terminal.token_hash == token_hash(token), Terminal.revoked_at.is_(None))
-        .values(last_heartbeat_at=received_at, clock_skew_s=skew, software_version=report.software_version,
-                last_heartbeat=report.model_dump(mode="json"), queue_depth=report.queue_depth,
-                device_problems=problems)
-        .returning(Terminal.id, Terminal.kind, Terminal.last_event_seq)
-    ).first()
-    if row is None:
-        return None
-    conn.execute(insert(Heartbeat).values(
-        terminal_id=row.id, received_at=received_at, terminal_time=terminal_time, clock_skew_s=skew,
-        seq=report.seq, software_version=report.software_version, uptime_s=report.uptime_s,
-        queue_depth=report.queue_depth, oldest_undelivered_age_s=report.oldest_undelivered_age_s,
-        last_sync_at=report.last_sync_at, disk_free_bytes=report.disk_free_bytes, cpu_temp_c=report.cpu_temp_c,
-        under_voltage=report.under_voltage, catalogue_version=report.catalogue_version,
-        devices=devices, last_errors=list(report.last_errors),
-    ))
+    params = {"auth_token_hash": token_hash(token), "l_last_heartbeat_at": received_at, "l_clock_skew_s": skew,
+              "l_software_version": report.software_version, "l_last_heartbeat": report.model_dump(mode="json"),
+              "l_queue_depth": report.queue_depth, "l_device_problems": problems}
+    wire = params["l_last_heartbeat"]
+    params.update({f"h_{c}": wire.get(c) for c in HISTORY})
+    params.update(h_received_at=received_at, h_terminal_time=terminal_time, h_clock_skew_s=skew,
+                  h_last_sync_at=report.last_sync_at, h_devices=wire.get("devices", {}),
+                  h_last_errors=list(report.last_errors))
+    statements = _statements()
+    if conn.dialect.name == "postgresql":
+        row = conn.execute(statements["one"], {**params, "want_technicians": technicians}).first()
+        if row is None:
+            return None
+        techs_out = [tuple(t) for t in row.technicians] if row.technicians is not None else None
+        reporter = Reporter(row.id, row.kind, row.last_event_seq, row.catalogue_version or "", techs_out)
+    else:
+        row = conn.execute(statements["who"], params).first()
+        if row is None:
+            return None
+        conn.execute(statements["store"], {**params, "h_terminal_id": row.id})
+        techs_out = None
+        if technicians and row.kind == TerminalKind.KIOSK.value:
+            techs_out = [tuple(t) for t in conn.execute(statements["techs"])]
+        reporter = Reporter(row.id, row.kind, row.last_event_seq,
+                            conn.execute(statements["newest"]).scalar() or "", techs_out)
     now = time.monotonic()
     key = id(conn.engine)
     if _next_prune.get(key, 0.0) <= now:
         _next_prune[key] = now + PRUNE_INTERVAL_S
         # Keep the history bounded: every report older than the retention goes.
         conn.execute(delete(Heartbeat).where(Heartbeat.received_at < received_at - timedelta(days=retention_days)))
-    return Reporter(row.id, row.kind, row.last_event_seq)
+    return reporter
 
 
 def note_event_seq(*, session: Session, terminal_id: str, seq: int) -> None:
