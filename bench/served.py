@@ -91,8 +91,9 @@ def hub_env(data_dir: Path, database_url: str, **extra: str) -> dict:
     return env
 
 
-def enroll_terminals(data_dir: Path, database_url: str, count: int, kind: str = "kiosk") -> list[str]:
-    """Open (create, migrate) the hub's database in this process and enrol `count` terminals."""
+def enroll_terminals(data_dir: Path, database_url: str, count: int, kind: str = "kiosk", prepare=None) -> list[str]:
+    """Open (create, migrate) the hub's database in this process and enrol `count` terminals;
+    `prepare(hub_context)` runs first (e.g. import a catalogue)."""
     sys.path.insert(0, str(ROOT))
     from server_sync.hub.context import open_hub
     from server_sync.hub.services import terminals
@@ -102,6 +103,8 @@ def enroll_terminals(data_dir: Path, database_url: str, count: int, kind: str = 
     hub = open_hub(HubSettings(data_dir=data_dir, database_url=database_url, hmac_key="bench-hmac-key"))
     tokens = []
     try:
+        if prepare is not None:
+            prepare(hub)
         for i in range(count):
             with hub.sessions.begin() as s:
                 code = terminals.create_enrollment_code(session=s, kind=kind, name=f"bench {i}")
@@ -116,12 +119,12 @@ def enroll_terminals(data_dir: Path, database_url: str, count: int, kind: str = 
 
 @contextmanager
 def served_hub(workers: int, database_url: str = "", terminals: int = 64, kind: str = "kiosk",
-               log_level: str = "info") -> Iterator[ServedHub]:
+               log_level: str = "info", prepare=None) -> Iterator[ServedHub]:
     """`kiosk-hub serve --workers N` on a fresh data dir (SQLite there unless `database_url`)."""
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
         data_dir = Path(tmp)
         url = database_url or f"sqlite:///{data_dir / 'hub.sqlite3'}"
-        tokens = enroll_terminals(data_dir, url, terminals, kind)
+        tokens = enroll_terminals(data_dir, url, terminals, kind, prepare)
         port = free_port()
         env = hub_env(data_dir, url, HUB_HMAC_KEY="bench-hmac-key", HUB_LOG_LEVEL=log_level)
         log = data_dir / "hub.log"
@@ -172,7 +175,7 @@ def wrk_available() -> bool:
 
 def wrk_level(base_url: str, lua: str, connections: int, seconds: float, threads: int = 1) -> Level:
     """One closed-loop load level: `connections` keep-alive connections for `seconds`."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, encoding="utf-8") as f:
         f.write(lua + DONE_LUA)
         script = f.name
     try:
