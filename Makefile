@@ -16,6 +16,8 @@ SYS_PACKAGES := python3-venv espeak-ng sox libegl1 libgl1 libxkbcommon0 libxkbco
 	libfontconfig1 libdbus-1-3 libglib2.0-0 fonts-dejavu-core xvfb speech-dispatcher socat \
 	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 \
 	libxcb-randr0 libxcb-xkb1 libxcb-xinerama0 chromium
+# wrk: the load generator of bench/hub_heartbeat.py and bench/hub_requests.py (a separate process, as a fleet is)
+SYS_PACKAGES += wrk
 
 .PHONY: all demo test screenshots sysdeps venv lock bench clean help
 all: help
