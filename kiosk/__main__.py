@@ -12,7 +12,8 @@ from pathlib import Path
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="kiosk",
-        description="e-Obshtina citizen kiosk (PySide6). Bulgarian by default; everything works offline from the cached catalogue.",
+        description="e-Obshtina citizen kiosk (PySide6). Bulgarian by default; everything works offline from the "
+                    "cached catalogue. `kiosk hash-pin` prints the hash of a technician PIN for the config.",
     )
     parser.add_argument("--config", type=Path, default=None,
                         help="terminal TOML config (default: $EOBSHTINA_CONFIG or /etc/eobshtina/terminal.toml; "
@@ -27,7 +28,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def hash_pin_main(argv: list[str]) -> int:
+    """`kiosk hash-pin`: the PIN from stdin (or asked for) → the Argon2id hash for [kiosk].technician_pin_hash."""
+    import getpass
+
+    parser = argparse.ArgumentParser(prog="kiosk hash-pin",
+                                     description="Print the Argon2id hash of a technician PIN for "
+                                                 "[kiosk].technician_pin_hash (the PIN is read from stdin "
+                                                 "or asked for, never taken as an argument).")
+    parser.parse_args(argv)
+    pin = getpass.getpass("PIN: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+    from kiosk.state.maintenance import hash_pin
+
+    try:
+        print(hash_pin(pin))
+    except ValueError as exc:
+        print(f"kiosk hash-pin: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["hash-pin"]:
+        return hash_pin_main(argv[1:])
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from PySide6.QtWidgets import QApplication

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import tomllib
 from dataclasses import dataclass
@@ -10,6 +11,9 @@ from typing import Any
 
 from kiosk.state.kiosk_state import KioskSettings
 from kiosk.state.session import SessionTimeouts
+
+
+log = logging.getLogger(__name__)
 
 
 class KioskConfigError(ValueError):
@@ -25,7 +29,7 @@ class KioskConfig(KioskSettings):
 
 
 _KEYS = {
-    "office_id": str, "terminal_name": str, "language": str, "technician_pin": str,
+    "office_id": str, "terminal_name": str, "language": str, "technician_pin": str, "technician_pin_hash": str,
     "badge_uids": list, "idle_seconds": (int, float), "warning_seconds": (int, float),
     "max_extensions": int, "screen_width_mm": (int, float), "screen_width_px": int, "screen_height_px": int,
     # accessibility (kiosk/a11y, docs/keypad.md): the large-text arithmetic and the repeat window
@@ -81,8 +85,16 @@ def load_kiosk_settings(path: Path | None) -> KioskSettings:
         a11y = _a11y_config(section, width_mm, width_px, height_px)
     except ValueError as exc:
         raise KioskConfigError(f"{path}: [kiosk].{str(exc).removeprefix('kiosk.')}") from None
+    pin_hash = section.get("technician_pin_hash")
+    if pin_hash is not None and not pin_hash.startswith("$argon2id$"):
+        raise KioskConfigError(f"{path}: [kiosk].technician_pin_hash: not an Argon2id hash "
+                               "(make one with: kiosk hash-pin)")
+    if "technician_pin" in section:
+        log.warning("%s: [kiosk].technician_pin holds the PIN in clear; write technician_pin_hash "
+                    "instead (kiosk hash-pin)", path)
     return KioskConfig(
         a11y=a11y,
+        technician_pin_hash=pin_hash,
         office_id=section.get("office_id"),
         terminal_name=section.get("terminal_name", ""),
         language=section.get("language", "bg"),

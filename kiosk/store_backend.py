@@ -227,6 +227,11 @@ class StoreBackend:
             "last_error": s.last_error or "—",
         }
 
+    def audit(self, action: str) -> None:
+        """One line of maintenance mode's audit trail, in the store's event log: kept on the terminal
+        and sent to the hub with the next heartbeats (the agent's `recent_errors`)."""
+        self.store.record_error("maintenance", action)
+
     def wipe_session_data(self) -> None:
         """Nothing personal is kept in clear by the store; sealed blobs cannot be read here."""
 

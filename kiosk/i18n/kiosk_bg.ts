@@ -489,62 +489,342 @@
 <context>
     <name>MaintenanceScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="629"/>
+        <location filename="../views/maintenance.py" line="32"/>
         <source>Technician PIN or badge</source>
         <translation>ПИН на техник или карта</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="630"/>
+        <location filename="../views/maintenance.py" line="33"/>
         <source>Technician PIN</source>
         <translation>ПИН на техник</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="633"/>
+        <location filename="../views/maintenance.py" line="37"/>
         <source>Unlock</source>
         <translation>Отключи</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="640"/>
+        <location filename="../views/maintenance.py" line="42"/>
+        <source>State of the terminal</source>
+        <translation>Състояние на терминала</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="56"/>
+        <source>Yes</source>
+        <translation>Да</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="58"/>
+        <source>No</source>
+        <translation>Не</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="66"/>
         <source>Refresh</source>
         <translation>Обнови</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="642"/>
+        <location filename="../views/maintenance.py" line="68"/>
         <source>Test print</source>
         <translation>Пробен печат</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="644"/>
         <source>Exit the kiosk application</source>
-        <translation>Изход от приложението</translation>
+        <translation type="vanished">Изход от приложението</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="665"/>
+        <location filename="../views/maintenance.py" line="125"/>
         <source>Not allowed.</source>
         <translation>Нямате достъп.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="662"/>
+        <location filename="../views/maintenance.py" line="120"/>
         <source>Badge recognised. Enter your PIN.</source>
         <translation>Значката е разпозната. Въведете своя ПИН.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="671"/>
+        <location filename="../views/maintenance.py" line="70"/>
+        <source>Leave maintenance</source>
+        <translation>Изход от поддръжката</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="72"/>
+        <source>Restart the kiosk application</source>
+        <translation>Рестартиране на приложението</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="74"/>
+        <source>Restart the terminal</source>
+        <translation>Рестартиране на терминала</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="139"/>
+        <source>You may try again.</source>
+        <translation>Може да опитате отново.</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="142"/>
+        <source>Too many wrong attempts. Entry is locked for {minutes} min {seconds} s.</source>
+        <translation>Твърде много грешни опити. Входът е заключен за {minutes} мин. {seconds} сек.</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="158"/>
         <source>Reading the state of the terminal…</source>
         <translation>Четене на състоянието на терминала…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="679"/>
+        <location filename="../views/maintenance.py" line="169"/>
+        <source>Devices: cannot be read ({error})</source>
+        <translation>Устройства: не могат да се прочетат ({error})</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="172"/>
+        <location filename="../views/maintenance.py" line="240"/>
+        <source>Terminal</source>
+        <translation>Терминал</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="172"/>
+        <source>Hub</source>
+        <translation>Сървър</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="173"/>
+        <source>Waiting to be sent</source>
+        <translation>Чакат изпращане</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="174"/>
+        <source>Oldest waiting item</source>
+        <translation>Най-старият чакащ запис</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="175"/>
+        <source>Refused by the hub</source>
+        <translation>Отказани от сървъра</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="175"/>
+        <source>Last synchronisation</source>
+        <translation>Последна синхронизация</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="176"/>
+        <source>Last synchronisation error</source>
+        <translation>Последна грешка при синхронизация</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="176"/>
+        <source>Store error</source>
+        <translation>Грешка в базата данни</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="177"/>
+        <source>Online</source>
+        <translation>Връзка</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="177"/>
+        <source>Delivered</source>
+        <translation>Доставени</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="182"/>
+        <source>Catalogue version</source>
+        <translation>Версия на каталога</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="182"/>
+        <source>none</source>
+        <translation>няма</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="188"/>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="190"/>
+        <source>no</source>
+        <translation>не</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="192"/>
+        <source>never reached</source>
+        <translation>никога не е достигнат</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="192"/>
+        <source>never</source>
+        <translation>никога</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="193"/>
+        <source>not enrolled</source>
+        <translation>не е регистриран</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="196"/>
+        <source> s ago)</source>
+        <translation> сек. по-рано)</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="197"/>
+        <source> min ago)</source>
+        <translation> мин. по-рано)</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="197"/>
+        <source> h ago)</source>
+        <translation> ч. по-рано)</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="198"/>
+        <source> days ago)</source>
+        <translation> дни по-рано)</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="198"/>
+        <source>last contact </source>
+        <translation>последна връзка </translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="208"/>
+        <source>ID card reader</source>
+        <translation>Четец за лични карти</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="208"/>
+        <source>Scanner</source>
+        <translation>Скенер</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="209"/>
+        <source>Badge reader</source>
+        <translation>Четец за карти на техници</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="209"/>
+        <source>Printer</source>
+        <translation>Принтер</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="210"/>
+        <source>Speech</source>
+        <translation>Говор</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="210"/>
+        <source>Buttons</source>
+        <translation>Бутони</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="210"/>
+        <source>Headset</source>
+        <translation>Слушалки</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="211"/>
+        <source>working</source>
+        <translation>работи</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="211"/>
+        <source>working with a problem</source>
+        <translation>работи с проблем</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="212"/>
+        <source>not working</source>
+        <translation>не работи</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="212"/>
+        <source>state unknown</source>
+        <translation>неизвестно състояние</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="216"/>
+        <source>connected</source>
+        <translation>свързан</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="223"/>
+        <source>last read {time}</source>
+        <translation>последно четене {time}</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="224"/>
+        <source>nothing read yet</source>
+        <translation>още нищо не е прочетено</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="226"/>
+        <source>error since {time}: {error}</source>
+        <translation>грешка от {time}: {error}</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="231"/>
         <source>Reading the state failed: %1</source>
         <translation>Състоянието не можа да се прочете: %1</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="689"/>
+        <location filename="../views/maintenance.py" line="239"/>
+        <source>Code page</source>
+        <translation>Кодова страница</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="239"/>
+        <source>Cyrillic</source>
+        <translation>Кирилица</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="239"/>
+        <source>Euro</source>
+        <translation>Евро</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="240"/>
+        <source>Time</source>
+        <translation>Час</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="241"/>
+        <source>The test page prints:</source>
+        <translation>Пробната страница отпечатва:</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="242"/>
+        <source>and a QR code: {text}</source>
+        <translation>и QR код: {text}</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="250"/>
+        <source>The test page was not printed: {error}</source>
+        <translation>Пробната страница не е отпечатана: {error}</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="256"/>
+        <source>Leave maintenance mode and go back to the citizen screens?</source>
+        <translation>Да се излезе ли от поддръжката и да се върнат екраните за гражданите?</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="257"/>
+        <source>Restart the kiosk application now?</source>
+        <translation>Да се рестартира ли приложението сега?</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="258"/>
+        <source>Restart the whole terminal now?</source>
+        <translation>Да се рестартира ли целият терминал сега?</translation>
+    </message>
+    <message>
+        <location filename="../views/maintenance.py" line="307"/>
         <source>Maintenance</source>
         <translation>Поддръжка</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="692"/>
+        <location filename="../views/maintenance.py" line="310"/>
         <source>For technicians only.</source>
         <translation>Само за техници.</translation>
     </message>

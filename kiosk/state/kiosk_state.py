@@ -35,6 +35,9 @@ class KioskSettings:
     terminal_name: str = ""
     language: str = "bg"
     timeouts: SessionTimeouts = field(default_factory=SessionTimeouts)
+    #: the local technician PIN of a terminal the hub never sent technicians to: an Argon2id hash
+    #: (`kiosk hash-pin`); `technician_pin` in clear is still read from old configs, with a warning
+    technician_pin_hash: str | None = None
     technician_pin: str | None = None
     #: technician badges as sha256 hex of the normalised UID, never the UIDs themselves (the hub's
     #: allow-list has the same form). One hash: `python -c "from hardware.badge import hash_uid;
@@ -101,6 +104,7 @@ class KioskState(QObject):
     printer_checked = Signal(object)
     speech_mode_requested = Signal()  # the big welcome button / keypad key: A11Y starts speech mode
     exit_requested = Signal()  # maintenance mode: a technician closes the app
+    reboot_requested = Signal()  # maintenance mode: a technician restarts the terminal
     ready = Signal()  # the backend (store, catalogue) is loaded: every screen can be used
 
     def __init__(
@@ -156,6 +160,16 @@ class KioskState(QObject):
 
         #: tracking a request: looked up once, here; a rebuilt tracking screen shows the answer
         self.tracking = TrackingLookups(self)
+        from kiosk.state.maintenance import MaintenanceAccess
+
+        #: maintenance mode's entry lockout, audit trail and device stories
+        self.maintenance = MaintenanceAccess(self)
+        #: the printer's test page: (lines shown on the screen, QR payload) → printed; the app wires it
+        self.print_test_page: Callable[[list[tuple[str, str]], str], None] | None = None
+        #: the printer's code page as configured (the test page names it)
+        self.printer_code_page: str | None = None
+        #: name → hardware Health, for the maintenance screen's words (the app wires the drivers')
+        self.device_healths: Callable[[], dict[str, Any]] = lambda: {}
         if backend is not None:
             self.reload_catalogue()
 
@@ -463,8 +477,7 @@ class KioskState(QObject):
     technician_badge_waiting = False
 
     def technician_allowed(self, pin: str | None = None, badge: str | None = None) -> bool:
-        import hmac
-
+        from kiosk.state.maintenance import local_pin_matches
         from kiosk.state.technicians import hub_technicians
 
         delivered = hub_technicians(self.backend)
@@ -487,8 +500,8 @@ class KioskState(QObject):
             if not pin or held is None or time.monotonic() - at > 60:
                 return False
             return technicians.check(delivered, badge=held, pin=pin) is not None
-        if pin and self.settings.technician_pin:
-            return hmac.compare_digest(pin, self.settings.technician_pin)
+        if pin:
+            return local_pin_matches(self.settings, pin)
         if badge:
             return self.badge_allowed(badge)
         return False
@@ -505,7 +518,49 @@ class KioskState(QObject):
         status.update(self.device_health())
         return status
 
-    def test_print(self) -> None:
+    def maintenance_report(self) -> dict[str, Any]:
+        """For the maintenance screen (on a worker: a printer status query is USB I/O): the store's
+        and hub's state as the backend gives it, and every device's Health."""
+        report: dict[str, Any] = {"status": {}, "devices": {}, "catalogue": None}
+        if self.backend is None:
+            return report
+        try:
+            report["status"] = dict(self.backend.status())
+        except Exception as exc:
+            report["status"] = {"store_error": str(exc)}
+        report["catalogue"] = self.catalogue.version if self.catalogue else None
+        try:
+            report["devices"] = dict(self.device_healths())
+        except Exception as exc:
+            report["devices_error"] = str(exc)
+        return report
+
+    def check_page(self, now: datetime | None = None) -> tuple[list[tuple[str, str]], str]:
+        """The test page's lines and QR payload: what the screen says it prints, and prints."""
+        from kiosk.state.maintenance import check_page_lines, check_page_qr
+
+        now = now or datetime.now().astimezone()
+        name = self.settings.terminal_name or self.office_name()
+        return check_page_lines(name, self.printer_code_page, now), check_page_qr(name, now)
+
+    def test_print(self, page: tuple[list[tuple[str, str]], str] | None = None,
+                   on_done: Callable[[], None] | None = None,
+                   on_error: Callable[[Exception], None] | None = None) -> None:
+        """Print the test page (`check_page`) on a worker; the printer's health is polled after it."""
+        lines, qr = page or self.check_page()
+        if self.print_test_page is not None:
+            def done(_=None) -> None:
+                self.printer_status.emit("test page printed", True)
+                if on_done:
+                    on_done()
+
+            def failed(exc: Exception) -> None:
+                self.printer_status.emit(str(exc), False)
+                if on_error:
+                    on_error(exc)
+
+            self.tasks.run(lambda: self.print_test_page(lines, qr), done, failed)
+            return
         now = datetime.now().astimezone()
         self.print_receipt(ReceiptData(reference="TEST", official=False, title="Test print / Пробен печат",
                                        created_at=now, office=self.office_name(), tracking_code=None, tracking_url=None))

@@ -1,4 +1,4 @@
-"""Signals, tracking, the dossier, hotlines, consultations and maintenance mode."""
+"""Signals, tracking, the dossier, hotlines and consultations (maintenance mode: kiosk/views/maintenance.py)."""
 
 from __future__ import annotations
 
@@ -614,79 +614,3 @@ class ConsultationsScreen(Screen):
 
     def instructions_text(self) -> str:
         return self.tr("Read the consultations. To support one, touch its button and place your ID card on the reader.")
-
-
-class MaintenanceScreen(Screen):
-    """Technicians: badge or PIN → device health, queue depth, sync state, test print, exit."""
-
-    def __init__(self, state) -> None:
-        super().__init__()
-        self.state = state
-        layout = vbox(self)
-        layout.setContentsMargins(32, 16, 32, 16)
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.Password)
-        self.pin.setPlaceholderText(self.tr("Technician PIN or badge"))
-        self.pin.setAccessibleName(self.tr("Technician PIN"))
-        self.pin.setMinimumHeight(56)
-        layout.addWidget(self.pin)
-        self.unlock_button = big_button(self.tr("Unlock"))
-        self.unlock_button.clicked.connect(lambda: self.unlock(pin=self.pin.text()))
-        layout.addWidget(self.unlock_button)
-        self.status = paragraph("", "Result")
-        self.status.setTextFormat(Qt.PlainText)
-        layout.addWidget(scroll_area(self.status), 1)
-        row = ButtonGrid(max_columns=3)
-        self.refresh_button = big_button(self.tr("Refresh"))
-        self.refresh_button.clicked.connect(self.refresh)
-        self.test_print_button = big_button(self.tr("Test print"))
-        self.test_print_button.clicked.connect(state.test_print)
-        self.exit_button = big_button(self.tr("Exit the kiosk application"))
-        self.exit_button.clicked.connect(state.exit_requested.emit)
-        for b in (self.refresh_button, self.test_print_button, self.exit_button):
-            b.setEnabled(False)
-            row.add(b)
-        layout.addWidget(row)
-        state.badge_presented.connect(self._on_badge)
-
-    def _on_badge(self, uid: str) -> None:
-        self.unlock(badge=uid)
-
-    def unlock(self, pin: str | None = None, badge: str | None = None) -> None:
-        if self.state.technician_allowed(pin=pin, badge=badge):
-            for b in (self.refresh_button, self.test_print_button, self.exit_button):
-                b.setEnabled(True)
-            self.test_print_button.setFocus()  # off the PIN field: the keyboard goes, the state shows
-            self.refresh()
-        elif badge and self.state.technician_badge_waiting:
-            self.status.setText(self.tr("Badge recognised. Enter your PIN."))
-            self.pin.setFocus()
-        else:
-            self.status.setText(self.tr("Not allowed."))
-        self.pin.clear()
-
-    def refresh(self) -> None:
-        """Store, hub and device state, read on a worker: a printer status query is USB I/O."""
-        self.refresh_button.setEnabled(False)
-        self.status.setText(self.tr("Reading the state of the terminal…"))
-        self.state.tasks.run(self.state.maintenance_status, self._show_status, self._status_failed)
-
-    def _show_status(self, status: dict) -> None:
-        self.status.setText("\n".join(f"{k}: {v}" for k, v in status.items()))
-        self.refresh_button.setEnabled(True)
-
-    def _status_failed(self, exc: Exception) -> None:
-        self.status.setText(self.tr("Reading the state failed: %1").replace("%1", str(exc)))
-        self.refresh_button.setEnabled(True)
-
-    def wipe(self) -> None:
-        try:
-            self.state.badge_presented.disconnect(self._on_badge)
-        except (RuntimeError, TypeError):
-            pass
-
-    def title_text(self) -> str:
-        return self.tr("Maintenance")
-
-    def instructions_text(self) -> str:
-        return self.tr("For technicians only.")

@@ -22,7 +22,7 @@ SCREENS = {
     "dossier": ("kiosk.views.citizen", "DossierScreen"),
     "hotlines": ("kiosk.views.citizen", "HotlinesScreen"),
     "consultations": ("kiosk.views.citizen", "ConsultationsScreen"),
-    "maintenance": ("kiosk.views.citizen", "MaintenanceScreen"),
+    "maintenance": ("kiosk.views.maintenance", "MaintenanceScreen"),
 }
 
 

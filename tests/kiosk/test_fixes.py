@@ -193,7 +193,7 @@ def test_a_badge_unlocks_maintenance_mode(badge_kiosk, qtbot):
     assert not screen.exit_button.isEnabled()
     app.state.badge_presented.emit("04A3B2C1")
     assert screen.exit_button.isEnabled()
-    qtbot.waitUntil(lambda: screen.refresh_button.isEnabled() and "queue_depth:" in screen.status.text())
+    qtbot.waitUntil(lambda: screen.refresh_button.isEnabled() and "Чакат изпращане:" in screen.status.text())
 
 
 # -- welcome tiles: the spoken name is the visible label; one column in large text ---------------
@@ -335,7 +335,7 @@ def test_maintenance_shows_a_revoked_terminal_and_the_oldest_item(device_kiosk, 
     store.update_sync_state(revoked=True, revoked_reason="token revoked by the hub", last_contact_at=time.time() - 600)
     screen = device_kiosk.app.window.show_screen("maintenance")
     device_kiosk.app.state.badge_presented.emit("no-badge")  # refused: nothing is read
-    assert "queue_depth" not in screen.status.text()
+    assert "Чакат изпращане" not in screen.status.text()
     status = device_kiosk.app.state.maintenance_status()
     assert status["hub"].startswith("REVOKED — token revoked by the hub")
     assert status["queue_depth"] == "1" and "s ago" in status["oldest_undelivered"]

@@ -330,7 +330,7 @@ def test_maintenance_needs_the_pin(kiosk):
     kiosk.type_into(screen.pin, "2468")
     kiosk.tap("Отключи")
     assert screen.exit_button.isEnabled()
-    kiosk.qtbot.waitUntil(lambda: kiosk.sees("queue_depth: 0"))
+    kiosk.qtbot.waitUntil(lambda: kiosk.sees("Чакат изпращане: 0"))
     kiosk.tap("Пробен печат")
     kiosk.qtbot.waitUntil(lambda: len(kiosk.printer.receipts) == 1)
 

@@ -1,0 +1,194 @@
+"""Maintenance mode's state: who may enter, the entry lockout, the audit trail, the devices' story and
+the test page. No widgets: kiosk/views/maintenance.py shows it, in the kiosk's language.
+
+Entry: the hub's technicians (badge, then that technician's PIN: `KioskState.technician_allowed`),
+or — on a terminal the hub never sent a list to — the configured local PIN, kept as an Argon2id
+hash (`[kiosk].technician_pin_hash`; `kiosk hash-pin` makes one). Five wrong attempts lock entry
+for a minute, each further wrong attempt doubles the wait. Every entry, refusal, lockout and action
+goes to the audit log: the journal and the terminal store's event log (`record_error` with source
+"maintenance"), which the sync agent's heartbeats carry to the hub's fleet page.
+"""
+
+from __future__ import annotations
+
+import enum
+import hmac
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+audit_log = logging.getLogger("kiosk.audit")
+
+FREE_ATTEMPTS = 5
+FIRST_LOCK_S = 60.0
+#: maintenance mode left alone this long goes back to the citizen screens
+IDLE_TIMEOUT_S = 120.0
+
+
+def hash_pin(pin: str) -> str:
+    """An Argon2id hash of a technician PIN, for `[kiosk].technician_pin_hash` (libsodium's string form)."""
+    from nacl import pwhash
+
+    if not pin or not pin.strip():
+        raise ValueError("the PIN is empty")
+    return pwhash.argon2id.str(pin.encode(), opslimit=pwhash.argon2id.OPSLIMIT_INTERACTIVE,
+                               memlimit=pwhash.argon2id.MEMLIMIT_INTERACTIVE).decode("ascii")
+
+
+def local_pin_matches(settings: Any, pin: str | None) -> bool:
+    """The configured local PIN: its Argon2id hash, or (old configs) the PIN in clear."""
+    if not pin:
+        return False
+    pin_hash = getattr(settings, "technician_pin_hash", None)
+    if pin_hash:
+        from nacl import exceptions, pwhash
+
+        try:
+            return pwhash.verify(pin_hash.encode("ascii"), pin.encode())
+        except (exceptions.InvalidkeyError, exceptions.CryptoError, ValueError, UnicodeError):
+            return False
+    plain = getattr(settings, "technician_pin", None)
+    return bool(plain) and hmac.compare_digest(pin.encode(), plain.encode())
+
+
+class EntryLock:
+    """Five wrong attempts → locked for a minute; every wrong attempt after that doubles the wait."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.failures = 0
+        self.locked_until = 0.0
+
+    def remaining_s(self) -> float:
+        return max(0.0, self.locked_until - self._clock())
+
+    def failed(self) -> float:
+        """Count a wrong attempt; the seconds entry is now locked for (0: not locked)."""
+        self.failures += 1
+        if self.failures < FREE_ATTEMPTS:
+            return 0.0
+        wait = FIRST_LOCK_S * 2 ** (self.failures - FREE_ATTEMPTS)
+        self.locked_until = self._clock() + wait
+        return wait
+
+    def succeeded(self) -> None:
+        self.failures, self.locked_until = 0, 0.0
+
+
+class Entry(enum.Enum):
+    OPEN = "open"
+    BADGE_WAITING = "badge_waiting"  # a known badge: that technician's PIN next
+    REFUSED = "refused"
+    LOCKED = "locked"  # refused without looking: wait `Attempt.wait_s`
+
+
+@dataclass(frozen=True)
+class Attempt:
+    entry: Entry
+    wait_s: float = 0.0
+
+
+@dataclass
+class DeviceStory:
+    """What a technician reads about one device: its state, the last read, the last error and when."""
+
+    name: str
+    state: str = "unknown"  # hardware.base.DeviceState value
+    reason: str | None = None
+    last_read_at: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+
+
+@dataclass
+class DeviceBook:
+    """The devices' stories, kept on the GUI thread from the polled healths and the readers' signals.
+    A device's last error stays with its time until the device is OK again, then it goes."""
+
+    devices: dict[str, DeviceStory] = field(default_factory=dict)
+
+    def story(self, name: str) -> DeviceStory:
+        return self.devices.setdefault(name, DeviceStory(name))
+
+    def update(self, healths: dict[str, Any], now: datetime | None = None) -> None:
+        now = now or datetime.now().astimezone()
+        for name, health in healths.items():
+            state = getattr(getattr(health, "state", None), "value", None) or str(getattr(health, "state", "unknown"))
+            reason = getattr(health, "reason", None)
+            story = self.story(name)
+            story.state, story.reason = state, reason
+            if state == "ok":
+                story.last_error = story.last_error_at = None
+            elif reason and reason != story.last_error:
+                story.last_error, story.last_error_at = reason, now
+
+    def read(self, name: str, now: datetime | None = None) -> None:
+        self.story(name).last_read_at = now or datetime.now().astimezone()
+
+
+def check_page_lines(terminal_name: str, code_page: str | None, now: datetime) -> list[tuple[str, str]]:
+    """What the test page says, as (key, value) lines: the screen shows these, the printer prints them
+    (and the QR code, which encodes `check_page_qr`)."""
+    return [
+        ("code_page", code_page or "—"),
+        ("cyrillic", "АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЬЮЯ абвгдежзийклмнопрстуфхцчшщъьюя"),
+        ("euro", "€ 12,50 — 1 € = 1,95583 лв."),
+        ("terminal", terminal_name or "—"),
+        ("time", now.strftime("%d.%m.%Y %H:%M")),
+    ]
+
+
+def check_page_qr(terminal_name: str, now: datetime) -> str:
+    return f"e-obshtina test {terminal_name or '-'} {now:%Y-%m-%dT%H:%M}"
+
+
+class MaintenanceAccess(QObject):
+    """Entry to maintenance mode and its audit trail (one per kiosk, `KioskState.maintenance`)."""
+
+    locked = Signal(float)  # seconds to wait
+
+    def __init__(self, state, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(state)
+        self.state = state
+        self.lock = EntryLock(clock)
+        self.devices = DeviceBook()
+        #: the store's event log (StoreBackend.audit); the app wires it, None in bare tests
+        self.sink: Callable[[str], None] | None = None
+        self.technician: str | None = None
+        state.document_read.connect(lambda _doc: self.devices.read("id_reader"))
+        state.code_scanned.connect(lambda _code: self.devices.read("scanner"))
+        state.badge_presented.connect(lambda _uid: self.devices.read("badge"))
+
+    def attempt(self, pin: str | None = None, badge: str | None = None) -> Attempt:
+        wait = self.lock.remaining_s()
+        if wait > 0:
+            self.audit(f"entry refused: locked for {wait:.0f} s more")
+            return Attempt(Entry.LOCKED, wait)
+        if self.state.technician_allowed(pin=pin, badge=badge):
+            self.lock.succeeded()
+            self.audit("entry: " + ("badge" if badge else "PIN"))
+            return Attempt(Entry.OPEN)
+        if badge and self.state.technician_badge_waiting:
+            self.audit("badge recognised, waiting for the PIN")
+            return Attempt(Entry.BADGE_WAITING)
+        wait = self.lock.failed()
+        self.audit(f"entry refused: wrong {'badge' if badge else 'PIN'} ({self.lock.failures} in a row)")
+        if wait:
+            self.audit(f"entry locked for {wait:.0f} s")
+            self.locked.emit(wait)
+            return Attempt(Entry.LOCKED, wait)
+        return Attempt(Entry.REFUSED)
+
+    def audit(self, action: str) -> None:
+        """One line of the audit trail: the journal now, the store (and so the hub) off the GUI thread."""
+        audit_log.info("maintenance: %s", action)
+        sink = self.sink
+        if sink is None:
+            return
+        self.state.tasks.run(lambda: sink(action), lambda _: None,
+                             lambda exc: log.error("audit line not stored: %s", exc))
