@@ -20,6 +20,29 @@ from kiosk.views.style import DEFAULT_QSS
 log = logging.getLogger(__name__)
 
 
+def check_page_receipt(lines: list[tuple[str, str]], qr: str):
+    """The maintenance test page on paper: the lines its screen shows (KioskState.check_page), the QR."""
+    from hardware.printer import Receipt
+
+    labels = {"code_page": "Кодова страница / Code page", "cyrillic": "Кирилица / Cyrillic",
+              "euro": "Евро / Euro", "terminal": "Терминал / Terminal", "time": "Час / Time"}
+    r = Receipt().title("Пробен печат / Test print").separator()
+    for key, value in lines:
+        r.kv(labels.get(key, key), value)
+    return r.qr(qr, caption=qr).cut()
+
+
+def request_reboot() -> None:
+    """A technician confirmed a reboot in maintenance mode: ask logind (polkit decides)."""
+    import subprocess
+
+    log.warning("maintenance: reboot requested")
+    try:
+        subprocess.Popen(["systemctl", "reboot"], stdin=subprocess.DEVNULL)
+    except OSError as exc:
+        log.error("reboot failed: %s", exc)
+
+
 def printable_receipt(receipt: ReceiptData, state: KioskState):
     """The receipt on paper, as `hardware.printer.Receipt` blocks: the one paper layout of the kiosk
     (the receipt screen shows the same content). What was filed, where, by when it is answered,
@@ -217,6 +240,11 @@ class KioskApp:
         self.window = build_window(self.state, keyboard=keyboard)
         self.health_reporter = None
         self.state.exit_requested.connect(app.quit)
+        self.state.reboot_requested.connect(request_reboot)
+        from kiosk.watchdog import SystemdNotifier
+
+        #: READY=1 after the first frame, WATCHDOG=1 from a GUI-thread timer, STATUS= (kiosk.watchdog)
+        self.notifier = SystemdNotifier(self.window, problem=self._device_problem)
         # the agent refreshes the store's catalogue; pick it up between citizens, never mid-session
         self._catalogue_timer = QTimer(self.window)
         self._catalogue_timer.setInterval(15_000)
@@ -240,6 +268,13 @@ class KioskApp:
             self.state.printer_paper = devices.printer.paper_status
         if devices is not None:
             self.state.device_health = self._device_health
+            self.state.device_healths = devices.health
+            printer = getattr(devices, "printer", None)
+            if printer is not None:
+                self.state.print_test_page = lambda lines, qr: printer.print_receipt(check_page_receipt(lines, qr))
+                self.state.printer_code_page = str(getattr(getattr(printer, "config", None), "code_page", "") or "") or None
+        if getattr(self.backend, "audit", None) is not None:
+            self.state.maintenance.sink = self.backend.audit
         self.health_reporter = self._start_health_reporting()
         if self._accessibility:
             self._start_accessibility()
@@ -342,6 +377,16 @@ class KioskApp:
         reporter.start()
         return reporter
 
+    def _device_problem(self) -> str | None:
+        """The first device that is not OK, as the health reporter last saw it (no I/O here)."""
+        last = getattr(self.health_reporter, "last", None) or {}
+        for name, health in sorted(last.items()):
+            state = getattr(getattr(health, "state", None), "value", "ok")
+            if state != "ok":
+                reason = getattr(health, "reason", None)
+                return f"{name}: {state}{' — ' + reason if reason else ''}"
+        return None
+
     def _device_health(self) -> dict[str, str]:
         try:
             return {name: f"{h.state.value}{' — ' + h.reason if h.reason else ''}"
@@ -362,6 +407,7 @@ class KioskApp:
             self.a11y.close()
         if self.health_reporter is not None:
             self.health_reporter.stop()
+        self.notifier.stop()
         self.window.shutdown()
         self.switcher("en")  # uninstall our translator from the (shared) application
         if self.devices is not None:

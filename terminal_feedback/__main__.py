@@ -187,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
 
+    from server_sync import sdnotify
+
+    watchdog = sdnotify.Watchdog()  # WatchdogSec= of the unit: petted by the loop that waits for stop
     with keys_mode(sys.stdin) if args.simulate else contextlib.nullcontext():
         if args.simulate:
             print(f"feedback-terminal (simulated): press 1–{config.scale} for the buttons "
@@ -197,11 +200,20 @@ def main(argv: list[str] | None = None) -> int:
             if args.face:
                 from terminal_feedback.face import run_face
 
-                run_face(config, terminal, stop)
+                def on_face_tick() -> None:
+                    if not getattr(on_face_tick, "ready", False):  # the face's event loop runs
+                        on_face_tick.ready = True
+                        sdnotify.notify("READY=1\nSTATUS=touch face shown, buttons ready")
+                    watchdog.pet()
+
+                run_face(config, terminal, stop, on_tick=on_face_tick)
             else:
+                sdnotify.notify("READY=1\nSTATUS=buttons ready")
+                watchdog.pet()
                 while not stop.wait(0.5):
-                    pass
+                    watchdog.pet()
         finally:
+            sdnotify.notify("STOPPING=1")
             stop.set()
             terminal.retry_pending()
             report_health(store, "buttons", Health(DeviceState.OFFLINE, "feedback-terminal stopped"))

@@ -253,8 +253,10 @@ class FeedbackFace(QWidget):
 
 
 def run_face(config: FeedbackConfig, terminal: FeedbackTerminal, stop: threading.Event,
-             *, windowed: bool = False, on_start: Callable[[FeedbackFace], None] | None = None) -> None:
-    """Show the face full screen until `stop` is set (SIGTERM) or the window closes."""
+             *, windowed: bool = False, on_start: Callable[[FeedbackFace], None] | None = None,
+             on_tick: Callable[[], None] | None = None) -> None:
+    """Show the face full screen until `stop` is set (SIGTERM) or the window closes. `on_tick` runs
+    on the GUI thread every 250 ms (the systemd watchdog: a hung event loop stops petting it)."""
     app = QApplication.instance() or QApplication([])
     pin_gc_to_gui_thread()  # GPIO callbacks run on gpiozero's threads: no collection there
     face = FeedbackFace(config, terminal)
@@ -263,6 +265,8 @@ def run_face(config: FeedbackConfig, terminal: FeedbackTerminal, stop: threading
     face.reset()
     watcher = QTimer(interval=250)
     watcher.timeout.connect(lambda: app.quit() if stop.is_set() else None)
+    if on_tick is not None:
+        watcher.timeout.connect(on_tick)
     watcher.start()
     if on_start is not None:
         on_start(face)

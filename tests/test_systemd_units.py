@@ -121,11 +121,18 @@ def test_long_running_units_are_hardened_and_restart(unit):
 def test_watchdog_only_where_the_process_notifies(unit):
     service = parse_unit(unit)["Service"]
     program = our_program(exec_argv(service["ExecStart"][0])).rsplit("/", 1)[-1]
-    if program == "sync-agent":
-        # server_sync/agent/sdnotify.py sends READY=1 and WATCHDOG=1.
-        source = (ROOT / "server_sync" / "agent" / "agent.py").read_text()
-        assert "READY=1" in source and "WATCHDOG=1" in source
+    notifying = {  # server_sync/sdnotify.py sends READY=1 and WATCHDOG=1 from these
+        "sync-agent": [ROOT / "server_sync" / "agent" / "agent.py"],
+        "kiosk": [ROOT / "kiosk" / "watchdog.py"],
+        "feedback-terminal": [ROOT / "terminal_feedback" / "__main__.py"],
+    }
+    if program in notifying:
+        source = "".join(path.read_text() for path in notifying[program])
+        assert "READY=1" in source and ("WATCHDOG=1" in source or "watchdog.pet()" in source)
         assert service["Type"] == ["notify"] and "WatchdogSec" in service
+        if service["ExecStart"][0].split()[0].rsplit("/", 1)[-1] == "cage":
+            # the kiosk is cage's child: systemd takes its notifications only with NotifyAccess=all
+            assert service.get("NotifyAccess") == ["all"]
     else:
         assert "WatchdogSec" not in service, f"{unit.name}: {program} never pings the watchdog"
         assert service.get("Type") != ["notify"]

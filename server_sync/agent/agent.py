@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
-from server_sync import __version__
-from server_sync.agent import sdnotify, system
+from server_sync import __version__, sdnotify
+from server_sync.agent import system
 from server_sync import delivery
 from server_sync.client import HubClient
 from server_sync.client_errors import HubError, HubRefused, TokenRefused, UnexpectedBody
