@@ -27,6 +27,7 @@ BIN = Path(sys.executable).parent
 # Demo staff accounts of the hub's web pages (/admin), one per role, all with the same password.
 STAFF = [("admin", "administrator"), ("clerk", "clerk"), ("tech", "technician")]
 STAFF_PASSWORD = "demo-parola-2026"
+TECHNICIAN_PIN = "2468"  # the demo kiosk's local maintenance PIN (stored as its Argon2id hash)
 
 
 def _cmd(name: str) -> str:
@@ -121,7 +122,12 @@ class Demo:
             self.spawn(name, _cmd("sync-agent"), "--data-dir", str(data_dir), "run",
                        "--heartbeat-interval", "10",
                        env=self.env(EOBSHTINA_DATA_DIR=str(data_dir)))
+        kiosk_config = kiosk_dir / "terminal.toml"
+        if not kiosk_config.exists():
+            pin_hash = self.run(_cmd("kiosk"), "hash-pin", env=self.env(), stdin=TECHNICIAN_PIN + "\n").strip()
+            kiosk_config.write_text(f'[kiosk]\ntechnician_pin_hash = "{pin_hash}"\n', encoding="utf-8")
         self.spawn("kiosk", _cmd("kiosk"), "--simulate", "--windowed", "--data-dir", str(kiosk_dir),
+                   "--config", str(kiosk_config),
                    env=self.env(EOBSHTINA_DATA_DIR=str(kiosk_dir)))
         feedback = (_cmd("feedback-terminal"), "--simulate", "--data-dir", str(feedback_dir))
         if interactive:
@@ -188,6 +194,7 @@ def main() -> int:
   Staff pages:    {demo.hub_url}/admin  — log in as admin, clerk or tech, password {STAFF_PASSWORD}
   Kiosk:          a window (Ctrl+1 inserts the demo ID card, Ctrl+2 an expired one, Ctrl+3 scans a receipt,
                   Ctrl+6 plugs in headphones; the keypad keys are in docs/keypad.md)
+  Maintenance:    Ctrl+0 (or five taps on the welcome title), technician PIN {TECHNICIAN_PIN}
   Feedback:       press 1–4 here for the four smileys; LED acknowledgements print below
   Logs:           {demo.logs}/
   Stop:           Ctrl-C
