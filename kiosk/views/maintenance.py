@@ -43,6 +43,10 @@ class MaintenanceScreen(Screen):
         body = QWidget()
         body_layout = vbox(body)
         body_layout.addWidget(self.status)
+        self.test_page = paragraph("", "Result")  # what the test page prints (kept apart from the state)
+        self.test_page.setTextFormat(Qt.PlainText)
+        self.test_page.hide()
+        body_layout.addWidget(self.test_page)
         self.qr = QLabel()
         self.qr.hide()
         body_layout.addWidget(self.qr)
@@ -240,7 +244,8 @@ class MaintenanceScreen(Screen):
                   "terminal": self.tr("Terminal"), "time": self.tr("Time")}
         shown = [self.tr("The test page prints:")] + [f"{labels[k]}: {v}" for k, v in lines]
         shown.append(self.tr("and a QR code: {text}").format(text=qr))
-        self.status.setText("\n".join(shown))
+        self.test_page.setText("\n".join(shown))
+        self.test_page.show()
         self.qr.setPixmap(qr_pixmap(qr, 160))
         self.qr.show()
         self.access.audit("test print")

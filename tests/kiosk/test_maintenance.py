@@ -121,7 +121,7 @@ def test_the_test_print_prints_what_its_screen_says(kiosk):
     enter(kiosk, screen, PIN)
     kiosk.tap("Пробен печат")
     kiosk.qtbot.waitUntil(lambda: len(kiosk.printer.receipts) == 1)
-    shown = screen.status.text()
+    shown = screen.test_page.text()
     printed = kiosk.printer.receipts[0].plain_text()
     assert "Пробната страница отпечатва:" in shown
     for key, value in kiosk.state.check_page()[0][:4]:  # code page, Cyrillic, €, terminal (time may tick)
