@@ -92,8 +92,12 @@ def cmd_print_test(args: argparse.Namespace) -> int:
 
 def cmd_mrz_parse(args: argparse.Namespace) -> int:
     from hardware.idcard import MrzError, parse_mrz
+    from hardware.idcard.assembler import LineFramer
 
-    text = sys.stdin.read()
+    # What a reader sends, as the serial path takes it: STX/ETX frames, CR, LF or CRLF, any case.
+    framer = LineFramer(max_line=1024)
+    lines = framer.feed(sys.stdin.buffer.read()) + framer.feed(b"\n")
+    text = "\n".join(lines)
     try:
         document = parse_mrz(text, today=args.today, allow_expired=args.allow_expired)
     except MrzError as exc:

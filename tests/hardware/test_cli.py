@@ -77,6 +77,22 @@ def test_mrz_parse_refuses_bad_input_with_a_reason(text, code):
         assert code in reason["error"]
 
 
+@pytest.mark.parametrize(
+    "framing",
+    [
+        pytest.param(lambda t: "\x02" + t + "\x03", id="stx-etx"),
+        pytest.param(lambda t: t.replace("\n", "\r\n"), id="crlf"),
+        pytest.param(lambda t: t.lower(), id="lower-case"),
+        pytest.param(lambda t: "\x02" + t.lower().replace("\n", "\r\n") + "\x03\r\n", id="all-at-once"),
+    ],
+)
+def test_mrz_parse_accepts_what_a_reader_sends(framing):
+    # The command takes a read as the serial reader does: framed, in lower case, with CRLF ends.
+    result = run("mrz-parse", "--today", "2026-11-22", stdin=framing(BG_TD1))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["egn"] == "7408129265"
+
+
 def test_mrz_parse_refuses_an_expired_card():
     result = run("mrz-parse", "--today", "2020-01-01", stdin=ICAO_TD1)
     assert result.returncode == 1
