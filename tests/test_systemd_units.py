@@ -224,4 +224,6 @@ def test_systemd_security_exposure_is_low():
             pytest.skip("this systemd-analyze has no --offline (systemd < 250)")
         match = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
         assert match, result.stdout[-500:] + result.stderr
-        assert float(match.group(1)) <= 3.0, f"{unit.name}: exposure {match.group(1)}"
+        # The daemons with no screen are held to 2.0; the kiosk needs the display, input and sound.
+        limit = 3.0 if "kiosk" in unit.name else 2.0
+        assert float(match.group(1)) <= limit, f"{unit.name}: exposure {match.group(1)} (at most {limit})"
