@@ -18,6 +18,9 @@ SYS_PACKAGES := python3-venv espeak-ng sox libegl1 libgl1 libxkbcommon0 libxkbco
 	libxcb-randr0 libxcb-xkb1 libxcb-xinerama0 chromium
 # wrk: the load generator of bench/hub_heartbeat.py and bench/hub_requests.py (a separate process, as a fleet is)
 SYS_PACKAGES += wrk
+# cage (with xwayland, which Debian's cage needs to start), grim and wtype: the kiosk under the
+# appliance's compositor, headless (tests/kiosk/test_cage.py)
+SYS_PACKAGES += cage xwayland grim wtype
 
 .PHONY: all demo test screenshots sysdeps venv lock bench clean help
 all: help

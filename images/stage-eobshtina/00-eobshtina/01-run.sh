@@ -34,6 +34,9 @@ echo "blacklist usblp" > "${ROOTFS_DIR}/etc/modprobe.d/eobshtina-usblp.conf"
 # The boot partition (FAT) carries the one-time enrolment code until first boot: root only.
 sed -i -E 's#^(\S+\s+/boot/firmware\s+vfat\s+)defaults(\s)#\1defaults,fmask=0077,dmask=0077\2#' \
 	"${ROOTFS_DIR}/etc/fstab"
+# Lockdown: no reboot on Ctrl+Alt+Del from a keyboard or keypad, no magic SysRq keys.
+echo "kernel.sysrq = 0" > "${ROOTFS_DIR}/etc/sysctl.d/90-eobshtina-lockdown.conf"
+ln -sfn /dev/null "${ROOTFS_DIR}/etc/systemd/system/ctrl-alt-del.target"
 # The example first-boot files, for the technician.
 install -m 644 "${REPO}"/images/examples/*.toml "${ROOTFS_DIR}/usr/local/lib/eobshtina/"
 
