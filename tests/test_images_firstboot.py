@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+import os
 import subprocess
 import sys
 import tomllib
@@ -196,6 +197,9 @@ def test_stage_run_script_installs_into_the_image_tree(tmp_path):
     assert "pip install --no-index --find-links /opt/eobshtina/wheels eobshtina-terminals" in chroot
     assert "systemctl enable eobshtina-firstboot.service" in chroot
     assert (rootfs / "etc" / "modprobe.d" / "eobshtina-usblp.conf").read_text().strip() == "blacklist usblp"
+    # the lockdown: no reboot from Ctrl+Alt+Del, no SysRq keys
+    assert os.readlink(rootfs / "etc" / "systemd" / "system" / "ctrl-alt-del.target") == "/dev/null"
+    assert (rootfs / "etc" / "sysctl.d" / "90-eobshtina-lockdown.conf").read_text().strip() == "kernel.sysrq = 0"
     # Without wheels the stage stops with a pointer to the README instead of building a broken image.
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -23,7 +23,7 @@ install -m 644 "${REPO}/README.md" "${ROOTFS_DIR}/opt/eobshtina/README.md"
 # systemd units, users, directories, device rules.
 install -d -m 755 "${ROOTFS_DIR}/etc/systemd/system" "${ROOTFS_DIR}/etc/sysusers.d" \
 	"${ROOTFS_DIR}/etc/tmpfiles.d" "${ROOTFS_DIR}/etc/udev/rules.d" "${ROOTFS_DIR}/etc/modprobe.d" \
-	"${ROOTFS_DIR}/usr/local/lib/eobshtina" "${ROOTFS_DIR}/etc/eobshtina"
+	"${ROOTFS_DIR}/usr/local/lib/eobshtina" "${ROOTFS_DIR}/etc/eobshtina" "${ROOTFS_DIR}/etc/sysctl.d"
 install -m 644 "${REPO}"/systemd/system/*.service "${ROOTFS_DIR}/etc/systemd/system/"
 install -m 644 "${REPO}/systemd/sysusers.d/eobshtina.conf" "${ROOTFS_DIR}/etc/sysusers.d/"
 install -m 644 "${REPO}/systemd/tmpfiles.d/eobshtina.conf" "${ROOTFS_DIR}/etc/tmpfiles.d/"
