@@ -275,6 +275,11 @@ class KioskApp:
                 self.state.printer_code_page = str(getattr(getattr(printer, "config", None), "code_page", "") or "") or None
         if getattr(self.backend, "audit", None) is not None:
             self.state.maintenance.sink = self.backend.audit
+        if getattr(self.backend, "maintenance_lock", None) is not None:
+            try:
+                self.state.maintenance.keep_lock_in(self.backend.maintenance_lock, self.backend.keep_maintenance_lock)
+            except Exception as exc:  # a store that cannot be read must not stop the kiosk
+                log.error("maintenance lock not restored: %s", exc)
         self.health_reporter = self._start_health_reporting()
         if self._accessibility:
             self._start_accessibility()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -231,6 +232,20 @@ class StoreBackend:
         """One line of maintenance mode's audit trail, in the store's event log: kept on the terminal
         and sent to the hub with the next heartbeats (the agent's `recent_errors`)."""
         self.store.record_error("maintenance", action)
+
+    MAINTENANCE_LOCK_KEY = "maintenance_entry_lock"
+
+    def maintenance_lock(self) -> dict | None:
+        """Maintenance mode's entry lock as last kept (wrong attempts, locked until), or None."""
+        raw = self.store.setting(self.MAINTENANCE_LOCK_KEY)
+        try:
+            return json.loads(raw) if raw else None
+        except ValueError:
+            log.error("the kept maintenance lock is not JSON: ignored")
+            return None
+
+    def keep_maintenance_lock(self, data: dict) -> None:
+        self.store.set_setting(self.MAINTENANCE_LOCK_KEY, json.dumps(data))
 
     def wipe_session_data(self) -> None:
         """Nothing personal is kept in clear by the store; sealed blobs cannot be read here."""

@@ -4,7 +4,8 @@ the test page. No widgets: kiosk/views/maintenance.py shows it, in the kiosk's l
 Entry: the hub's technicians (badge, then that technician's PIN: `KioskState.technician_allowed`),
 or — on a terminal the hub never sent a list to — the configured local PIN, kept as an Argon2id
 hash (`[kiosk].technician_pin_hash`; `kiosk hash-pin` makes one). Five wrong attempts lock entry
-for a minute, each further wrong attempt doubles the wait. Every entry, refusal, lockout and action
+for a minute, each further wrong attempt doubles the wait; the count and the wait are kept in the
+terminal store, so pulling the plug does not reset them. Every entry, refusal, lockout and action
 goes to the audit log: the journal and the terminal store's event log (`record_error` with source
 "maintenance"), which the sync agent's heartbeats carry to the hub's fleet page.
 """
@@ -56,28 +57,63 @@ def local_pin_matches(settings: Any, pin: str | None) -> bool:
     return bool(plain) and hmac.compare_digest(pin.encode(), plain.encode())
 
 
-class EntryLock:
-    """Five wrong attempts → locked for a minute; every wrong attempt after that doubles the wait."""
+#: the longest single wait (a day): the doubling stops there
+MAX_LOCK_S = 86400.0
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+
+class EntryLock:
+    """Five wrong attempts → locked for a minute; every wrong attempt after that doubles the wait.
+
+    Times are wall-clock seconds, so a lock kept in the store means the same after a reboot;
+    `save` (the app wires the store) receives the state after every change, `restore` takes it
+    back. A clock set backwards never makes a wait longer than the wait it was given.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time,
+                 save: Callable[[dict], None] | None = None) -> None:
         self._clock = clock
+        self.save = save
         self.failures = 0
         self.locked_until = 0.0
+        self._wait = 0.0
 
     def remaining_s(self) -> float:
-        return max(0.0, self.locked_until - self._clock())
+        return min(self._wait, max(0.0, self.locked_until - self._clock()))
 
     def failed(self) -> float:
         """Count a wrong attempt; the seconds entry is now locked for (0: not locked)."""
         self.failures += 1
-        if self.failures < FREE_ATTEMPTS:
-            return 0.0
-        wait = FIRST_LOCK_S * 2 ** (self.failures - FREE_ATTEMPTS)
-        self.locked_until = self._clock() + wait
+        wait = 0.0
+        if self.failures >= FREE_ATTEMPTS:
+            wait = min(MAX_LOCK_S, FIRST_LOCK_S * 2 ** min(self.failures - FREE_ATTEMPTS, 20))
+            self.locked_until, self._wait = self._clock() + wait, wait
+        self._changed()
         return wait
 
     def succeeded(self) -> None:
-        self.failures, self.locked_until = 0, 0.0
+        had = self.failures
+        self.failures, self.locked_until, self._wait = 0, 0.0, 0.0
+        if had:
+            self._changed()
+
+    def as_dict(self) -> dict:
+        return {"failures": self.failures, "locked_until": self.locked_until, "wait": self._wait}
+
+    def restore(self, saved: dict | None) -> None:
+        """Take back a kept state; anything malformed counts as no failures (and is logged)."""
+        if not saved:
+            return
+        try:
+            failures, until, wait = int(saved["failures"]), float(saved["locked_until"]), float(saved["wait"])
+        except (KeyError, TypeError, ValueError) as exc:
+            log.error("the kept maintenance lock is unreadable (%s): starting from none", exc)
+            return
+        self.failures = max(0, failures)
+        self.locked_until, self._wait = until, max(0.0, min(wait, MAX_LOCK_S))
+
+    def _changed(self) -> None:
+        if self.save is not None:
+            self.save(self.as_dict())
 
 
 class Entry(enum.Enum):
@@ -152,7 +188,7 @@ class MaintenanceAccess(QObject):
 
     locked = Signal(float)  # seconds to wait
 
-    def __init__(self, state, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, state, clock: Callable[[], float] = time.time) -> None:
         super().__init__(state)
         self.state = state
         self.lock = EntryLock(clock)
@@ -183,6 +219,16 @@ class MaintenanceAccess(QObject):
             self.locked.emit(wait)
             return Attempt(Entry.LOCKED, wait)
         return Attempt(Entry.REFUSED)
+
+    def keep_lock_in(self, load: Callable[[], dict | None], save: Callable[[dict], None]) -> None:
+        """Keep the entry lock in the terminal store: `load` now (the app calls this off the GUI
+        thread's hot path, once the store is open), `save` off the GUI thread after each change."""
+        self.lock.restore(load())
+        # Each write stores the lock as it is when the write runs, so writes finishing out of
+        # order on the pool still leave the latest state.
+        self.lock.save = lambda _data: self.state.tasks.run(
+            lambda: save(self.lock.as_dict()), lambda _: None,
+            lambda exc: log.error("maintenance lock not kept: %s", exc))
 
     def audit(self, action: str) -> None:
         """One line of the audit trail: the journal now, the store (and so the hub) off the GUI thread."""

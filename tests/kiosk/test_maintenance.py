@@ -180,3 +180,50 @@ def test_maintenance_mode_speaks_english_when_the_kiosk_does(kiosk):
     kiosk.type_into(screen.pin, PIN)
     kiosk.tap("Unlock")
     kiosk.qtbot.waitUntil(lambda: "Waiting to be sent: 0" in screen.status.text())
+
+
+def test_the_entry_lock_survives_a_restart_of_the_kiosk(kiosk, qtbot):
+    """Pulling the plug after five wrong PINs must not give a sixth free try."""
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app import KioskApp
+    from kiosk.state.kiosk_state import KioskSettings
+    from kiosk.store_backend import StoreBackend
+    from tests.kiosk.teardown import dispose_kiosk
+
+    screen = open_maintenance(kiosk)
+    for _ in range(5):
+        enter(kiosk, screen, "1111")
+    assert kiosk.sees("Входът е заключен за 1 мин. 0 сек.")
+    kiosk.qtbot.waitUntil(lambda: '"failures": 5' in (kiosk.store.setting(StoreBackend.MAINTENANCE_LOCK_KEY) or ""))
+
+    # the kiosk starts again on the same store (a power cut, a restart by the watchdog)
+    devices = SimpleNamespace(id_reader=None, scanner=None, badge=None, printer=None, speech=None,
+                              health=lambda: {}, close=lambda: None)
+    again = KioskApp(QApplication.instance(), StoreBackend(kiosk.store), KioskSettings(technician_pin=PIN),
+                     devices=devices, accessibility=False)
+    try:
+        again.window.resize(1280, 800)
+        again.window.show()
+        assert 0 < again.state.maintenance.lock.remaining_s() <= FIRST_LOCK_S, again.state.maintenance.lock.as_dict()
+        again.window.show_screen("maintenance")
+        again.window.current_screen().unlock(pin=PIN)  # the right PIN, still locked out
+        assert not again.window.current_screen().exit_button.isEnabled()
+        assert again.state.maintenance.lock.failures == 5
+    finally:
+        dispose_kiosk(qtbot, again)
+
+
+def test_a_kept_lock_that_is_garbage_counts_as_none(caplog):
+    from kiosk.state.maintenance import EntryLock
+
+    lock = EntryLock(clock=lambda: 1000.0)
+    lock.restore({"failures": "many", "locked_until": None, "wait": 3})
+    assert lock.failures == 0 and lock.remaining_s() == 0
+    assert "unreadable" in caplog.text
+    # a clock set back by a year never makes the wait longer than it was given
+    lock.restore({"failures": 5, "locked_until": 1060.0, "wait": 60.0})
+    lock._clock = lambda: 1000.0 - 365 * 86400
+    assert lock.remaining_s() == 60.0
