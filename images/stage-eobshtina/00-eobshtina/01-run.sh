@@ -34,6 +34,9 @@ echo "blacklist usblp" > "${ROOTFS_DIR}/etc/modprobe.d/eobshtina-usblp.conf"
 # The boot partition (FAT) carries the one-time enrolment code until first boot: root only.
 sed -i -E 's#^(\S+\s+/boot/firmware\s+vfat\s+)defaults(\s)#\1defaults,fmask=0077,dmask=0077\2#' \
 	"${ROOTFS_DIR}/etc/fstab"
+# polkit: the terminal's user may reboot (maintenance mode) and restart its own units (updates).
+install -d -m 755 "${ROOTFS_DIR}/etc/polkit-1/rules.d"
+install -m 644 "${REPO}/systemd/polkit/50-eobshtina.rules" "${ROOTFS_DIR}/etc/polkit-1/rules.d/"
 # Lockdown: no reboot on Ctrl+Alt+Del from a keyboard or keypad, no magic SysRq keys.
 echo "kernel.sysrq = 0" > "${ROOTFS_DIR}/etc/sysctl.d/90-eobshtina-lockdown.conf"
 ln -sfn /dev/null "${ROOTFS_DIR}/etc/systemd/system/ctrl-alt-del.target"
