@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from server_sync.hub.aggregate_cache import AggregateCache
 from server_sync.hub.api import terminals
 from server_sync.hub.context import HubContext, open_hub
 from server_sync.hub.errors import BodyLimitMiddleware, ShieldMiddleware, install_error_handlers
@@ -79,6 +80,8 @@ def create_app(settings: HubSettings | None = None, *, context: HubContext | Non
     app = FastAPI(title="e-Obshtina hub", version=terminals.hub_version(), lifespan=lifespan,
                   description="REST API of the е-Община terminals hub (JSON under /api/v1).")
     app.state.hub = hub
+    # Public aggregates (open data) reused for their period, computed once per key at a time.
+    app.state.aggregates = AggregateCache()
     install_error_handlers(app)
     for dotted in ROUTERS:
         app.include_router(import_module(dotted).router)

@@ -56,6 +56,8 @@ class HubSettings(BaseSettings):
     opendata_licence_name: str = "CC BY 4.0"
     opendata_licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
     opendata_cache_seconds: float = Field(default=900, ge=0)
+    # ... and, for a period still running (this hour's, this month's), how long its aggregate is reused.
+    opendata_open_period_cache_seconds: float = Field(default=60, ge=0)
     # "alembic": run migrations on start; "create_all": metadata only (tests); "none".
     schema_setup: Literal["alembic", "create_all", "none"] = "alembic"
     # Import the shipped catalogue on first start when the database holds none.

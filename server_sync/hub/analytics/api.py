@@ -7,11 +7,12 @@ import io
 from datetime import date, datetime, time, timezone
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import AfterValidator, Field, StringConstraints
 
 from server_sync.hub.analytics import alerts as alert_service
 from server_sync.hub.analytics import queries
+from server_sync.hub.aggregate_cache import ttl_for_period
 from server_sync.hub.analytics.metrics import CONTENT_TYPE, metrics_text
 from server_sync.hub.api.deps import Hub, StaffCredentials, staff_user
 from server_sync.hub.errors import ApiError
@@ -75,8 +76,8 @@ def satisfaction(hub: Hub, credentials: StaffCredentials,
                  since: Since = None, until: Until = None, office_id: OfficeId = None) -> dict:
     """Satisfaction index (0–100), counts per smiley, negative share and filtered counts per group."""
     period = _period(since, until)
-    with hub.sessions() as session:
-        staff_user(session, credentials)
+    staff_user(hub, credentials)
+    with hub.reads() as session:
         return {"group_by": group_by,
                 "groups": queries.satisfaction(session=session, group_by=group_by, period=period,
                                                office_id=office_id)}
@@ -87,8 +88,8 @@ def heatmap(hub: Hub, credentials: StaffCredentials, since: Since = None, until:
             office_id: OfficeId = None, counter_id: CounterId = None, tz: Tz = None) -> dict:
     """Responses and index per weekday × hour in the office's time zone."""
     period = _period(since, until)
-    with hub.sessions() as session:
-        staff_user(session, credentials)
+    staff_user(hub, credentials)
+    with hub.reads() as session:
         return queries.heatmap(session=session, period=period, office_id=office_id, counter_id=counter_id,
                                tz=_tz(tz))
 
@@ -99,8 +100,8 @@ def trend(hub: Hub, credentials: StaffCredentials, interval: Literal["day", "wee
           tz: Tz = None) -> dict:
     """Daily or weekly (ISO weeks, from Monday) responses and index."""
     period = _period(since, until)
-    with hub.sessions() as session:
-        staff_user(session, credentials)
+    staff_user(hub, credentials)
+    with hub.reads() as session:
         return queries.trend(session=session, interval=interval, period=period, office_id=office_id,
                              counter_id=counter_id, tz=_tz(tz))
 
@@ -109,8 +110,8 @@ def trend(hub: Hub, credentials: StaffCredentials, interval: Literal["day", "wee
 def list_alerts(hub: Hub, credentials: StaffCredentials, state: Literal["open", "all"] = "open",
                 office_id: OfficeId = None) -> dict:
     """Alerts (newest first), after judging the presses received since the last look."""
+    staff_user(hub, credentials)
     with hub.sessions.begin() as session:
-        staff_user(session, credentials)
         alert_service.evaluate(session=session)
         found = alert_service.alerts(session=session, open_only=state == "open", office_id=office_id)
         return {"alerts": [alert_service.alert_dict(a) for a in found]}
@@ -131,8 +132,8 @@ RuleOffice = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 
 @router.post(f"{PREFIX}/alerts/{{alert_id}}/acknowledge")
 def acknowledge(alert_id: AlertId, hub: Hub, credentials: StaffCredentials, body: AcknowledgeBody | None = None) -> dict:
+    user = staff_user(hub, credentials)
     with hub.sessions.begin() as session:
-        user = staff_user(session, credentials)
         try:
             alert = alert_service.acknowledge(session=session, alert_id=alert_id, by=user.username,
                                               note=body.note if body else None)
@@ -155,35 +156,45 @@ def _rule_key(office_id: str) -> str | None:
 @router.get(f"{PREFIX}/alert-rules/{{office_id}}")
 def get_rule(office_id: RuleOffice, hub: Hub, credentials: StaffCredentials) -> dict:
     """The rule that applies to an office ("default": the rule for offices without their own)."""
-    with hub.sessions() as session:
-        staff_user(session, credentials)
+    staff_user(hub, credentials)
+    with hub.reads() as session:
         rule = alert_service.rule_for(session, _rule_key(office_id))
         return {"office_id": office_id, **RuleBody(**rule.__dict__).model_dump()}
 
 
 @router.put(f"{PREFIX}/alert-rules/{{office_id}}")
 def put_rule(office_id: RuleOffice, body: RuleBody, hub: Hub, credentials: StaffCredentials) -> dict:
+    staff_user(hub, credentials)
     with hub.sessions.begin() as session:
-        staff_user(session, credentials)
         alert_service.set_rule(session=session, office_id=_rule_key(office_id),
                                rule=alert_service.Rule(**body.model_dump()))
         return {"office_id": office_id, **body.model_dump()}
 
 
+def _open_data(request: Request, hub, period: queries.Period) -> list[dict]:
+    """The open-data rows of a period, counted by the database through a read-only session and reused
+    for the period's life: a minute while the period is still running, longer once it has closed."""
+    settings = hub.settings
+    ttl = ttl_for_period(period.until, open_s=settings.opendata_open_period_cache_seconds,
+                         closed_s=settings.opendata_cache_seconds)
+
+    def compute() -> list[dict]:
+        with hub.reads() as session:
+            return queries.open_data_rows(session=session, period=period)
+
+    return request.app.state.aggregates.get(("feedback-open-data", period.since, period.until), ttl, compute)[0]
+
+
 @router.get(f"{PREFIX}/open-data.json")
-def open_data_json(hub: Hub, since: Since = None, until: Until = None) -> dict:
+def open_data_json(request: Request, hub: Hub, since: Since = None, until: Until = None) -> dict:
     """Open data (public): counted presses per office, counter, service and UTC hour, per score."""
-    period = _period(since, until)
-    with hub.sessions() as session:
-        rows = queries.open_data_rows(session=session, period=period)
+    rows = _open_data(request, hub, _period(since, until))
     return {"licence": "CC0-1.0", "fields": queries.OPEN_DATA_FIELDS, "rows": rows}
 
 
 @router.get(f"{PREFIX}/open-data.csv")
-def open_data_csv(hub: Hub, since: Since = None, until: Until = None) -> Response:
-    period = _period(since, until)
-    with hub.sessions() as session:
-        rows = queries.open_data_rows(session=session, period=period)
+def open_data_csv(request: Request, hub: Hub, since: Since = None, until: Until = None) -> Response:
+    rows = _open_data(request, hub, _period(since, until))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=queries.OPEN_DATA_FIELDS, lineterminator="\n")
     writer.writeheader()
@@ -196,8 +207,8 @@ def open_data_csv(hub: Hub, since: Since = None, until: Until = None) -> Respons
 def summary(hub: Hub, credentials: StaffCredentials, since: Since = None) -> dict:
     """The same document as `kiosk-hub feedback-summary --json`."""
     start = _day(since, "since")
-    with hub.sessions() as session:
-        staff_user(session, credentials)
+    staff_user(hub, credentials)
+    with hub.reads() as session:
         return queries.terminal_summary(session=session, since=start)
 
 

@@ -76,17 +76,23 @@ def terminal(session: Session, token: str, kinds: tuple[str, ...] | None = None)
     return found
 
 
-def staff_user(session: Session, credentials: HTTPBasicCredentials | None,
+def staff_user(hub: HubContext, credentials: HTTPBasicCredentials | None,
                roles: tuple[str, ...] = ("administrator",)) -> StaffUser:
-    """The staff member of Basic credentials, when their role is one of `roles` (administrators always)."""
+    """The staff member of Basic credentials, when their role is one of `roles` (administrators always).
+
+    Called before the endpoint opens its own transaction: the user is read through a read-only session
+    and the slow password hash is checked after it closed, so wrong passwords never hold the
+    database's write lock (nor any transaction). The user returned is detached: read its columns only."""
     if credentials is None:
         raise ApiError(401, "unauthorized", "Authorization: staff basic credentials required", "Authorization",
                        headers={"WWW-Authenticate": 'Basic realm="kiosk-hub"'})
-    user = None
+    user = stored = None
     if len(credentials.username) <= 64 and "\x00" not in credentials.username:  # no such user otherwise
-        user = staff_service.check_login(session=session, username=credentials.username,
-                                         password=credentials.password)
-    if user is None:
+        with hub.reads() as session:
+            user = staff_service.find_user(session, credentials.username)
+            stored = user.password_hash if user is not None else None
+    ok = staff_service.check_password(stored_hash=stored, password=credentials.password)
+    if not ok or user is None or user.disabled:
         raise ApiError(401, "unauthorized", "wrong staff user name or password", "Authorization",
                        headers={"WWW-Authenticate": 'Basic realm="kiosk-hub"'})
     if user.role != "administrator" and user.role not in roles:

@@ -47,15 +47,15 @@ def track(ref: str, hub: Hub, code: Annotated[str, Query(min_length=4, max_lengt
     terminal's provisional reference; `code` is the tracking code from the receipt."""
     if len(ref) > 100:
         raise ApiError(404, "not_found", "no request with this number and tracking code", "ref")
-    with hub.sessions() as session:
+    with hub.reads() as session:
         return service.track(session=session, ref=ref, code=code)
 
 
 @router.patch("/requests/{number:path}/status", response_model=TrackingResponse, tags=["staff"],
               responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
 def change_status(number: str, body: StatusUpdate, hub: Hub, credentials: StaffCredentials) -> TrackingResponse:
+    user = staff_user(hub, credentials, roles=("clerk",))
     with hub.sessions.begin() as session:
-        user = staff_user(session, credentials, roles=("clerk",))
         if user.units:  # a clerk limited to units answers only their units' requests
             from sqlalchemy import select
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from server_sync.hub.aggregate_cache import ttl_for_period
 from server_sync.hub.catalogue_store import current_revision
 from server_sync.hub.context import HubContext
 from server_sync.hub.deadlines import SOFIA
@@ -80,22 +80,15 @@ def _hub(request: Request) -> HubContext:
     return request.app.state.hub
 
 
-def _cached(request: Request, key: tuple, compute: Callable[[], Any]) -> tuple[Any, datetime]:
-    """`compute()`'s value for `key`, reused for opendata_cache_seconds; returns (value, generated_at)."""
-    hub = _hub(request)
-    cache = getattr(request.app.state, "opendata_cache", None)
-    if cache is None:
-        cache = request.app.state.opendata_cache = {}
-    ttl = hub.settings.opendata_cache_seconds
-    hit = cache.get(key)
-    if hit is not None and hit[0] > time.monotonic():
-        return hit[1], hit[2]
-    value, generated = compute(), datetime.now(timezone.utc)
-    if ttl > 0:
-        if len(cache) > 500:
-            cache.clear()
-        cache[key] = (time.monotonic() + ttl, value, generated)
-    return value, generated
+def _cached(request: Request, key: tuple, compute: Callable[[], Any], until: datetime | None = None
+            ) -> tuple[Any, datetime]:
+    """`compute()`'s value for `key` and when it was computed: computed once at a time and reused for
+    opendata_cache_seconds, or opendata_open_period_cache_seconds while its period (`until`) is running."""
+    settings = _hub(request).settings
+    ttl = settings.opendata_cache_seconds
+    if until is not None:
+        ttl = ttl_for_period(until, open_s=min(ttl, settings.opendata_open_period_cache_seconds), closed_s=ttl)
+    return request.app.state.aggregates.get(("opendata",) + key, ttl, compute)
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -116,7 +109,7 @@ def _rows(request: Request, dataset: Dataset, month: str | None) -> tuple[list[d
         if dataset.id == "requests":
             return _cached(request, ("requests", version), lambda: queries.requests(session, catalogue))
         start, end = queries.month_range(month)
-        return _cached(request, ("satisfaction", month), lambda: queries.satisfaction(session, start, end))
+        return _cached(request, ("satisfaction", month), lambda: queries.satisfaction(session, start, end), until=end)
 
 
 def _csv_value(value: Any) -> Any:

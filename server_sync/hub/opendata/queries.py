@@ -30,6 +30,11 @@ def hour_of(session: Session, column):
     return _fmt(session, column, "%Y-%m-%dT%H:00Z", 'YYYY-MM-DD"T"HH24:00"Z"')
 
 
+def hour_start_of(session: Session, column):
+    """The UTC hour a time falls in, as ISO 8601 text ("2026-12-03T10:00:00Z")."""
+    return _fmt(session, column, "%Y-%m-%dT%H:00:00Z", 'YYYY-MM-DD"T"HH24:00:00"Z"')
+
+
 def cell(count: int | None) -> int | None:
     return count if count is not None and count >= MIN_CELL else None
 
