@@ -139,8 +139,24 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
         until(lambda: state.print_outcome(shown.receipt) is False)
 
     def maintenance():
+        state.maintenance.lock.succeeded()  # a lock left by the scene "maintenance-locked"
         w.show_screen("maintenance")
         w.current_screen().unlock(pin=state.settings.technician_pin)
+
+    def maintenance_entry():
+        state.maintenance.lock.succeeded()
+        w.show_screen("maintenance")
+
+    def maintenance_locked():
+        # five wrong PINs: entry locked for a minute, shown (and spoken) on the entry screen
+        state.maintenance.lock.succeeded()
+        screen = w.show_screen("maintenance")
+        for _ in range(5):
+            screen.unlock(pin="0000")
+
+    def maintenance_reboot_question():
+        maintenance()
+        w.current_screen().ask("reboot")
 
     return [
         ("welcome", lambda: w.go_home()),
@@ -172,6 +188,9 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
         ("welcome-identified", welcome_identified),
         ("signal-review-printer-out", review_printer_out),
         ("receipt-printer-out-large-number", receipt_large_number),
+        ("maintenance-entry", maintenance_entry),
+        ("maintenance-reboot-question", maintenance_reboot_question),
+        ("maintenance-locked", maintenance_locked),
     ]
 
 
