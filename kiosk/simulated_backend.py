@@ -6,11 +6,11 @@ import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import quote
 
 from kiosk.state.backend import Draft, NotFound, Offline, Refused, SubmitOutcome
 from server_sync.protocol.catalogue import Catalogue
 from server_sync.protocol.common import new_tracking_code
+from server_sync.protocol.tracking import tracking_url
 from server_sync.protocol.messages import (
     Consultation,
     ConsultationDocument,
@@ -77,7 +77,7 @@ class SimulatedBackend:
                 outcome.number = f"94-{len(self.delivered) + 1:05d}/{outcome.registered_at:%d.%m.%Y}"
                 outcome.delivered = True
                 base = self._catalogue.municipality.tracking_base_url if self._catalogue else "http://localhost/t/"
-                outcome.tracking_url = f"{base}{quote(outcome.number, safe='')}?code={outcome.tracking_code}"
+                outcome.tracking_url = tracking_url(base, outcome.number, outcome.tracking_code)
                 self.delivered.append((draft, outcome))
                 sent += 1
             return sent

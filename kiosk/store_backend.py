@@ -10,7 +10,6 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
-from urllib.parse import quote
 
 from kiosk.state.backend import Draft, NotFound, Offline, Refused, SubmitOutcome
 from server_sync.protocol.catalogue import Catalogue
@@ -24,6 +23,7 @@ from server_sync.protocol.messages import (
     SupportResult,
     TrackingResponse,
 )
+from server_sync.protocol.tracking import tracking_url
 from server_sync.store import NotEnrolledError, Store
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ class StoreBackend:
         catalogue = self.store.catalogue()
         if not catalogue or not code:
             return None
-        return f"{catalogue.municipality.tracking_base_url}{quote(reference, safe='')}?code={code}"
+        return tracking_url(catalogue.municipality.tracking_base_url, reference, code)
 
     # -- submissions -------------------------------------------------------------------
     def submit(self, draft: Draft) -> SubmitOutcome:

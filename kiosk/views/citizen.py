@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import parse_qs, unquote, urlparse
-
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QLineEdit, QPlainTextEdit, QWidget
 
@@ -12,6 +9,7 @@ from kiosk.state.backend import Draft
 from kiosk.views.base import Screen
 from kiosk.views.request import signal_type_names
 from kiosk.views.widgets import ButtonGrid, big_button, clear_layout, heading, paragraph, scroll_area, show_rows, vbox
+from server_sync.protocol.tracking import parse_tracking_url
 
 
 def _backend_error_text(ctx, exc) -> str:
@@ -239,16 +237,6 @@ class SignalScreen(Screen):
                        "With your ID card the signal is official; without it, it is accepted as information.")
 
 
-def parse_tracking_scan(text: str) -> tuple[str, str] | None:
-    """A receipt QR: ".../t/<number-or-ref>?code=<code>" → (reference, code)."""
-    url = urlparse(text.strip())
-    m = re.search(r"/t/([^/?#]+)$", url.path)
-    code = parse_qs(url.query).get("code", [""])[0]
-    if not m or not code:
-        return None
-    return unquote(m.group(1)), code
-
-
 class TrackScreen(Screen):
     """Number and tracking code typed, or the receipt's QR scanned → status and history."""
 
@@ -295,7 +283,7 @@ class TrackScreen(Screen):
             self._show_outcome(latest, announce=False)
 
     def _on_scan(self, text: str) -> None:
-        parsed = parse_tracking_scan(text)
+        parsed = parse_tracking_url(text)
         if parsed is None:
             self.result.setText(self.tr("This code is not from one of our receipts."))
             self.announce.emit(self.result.text(), False)

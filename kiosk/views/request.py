@@ -20,6 +20,7 @@ from kiosk.state.forms import validate_form
 from kiosk.views.base import Screen
 from kiosk.views.widgets import ButtonGrid, big_button, heading, paragraph, qr_pixmap, scroll_area, smiley_icon, vbox
 from server_sync.protocol.catalogue import FieldType
+from server_sync.protocol.tracking import tracking_url
 
 
 class IdentifyScreen(Screen):
@@ -395,7 +396,7 @@ QR_LARGE_PX = 320
 class ReceiptScreen(Screen):
     """What was filed, the number (or provisional reference), the tracking code and QR, the place,
     the day the answer is due, where it was filed and whom to call — the printed receipt's content
-    (`kiosk.app.printable_receipt`). The state prints the receipt when the submission's outcome is
+    (`kiosk.state.paper.printable_receipt`). The state prints the receipt when the submission's outcome is
     known; this screen only shows how that went (it is rebuilt after a language switch, and must
     not print again). Without a printed receipt the number is shown large, with a large QR code
     to photograph, and "Read the number aloud" says it."""
@@ -556,7 +557,7 @@ def tracking_qr_text(state, receipt) -> str:
     if receipt.tracking_url:
         return receipt.tracking_url
     base = state.catalogue.municipality.tracking_base_url if state.catalogue else "/t/"
-    return f"{base}{receipt.reference}?code={receipt.tracking_code or ''}"
+    return tracking_url(base, receipt.reference, receipt.tracking_code)
 
 
 class FeedbackScreen(Screen):

@@ -15,7 +15,7 @@ from kiosk.state.forms import validate_form
 from kiosk.state.kiosk_state import KioskSettings, identity_refusal
 from kiosk.state.search import SearchIndex, fold, transliterate
 from kiosk.state.session import Session, SessionTimeouts
-from kiosk.views.citizen import parse_tracking_scan
+from server_sync.protocol.tracking import parse_tracking_url
 
 
 @pytest.mark.parametrize("cyrillic, latin", [
@@ -152,9 +152,9 @@ def test_expired_document_is_refused_with_a_reason():
 
 
 def test_tracking_scan_parsing():
-    assert parse_tracking_scan("http://h/t/94-00012%2F05.01.2026?code=AB12CD") == ("94-00012/05.01.2026", "AB12CD")
-    assert parse_tracking_scan("garbage") is None
-    assert parse_tracking_scan("http://h/t/K01-000001") is None
+    assert parse_tracking_url("http://h/t/94-00012%2F05.01.2026?code=AB12CD") == ("94-00012/05.01.2026", "AB12CD")
+    assert parse_tracking_url("garbage") is None
+    assert parse_tracking_url("http://h/t/K01-000001") is None
 
 
 def test_the_review_only_shows_and_the_state_files_the_applicant_and_prints_once(qtbot):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -14,13 +13,14 @@ from sqlalchemy.orm import Session
 from server_sync.hub.db import utcnow
 from server_sync.hub.deadlines import SOFIA, deadline_for, signal_deadline
 from server_sync.hub.errors import ApiError
+from server_sync.hub.form_checks import check_form
+from server_sync.hub.identity_proof import mrz_proves
 from server_sync.hub.models import NumberCounter, ServiceRequest, StatusChange, Terminal
 from server_sync.hub.security import Keyring, constant_time_equal, new_tracking_code
 from server_sync.hub.services.terminals import note_event_seq
 from server_sync.protocol import (
     Applicant,
     Catalogue,
-    FieldType,
     I18n,
     RequestStatus,
     SubmissionKind,
@@ -30,10 +30,9 @@ from server_sync.protocol import (
 )
 from server_sync.protocol import StatusChange as WireStatusChange
 from server_sync.protocol.sealing import SealError, open_applicant
+from server_sync.protocol.tracking import tracking_url
 
 FINAL = {RequestStatus.RESOLVED, RequestStatus.REJECTED}
-_PHONE = re.compile(r"[0-9+ ()/-]{3,32}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def payload_hash(request: SubmissionRequest) -> str:
@@ -41,61 +40,12 @@ def payload_hash(request: SubmissionRequest) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _check_form(service, form: dict, personal: dict) -> None:
-    fields = {f.name: f for f in service.form_fields}
-    for name in form:
-        if name not in fields:
-            raise ApiError(422, "unknown_field", f"form.{name}: not a field of service '{service.id}'", f"form.{name}")
-    for name in personal:
-        if name not in fields or not fields[name].personal:
-            raise ApiError(422, "unknown_field", f"applicant.personal_fields.{name}: not a personal field",
-                           f"applicant.personal_fields.{name}")
-    for f in service.form_fields:
-        where = f"applicant.personal_fields.{f.name}" if f.personal else f"form.{f.name}"
-        value = (personal if f.personal else form).get(f.name)
-        if value is None or value == "":
-            if f.required and f.type != FieldType.CHECKBOX:
-                raise ApiError(422, "required", f"{where}: required", where)
-            continue
-        if f.type == FieldType.CHECKBOX:
-            if not isinstance(value, bool):
-                raise ApiError(422, "type", f"{where}: must be true or false", where)
-            if f.required and value is not True:
-                raise ApiError(422, "required", f"{where}: must be checked", where)
-            continue
-        if f.type == FieldType.NUMBER:
-            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                raise ApiError(422, "type", f"{where}: must be a number", where)
-            try:
-                number = float(value)
-            except ValueError:
-                raise ApiError(422, "type", f"{where}: must be a number", where) from None
-            if f.min_value is not None and number < f.min_value:
-                raise ApiError(422, "range", f"{where}: at least {f.min_value:g}", where)
-            if f.max_value is not None and number > f.max_value:
-                raise ApiError(422, "range", f"{where}: at most {f.max_value:g}", where)
-            continue
-        if not isinstance(value, str):
-            raise ApiError(422, "type", f"{where}: must be text", where)
-        if f.max_length and len(value) > f.max_length:
-            raise ApiError(422, "too_long", f"{where}: at most {f.max_length} characters", where)
-        if f.pattern and not re.fullmatch(f.pattern, value):
-            raise ApiError(422, "pattern", f"{where}: does not have the required form", where)
-        if f.type == FieldType.CHOICE and value not in {c.value for c in f.choices}:
-            raise ApiError(422, "choice", f"{where}: not one of the choices", where)
-        if f.type == FieldType.DATE:
-            try:
-                date.fromisoformat(value)
-            except ValueError:
-                raise ApiError(422, "type", f"{where}: must be a date (YYYY-MM-DD)", where) from None
-        # The typed rules the kiosk checks (kiosk.state.forms), so a terminal of another make or an
-        # altered one cannot file what the counter would refuse.
-        if f.type == FieldType.PHONE and not _PHONE.fullmatch(value):
-            raise ApiError(422, "type", f"{where}: must be a telephone number", where)
-        if f.type == FieldType.EMAIL and not _EMAIL.fullmatch(value):
-            raise ApiError(422, "type", f"{where}: must be an e-mail address", where)
-        # (ЕГН/ЛНЧ fields: the kiosk checks the check digit; the hub checks only the catalogue's
-        # pattern, so that submissions already queued on terminals are never refused.)
+def _filing_day(request: SubmissionRequest, now: datetime) -> date:
+    """The day the citizen filed (Sofia time): the terminal's, when it is within the last 60 days
+    (a request queued offline is judged by the day it was filled in), else the hub's."""
+    today = now.astimezone(SOFIA).date()
+    filed = request.terminal_time.astimezone(SOFIA).date()
+    return filed if today - timedelta(days=60) <= filed <= today else today
 
 
 def next_number(session: Session, catalogue: Catalogue, now: datetime) -> tuple[str, int, int]:
@@ -124,13 +74,11 @@ def next_number(session: Session, catalogue: Catalogue, now: datetime) -> tuple[
 
 
 def _receipt(row: ServiceRequest, tracking_base_url: str) -> SubmissionReceipt:
-    from urllib.parse import quote
-
     return SubmissionReceipt(
         client_id=row.client_id, kind=SubmissionKind(row.kind), number=row.number, tracking_code=row.tracking_code,
         status=RequestStatus(row.history[0].status if row.history else row.status),
         registered_at=row.registered_at, deadline_at=row.deadline_at, provisional_ref=row.provisional_ref,
-        tracking_url=f"{tracking_base_url}{quote(row.number, safe='')}?code={row.tracking_code}",
+        tracking_url=tracking_url(tracking_base_url, row.number, row.tracking_code),
     )
 
 
@@ -139,7 +87,8 @@ def _open(request: SubmissionRequest, keyring: Keyring) -> Applicant | None:
         try:
             return open_applicant(request.sealed_applicant, keyring.private_key_b64)
         except SealError as exc:
-            raise ApiError(422, "sealed_applicant", str(exc), "sealed_applicant") from None
+            raise ApiError(422, "sealed_applicant" if exc.field == "sealed_applicant" else "validation_error",
+                           str(exc), exc.field) from None
     return request.applicant
 
 
@@ -154,6 +103,8 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
     applicant = _open(request, keyring)
     deadline = None
     contact = None
+    now = utcnow()
+    form, personal_fields = dict(request.form), {}
     if request.kind == SubmissionKind.SERVICE_REQUEST:
         service = next((s for s in catalogue.services if s.id == request.service_id), None)
         if service is None:
@@ -164,7 +115,10 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
         if service.needs_identity and (applicant is None or not applicant.egn):
             raise ApiError(422, "identity_required", "applicant: this service needs the applicant's ID data",
                            "applicant")
-        _check_form(service, request.form, applicant.personal_fields if applicant else {})
+        # Every field the service requires is kept, personal ones with the personal data, whether
+        # or not the service needs the ID card (a public-information request's name and address).
+        form, personal_fields = check_form(service, request.form, applicant.personal_fields if applicant else {},
+                                           _filing_day(request, now))
         title = service.name
         keep_names = service.needs_identity
         keep_egn = service.keep_egn
@@ -197,7 +151,9 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
         applicant = None
 
     office_id = session.scalar(select(Terminal.office_id).where(Terminal.id == terminal_id)) if terminal_id else None
-    now = utcnow()
+    # Linked to the person's dossier only when the ID card's MRZ proves the claimed ЕГН
+    # (identity_proof); otherwise filed all the same, and the receipt says "not_linked".
+    linked = bool(applicant and applicant.egn and mrz_proves(applicant, now.astimezone(SOFIA).date()))
     try:
         with session.begin_nested():
             number, year, seq = next_number(session, catalogue, now)
@@ -215,7 +171,7 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
                 signal_type=request.signal_type.value if request.signal_type else None,
                 title=title.model_dump(), description=request.description,
                 location=request.location.model_dump(mode="json") if request.location else None,
-                form=dict(request.form), anonymous=request.anonymous,
+                form=form, anonymous=request.anonymous, identity_linked=linked,
                 egn_hmac=keyring.hmac(applicant.egn) if applicant and applicant.egn else None,
                 egn=applicant.egn if applicant and keep_egn else None,
                 given_names=applicant.given_names if applicant and keep_names else None,
@@ -223,7 +179,7 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
                 contact=(contact or ({k: v for k, v in {"phone": applicant.phone, "email": applicant.email,
                                                         "address": applicant.address}.items() if v} or None)
                          if applicant and keep_names else contact),
-                personal_fields=dict(applicant.personal_fields) if applicant and keep_names else None,
+                personal_fields=personal_fields or None,
                 unit_id=unit_id, office_id=office_id,
             )
             row.history.append(StatusChange(status=first_status.value, at=now, note=None))
