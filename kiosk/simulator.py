@@ -37,7 +37,7 @@ def install_shortcuts(kiosk) -> None:
             devices.id_reader.insert_card(cards[kind])
 
     def scan_last() -> None:
-        from kiosk.views.request import tracking_qr_text
+        from kiosk.state.tracking import tracking_qr_text
 
         receipt = state.last_receipt or (state.printed[-1] if state.printed else None)
         devices = kiosk.devices

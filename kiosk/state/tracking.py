@@ -74,3 +74,14 @@ class TrackingLookups(QObject):
         if self.latest is not None:
             self.latest = None
             self.changed.emit()
+
+
+def tracking_qr_text(state: Any, receipt: Any) -> str:
+    """What a receipt's QR code holds (paper and screen alike): the hub's tracking URL when it gave
+    one, else the one built from the municipality's tracking address."""
+    from server_sync.protocol.tracking import tracking_url
+
+    if receipt.tracking_url:
+        return receipt.tracking_url
+    base = state.catalogue.municipality.tracking_base_url if state.catalogue else "/t/"
+    return tracking_url(base, receipt.reference, receipt.tracking_code)

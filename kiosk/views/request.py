@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
 
 from kiosk.state.backend import Draft
 from kiosk.state.forms import validate_form
+from kiosk.state.tracking import tracking_qr_text
 from kiosk.views.base import Screen
 from kiosk.views.widgets import ButtonGrid, big_button, heading, paragraph, qr_pixmap, scroll_area, smiley_icon, vbox
 from server_sync.protocol.catalogue import FieldType
-from server_sync.protocol.tracking import tracking_url
 
 
 class IdentifyScreen(Screen):
@@ -201,7 +201,7 @@ class RequestFormScreen(Screen):
             QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(first, 20, 60))
             self.announce.emit(self.tr("Please correct: ") + "; ".join(e.text() for e in errors), False)
             return
-        personal_names = {f.name for f in self.service.form_fields if f.personal}
+        personal_names = {f.name for f in self.service.form_fields if f.is_personal}
         draft = Draft(
             kind="service_request",
             language=self.state.language,
@@ -551,13 +551,6 @@ class ReceiptScreen(Screen):
 
     def instructions_text(self) -> str:
         return self.tr("Take your printed receipt. The number and the code are also on the screen.")
-
-
-def tracking_qr_text(state, receipt) -> str:
-    if receipt.tracking_url:
-        return receipt.tracking_url
-    base = state.catalogue.municipality.tracking_base_url if state.catalogue else "/t/"
-    return tracking_url(base, receipt.reference, receipt.tracking_code)
 
 
 class FeedbackScreen(Screen):

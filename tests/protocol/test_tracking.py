@@ -33,7 +33,7 @@ def test_not_a_tracking_link_is_none():
 
 def test_the_kiosk_builds_a_waiting_receipts_link_quoted():
     """The kiosk's QR for a receipt still waiting in its outbox used to be built unquoted."""
-    from kiosk.views.request import tracking_qr_text
+    from kiosk.state.tracking import tracking_qr_text
 
     state = SimpleNamespace(catalogue=SimpleNamespace(municipality=SimpleNamespace(tracking_base_url=BASE)))
     receipt = SimpleNamespace(tracking_url=None, reference="K01-000001/x", tracking_code="AB 12")
