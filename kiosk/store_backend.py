@@ -76,12 +76,9 @@ class StoreBackend:
 
     def report_device(self, device: str, health: Any) -> None:
         """Record a device's latest `hardware.base.Health` in the store; heartbeats carry it to the hub."""
-        from server_sync.protocol.messages import DeviceHealth
+        from server_sync.store.terminal_state import device_health_for_store
 
-        detail = {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v)
-                  for k, v in dict(health.detail).items()}
-        reason = health.reason[:300] if health.reason else None
-        self.store.report_device(device, DeviceHealth(state=health.state.value, reason=reason, detail=detail))
+        self.store.report_device(device, device_health_for_store(health))
 
     def _client(self) -> "HubClient":
         try:

@@ -43,12 +43,10 @@ def office_schedule(config: FeedbackConfig, store: Any) -> OpeningSchedule | Non
 
 
 def report_health(store: Any, device: str, health: Health) -> None:
-    from server_sync.protocol.messages import DeviceHealth
+    from server_sync.store.terminal_state import device_health_for_store
 
-    detail = {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v)
-              for k, v in health.detail.items()}
     try:
-        store.report_device(device, DeviceHealth(state=health.state.value, reason=health.reason, detail=detail))
+        store.report_device(device, device_health_for_store(health))
     except Exception as exc:  # the disk is full: the heartbeat will miss it, the presses queue
         log.error("cannot write %s health: %s", device, exc)
 

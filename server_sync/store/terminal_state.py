@@ -15,10 +15,25 @@ from server_sync.protocol import Catalogue, DeviceHealth
 from server_sync.store.engine import StoreEngine
 from server_sync.store.schema import CatalogueCache, DeviceHealthRow, ErrorLog, IdentityRow, SyncStateRow
 
-__all__ = ["Identity", "SyncState", "TerminalState"]
+__all__ = ["Identity", "SyncState", "TerminalState", "device_health_for_store"]
 
 MAX_ERRORS_KEPT = 20
 _DEVICE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
+
+
+REASON_MAX = 300  # the wire's ShortText
+
+
+def device_health_for_store(health: Any) -> DeviceHealth:
+    """A device's `hardware.base.Health` (state, reason, detail) as the store keeps it and the
+    heartbeat sends it: the reason cut to what the wire carries, detail values that are not
+    plain scalars written as text. One conversion for every terminal app (`hardware` itself
+    imports nothing from here)."""
+    state = getattr(health.state, "value", health.state)
+    reason = health.reason[:REASON_MAX] if health.reason else None
+    detail = {str(k): v if isinstance(v, (str, int, float, bool)) or v is None else str(v)
+              for k, v in dict(health.detail or {}).items()}
+    return DeviceHealth(state=state, reason=reason, detail=detail)
 
 
 @dataclass(frozen=True)

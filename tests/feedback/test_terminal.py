@@ -240,3 +240,21 @@ def test_opening_hours_follow_summer_time():
     # The morning of the change (Sunday 29 March 2026) is no workday; Monday is summer time.
     assert hours.is_open(datetime(2026, 3, 30, 5, 31, tzinfo=timezone.utc))
     assert not hours.is_open(datetime(2026, 3, 30, 5, 29, tzinfo=timezone.utc))
+
+
+def test_a_long_reason_is_cut_to_what_the_wire_carries_not_lost(store, tmp_path):
+    """The feedback terminal and the kiosk convert health with one function: a driver's long
+    reason (a stack of serial errors) used to make the feedback terminal's report invalid, and
+    the heartbeat then showed the device's previous state."""
+    from hardware.base import Health
+    from kiosk.store_backend import StoreBackend
+
+    long_reason = "serial port gone: " + "E" * 500
+    report_health(store, "buttons", Health(DeviceState.DEGRADED, long_reason, {"port": tmp_path}))
+    buttons = store.device_states()["buttons"]
+    assert buttons.state.value == "degraded"
+    assert buttons.reason == long_reason[:300]
+    assert buttons.detail["port"] == str(tmp_path)
+
+    StoreBackend(store).report_device("printer", Health(DeviceState.OFFLINE, long_reason, {"port": tmp_path}))
+    assert store.device_states()["printer"].model_dump() == {**buttons.model_dump(), "state": "offline"}
