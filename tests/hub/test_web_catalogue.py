@@ -211,9 +211,9 @@ def test_invalid_file_refused_with_the_commands_messages(hub, admin, tmp_path, n
 
 
 def test_upload_size_limit(hub, admin, monkeypatch):
-    from server_sync.hub.web import catalogue
+    from server_sync.hub.web import catalogue_entries
 
-    monkeypatch.setattr(catalogue, "UPLOAD_LIMIT", 100)
+    monkeypatch.setattr(catalogue_entries, "UPLOAD_LIMIT", 100)
     csrf = page_csrf(admin, "/admin/catalogue/import")
     r = admin.post("/admin/catalogue/import", data={"csrf": csrf}, files={"file": ("big.json", b" " * 101)})
     assert r.status_code == 413 and 'id="file-error"' in r.text and revisions(hub) == 1
@@ -254,3 +254,21 @@ def test_a_stale_form_does_not_undo_another_edit(hub, admin):
     r = admin.post(SERVICE, data=stale, follow_redirects=False)
     assert r.status_code == 409 and 'id="conflict"' in r.text
     assert revisions(hub) == 2 and len(audits(hub, "catalogue_edit")) == 1
+
+
+def test_a_signal_category_can_require_a_place(hub, admin):
+    """The flag the kiosk reads to ask for a place (street lighting, roads, waste) is the staff's to set."""
+    page = "/admin/catalogue/signal-categories/potholes"
+    csrf = page_csrf(admin, page)
+    r = admin.post(page, data={"csrf": csrf, "name_bg": "Дупки", "name_en": "Holes", "anonymous_allowed": "1",
+                               "location_required": "1"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert 'name="location_required" value="1" checked' in admin.get(page).text
+    assert "задължително" in admin.get("/admin/catalogue").text
+    (edit_audit,) = audits(hub, "catalogue_edit")
+    assert edit_audit.detail["changed"] == ["location_required"] or "location_required" in edit_audit.detail["changed"]
+    # unticked: optional again
+    r = admin.post(page, data={"csrf": page_csrf(admin, page), "name_bg": "Дупки", "name_en": "Holes",
+                               "anonymous_allowed": "1"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert 'name="location_required" value="1" checked' not in admin.get(page).text

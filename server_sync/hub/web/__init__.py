@@ -20,6 +20,7 @@ PAGES: list[str] = [
     "server_sync.hub.web.fleet",
     "server_sync.hub.web.technicians",
     "server_sync.hub.web.catalogue",
+    "server_sync.hub.web.catalogue_entries",  # after catalogue: its /{kind}/{id} routes come second
     "server_sync.hub.web.satisfaction",
     "server_sync.hub.web.open311_keys",
 ]
