@@ -20,6 +20,7 @@ __all__ = [
     "check_digit",
     "normalize_mrz_lines",
     "MRZ_LINE_LENGTHS",
+    "compose_td1",
 ]
 
 # Line length -> (format name, number of lines).
@@ -444,3 +445,18 @@ def parse_mrz(text: str, today: dt.date | None = None, *, allow_expired: bool = 
     if not allow_expired and document.expiry_date < today:
         raise MrzError("expired", document.expiry_date.strftime("%d.%m.%Y"), field_name="expiry_date")
     return document
+
+
+def compose_td1(document_number: str, egn: str, *, birth: str | None = None, sex: str = "F",
+                expiry: str = "310412", surname: str = "IVANOVA", given_names: str = "MARIYA") -> str:
+    """A Bulgarian ID card's TD1 MRZ (three lines joined by "\\n") with every check digit right:
+    for simulators and tests. `birth` is YYMMDD (default: from the ЕГН); names in MRZ letters."""
+    if birth is None:
+        month = int(egn[2:4]) % 20
+        birth = f"{egn[:2]}{month:02d}{egn[4:6]}"
+    line1 = ("IDBGR" + document_number + check_digit(document_number)).ljust(30, "<")
+    body2 = birth + check_digit(birth) + sex + expiry + check_digit(expiry) + "BGR" + egn.ljust(11, "<")
+    composite = line1[5:30] + body2[0:7] + body2[8:15] + body2[18:29]
+    line2 = body2 + check_digit(composite)
+    line3 = f"{surname}<<{given_names.replace(' ', '<')}".ljust(30, "<")[:30]
+    return "\n".join((line1, line2, line3))

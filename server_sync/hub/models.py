@@ -137,6 +137,9 @@ class ServiceRequest(Base):
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     # Personal data: the ЕГН only as HMAC, except where the service legally needs it.
     egn_hmac: Mapped[str | None] = mapped_column(String(64), index=True)
+    # In the dossier of the person egn_hmac names only when the ID card's MRZ proved the claim
+    # (hub.identity_proof); rows filed before 2026-12-03 were migrated as linked.
+    identity_linked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     egn: Mapped[str | None] = mapped_column(String(10))
     given_names: Mapped[str | None] = mapped_column(String(120))
     surname: Mapped[str | None] = mapped_column(String(120))

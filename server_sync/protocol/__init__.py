@@ -3,3 +3,4 @@
 from server_sync.protocol.common import *  # noqa: F401,F403
 from server_sync.protocol.messages import *  # noqa: F401,F403
 from server_sync.protocol.catalogue import *  # noqa: F401,F403
+from server_sync.protocol.identifiers import *  # noqa: F401,F403

@@ -18,6 +18,7 @@ from server_sync.protocol.common import (
 )
 
 __all__ = [
+    "PERSONAL_FIELD_TYPES",
     "BGN_PER_EUR",
     "bgn_to_eur",
     "Tier",
@@ -95,6 +96,13 @@ class FieldType(StrEnum):
     CHECKBOX = "checkbox"
     EGN = "egn"  # ЕГН or ЛНЧ of a person other than the applicant (e.g. the deceased)
     ADDRESS = "address"
+    NAME = "name"  # a person's names (the deceased's, a child's, a spouse's, the requester's)
+
+
+#: Field types that always hold personal data: sealed on the terminal and kept with the hub's
+#: personal data, whatever the catalogue's `personal` flag says (2026-12-03).
+PERSONAL_FIELD_TYPES = frozenset({FieldType.EGN, FieldType.NAME, FieldType.ADDRESS, FieldType.PHONE,
+                                  FieldType.EMAIL})
 
 
 class Choice(WireModel):
@@ -112,10 +120,17 @@ class FormField(WireModel):
     help: I18n | None = None
     max_length: int | None = Field(default=None, ge=1, le=8000)
     pattern: str | None = None  # a Python regular expression the whole value must match
+    # number: the range (whole numbers only unless a bound has a fraction); date: days relative
+    # to the filing day (max_value = 0: not after today). See server_sync.protocol.form_rules.
     min_value: float | None = None
     max_value: float | None = None
     choices: list[Choice] = []
-    personal: bool = False  # sealed with the applicant's data on the terminal
+    personal: bool = False  # sealed with the applicant's data on the terminal (see is_personal)
+
+    @property
+    def is_personal(self) -> bool:
+        """Personal by its type (ЕГН/ЛНЧ, name, address, phone, e-mail) or marked so."""
+        return self.personal or self.type in PERSONAL_FIELD_TYPES
 
     @model_validator(mode="after")
     def _choices_only_for_choice(self) -> "FormField":
@@ -143,7 +158,7 @@ class LifeSituation(WireModel):
 
 class Service(WireModel):
     id: Identifier
-    iisda_code: str | None = Field(default=None, pattern=r"^\d{1,5}$")
+    iisda_code: str | None = Field(default=None, pattern=r"^[0-9]{1,5}$")
     local_code: str | None = Field(default=None, max_length=32)
     name: I18n
     description: I18n
@@ -200,8 +215,8 @@ class Hotline(WireModel):
 
 class OpeningHours(WireModel):
     weekday: int = Field(ge=0, le=6)  # Monday = 0
-    opens: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    closes: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
+    opens: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    closes: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$")
 
 
 class Office(WireModel):

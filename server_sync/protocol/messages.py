@@ -22,6 +22,12 @@ from server_sync.protocol.common import (
     Text,
     WireModel,
 )
+from server_sync.protocol.identifiers import (
+    MRZ_PATTERN,
+    PHONE_PATTERN,
+    DocumentNumber,
+    EgnOrLnch,
+)
 
 __all__ = [
     "TerminalKind",
@@ -182,15 +188,19 @@ class RequestStatus(StrEnum):
 class Applicant(WireModel):
     """Personal data of a citizen: travels sealed to the hub's key from the terminal's disk."""
 
-    egn: str | None = Field(default=None, pattern=r"^\d{10}$")  # ЕГН or ЛНЧ
-    document_number: str | None = Field(default=None, pattern=r"^[A-Z0-9]{6,12}$")
+    egn: EgnOrLnch | None = None  # ЕГН or ЛНЧ: ten ASCII digits, check digit verified
+    document_number: DocumentNumber | None = None
     given_names: Name | None = None
     surname: Name | None = None
     birth_date: date | None = None
-    phone: str | None = Field(default=None, pattern=r"^[0-9+ ()/-]{3,32}$")
+    phone: str | None = Field(default=None, pattern=PHONE_PATTERN)
     email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     address: ShortText | None = None
-    personal_fields: dict[Identifier, Text] = {}  # form fields marked `personal`
+    personal_fields: dict[Identifier, Text] = {}  # personal form fields (by type or marked `personal`)
+    # The ID card's machine-readable zone as read (lines joined by "\n"): what proves the claimed
+    # identity. The hub links a request to a citizen's dossier only when its check digits hold and
+    # its document number and ЕГН are the ones claimed above.
+    mrz: str | None = Field(default=None, pattern=MRZ_PATTERN)
 
 
 class Location(WireModel):
@@ -209,7 +219,7 @@ class SubmissionRequest(WireModel):
     channel: Channel = Channel.KIOSK
     terminal_time: datetime
     seq: int = Field(ge=0)
-    provisional_ref: str | None = Field(default=None, pattern=r"^[A-Z0-9]{1,8}-\d{6}$")
+    provisional_ref: str | None = Field(default=None, pattern=r"^[A-Z0-9]{1,8}-[0-9]{6}$")
     # Made by the terminal at filing time, so a receipt printed while offline already carries
     # the code that tracks it anywhere; the hub keeps it (and makes one when absent).
     tracking_code: str | None = Field(default=None, pattern=TRACKING_CODE_PATTERN)
@@ -255,6 +265,10 @@ class SubmissionReceipt(WireModel):
     deadline_at: datetime | None = None
     provisional_ref: str | None = None
     tracking_url: str | None = None
+    # For a request that names a person: "linked" when the ID card's machine-readable zone proved
+    # the ЕГН (the request is in that person's dossier), "not_linked" when it did not (filed, but
+    # not in any dossier). None when no person was named.
+    identity: Literal["linked", "not_linked"] | None = None
 
 
 class StatusChange(WireModel):
@@ -316,8 +330,8 @@ class FeedbackBatchResult(WireModel):
 
 class CitizenSessionRequest(WireModel):
     schema_version: int = SCHEMA_VERSION
-    egn: str = Field(pattern=r"^\d{10}$")
-    document_number: str = Field(pattern=r"^[A-Z0-9]{6,12}$")
+    egn: EgnOrLnch
+    document_number: DocumentNumber
     access_code: str = Field(min_length=4, max_length=32)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 from nacl.exceptions import CryptoError
+from pydantic import ValidationError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from server_sync.protocol.messages import Applicant
@@ -13,7 +14,12 @@ __all__ = ["SealError", "generate_keypair", "seal_applicant", "open_applicant"]
 
 
 class SealError(ValueError):
-    """A sealed payload could not be opened or did not hold an applicant."""
+    """A sealed payload could not be opened or did not hold an applicant; `field` names what failed
+    ("sealed_applicant", or "applicant.egn" for an applicant whose ЕГН is not one)."""
+
+    def __init__(self, message: str, field: str = "sealed_applicant") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def generate_keypair() -> tuple[str, str]:
@@ -38,5 +44,9 @@ def open_applicant(sealed_b64: str, private_key_b64: str) -> Applicant:
         raise SealError("sealed_applicant: cannot be opened with this hub's key") from exc
     try:
         return Applicant.model_validate_json(plain)
+    except ValidationError as exc:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
+        field = ".".join(["applicant", *(str(p) for p in first["loc"])])
+        raise SealError(f"{field}: {first['msg']}", field) from exc
     except ValueError as exc:
         raise SealError("sealed_applicant: does not hold valid applicant data") from exc

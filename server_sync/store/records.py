@@ -133,7 +133,7 @@ class Records(TerminalState):
                               applicant: Applicant | None) -> Applicant | None:
         catalogue = self.catalogue()
         service = next((s for s in catalogue.services if s.id == service_id), None) if catalogue else None
-        personal = {f.name for f in service.form_fields if f.personal} if service else set()
+        personal = {f.name for f in service.form_fields if f.is_personal} if service else set()
         moved = {name: str(form.pop(name)) for name in list(form) if name in personal
                  and form[name] is not None}
         if not moved:

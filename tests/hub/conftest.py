@@ -17,7 +17,7 @@ from server_sync.protocol import Applicant
 from server_sync.protocol.sealing import seal_applicant
 
 EGN = "7501020018"  # checksum-valid, fictional
-OTHER_EGN = "8032056031"
+OTHER_EGN = "8509093516"  # checksum-valid, fictional
 
 
 @pytest.fixture(scope="session")
@@ -92,7 +92,13 @@ def now_iso() -> str:
 
 
 def sealed(hub, egn: str = EGN, **fields) -> str:
-    applicant = Applicant(egn=egn, document_number="AA1234567", given_names="Иван Петров",
+    """A sealed applicant as a kiosk sends it: with the MRZ of the ID card it read (which proves
+    the ЕГН; pass mrz=None for a claim without proof)."""
+    from hardware.idcard.mrz import compose_td1
+
+    fields.setdefault("mrz", compose_td1(fields.get("document_number", "AA1234567"), egn))
+    fields.setdefault("document_number", "AA1234567")
+    applicant = Applicant(egn=egn, given_names="Иван Петров",
                           surname="Иванов", phone="0888 123 456", **fields)
     return seal_applicant(applicant, hub.keyring.public_key_b64)
 

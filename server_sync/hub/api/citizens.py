@@ -39,16 +39,16 @@ def citizen_session(body: CitizenSessionRequest, hub: Hub, token: TerminalToken)
 
 
 @router.get("/citizens/me/requests", response_model=DossierResponse, tags=["citizens"])
-def my_requests(hub: Hub, x_citizen_token: Annotated[str | None, Header(max_length=200)] = None,
-                authorization: Annotated[str | None, Header(max_length=300)] = None) -> DossierResponse:
-    """The citizen's dossier; the citizen token goes in `X-Citizen-Token` or `Authorization: Bearer`."""
-    if not x_citizen_token and authorization and authorization.lower().startswith("bearer "):
-        x_citizen_token = authorization[7:].strip()
-    if not x_citizen_token:
-        raise ApiError(401, "citizen_session", "X-Citizen-Token: a citizen session token is required",
-                       "X-Citizen-Token")
+def my_requests(hub: Hub, token: TerminalToken,
+                x_citizen_token: Annotated[str | None, Header(max_length=200)] = None) -> DossierResponse:
+    """The citizen's dossier: the kiosk's own token in `Authorization: Bearer` and the citizen's
+    session token (opened on that kiosk) in `X-Citizen-Token`."""
     with hub.sessions() as session:
-        citizen = citizen_service.citizen_for_token(session=session, token=x_citizen_token)
+        t = terminal(session, token, KIOSKS_ONLY)
+        if not x_citizen_token:
+            raise ApiError(401, "citizen_session", "X-Citizen-Token: a citizen session token is required",
+                           "X-Citizen-Token")
+        citizen = citizen_service.citizen_for_token(session=session, token=x_citizen_token, terminal_id=t.id)
         return citizen_service.dossier(session=session, citizen=citizen)
 
 

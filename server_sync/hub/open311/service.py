@@ -41,6 +41,7 @@ DATATYPES = {
     FieldType.TEXT: "string", FieldType.MULTILINE: "text", FieldType.NUMBER: "number", FieldType.DATE: "datetime",
     FieldType.PHONE: "string", FieldType.EMAIL: "string", FieldType.CHOICE: "singlevaluelist",
     FieldType.CHECKBOX: "singlevaluelist", FieldType.EGN: "string", FieldType.ADDRESS: "string",
+    FieldType.NAME: "string",
 }
 SIGNAL_TYPES = {
     "problem": ("Проблем", "Problem"), "complaint": ("Оплакване", "Complaint"), "praise": ("Похвала", "Praise"),
@@ -89,7 +90,7 @@ def _unit_name(catalogue: Catalogue, unit_id: str | None, lang: str) -> str:
 
 def _form_attributes(service) -> list:
     # Personal fields travel sealed from a kiosk; an Open311 client files none.
-    return [f for f in service.form_fields if not f.personal]
+    return [f for f in service.form_fields if not f.is_personal]
 
 
 def services(catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:

@@ -101,15 +101,20 @@ def open_session(*, session: Session, keyring: Keyring, settings: HubSettings, r
     return CitizenSessionResponse(token=token, expires_at=expires, display_name=citizen.display_name)
 
 
-def citizen_for_token(*, session: Session, token: str) -> Citizen:
+def citizen_for_token(*, session: Session, token: str, terminal_id: str) -> Citizen:
+    """The citizen of a session opened on `terminal_id` (the kiosk asking, authenticated by its own
+    token): a citizen token is worth nothing without the token of the kiosk that opened it, and
+    dies with it — a revoked terminal authenticates nothing, and revoking deletes its sessions."""
     row = session.get(CitizenSession, token_hash(token))
-    if row is None or row.expires_at <= utcnow():
+    if row is None or row.expires_at <= utcnow() or row.terminal_id != terminal_id:
         raise ApiError(401, "citizen_session", "citizen session unknown or expired", "X-Citizen-Token")
     return session.get(Citizen, row.citizen_id)
 
 
 def dossier(*, session: Session, citizen: Citizen) -> DossierResponse:
-    rows = session.scalars(select(ServiceRequest).where(ServiceRequest.egn_hmac == citizen.egn_hmac)
+    # Only requests whose ID card proved the ЕГН: a request that merely names it is not hers.
+    rows = session.scalars(select(ServiceRequest).where(ServiceRequest.egn_hmac == citizen.egn_hmac,
+                                                        ServiceRequest.identity_linked.is_(True))
                            .order_by(ServiceRequest.registered_at.desc()))
     items = []
     for row in rows:

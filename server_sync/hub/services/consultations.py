@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from server_sync.hub.db import utcnow
 from server_sync.hub.errors import ApiError
+from server_sync.hub.identity_proof import proof_problem
 from server_sync.hub.models import Consultation, ConsultationSupport
 from server_sync.hub.security import Keyring
 from server_sync.protocol import ConsultationList, SupportRequest, SupportResult
@@ -65,11 +66,17 @@ def support(*, session: Session, keyring: Keyring, consultation_id: str, request
         try:
             applicant = open_applicant(request.sealed_applicant, keyring.private_key_b64)
         except SealError as exc:
-            raise ApiError(422, "sealed_applicant", str(exc), "sealed_applicant") from None
+            raise ApiError(422, "sealed_applicant" if exc.field == "sealed_applicant" else "validation_error",
+                           str(exc), exc.field) from None
     else:
         applicant = request.applicant
     if not applicant.egn:
         raise ApiError(422, "identity_required", "applicant.egn: support needs the ID card", "applicant.egn")
+    # One support per person: the person is the one whose ID card was read (its MRZ proves the
+    # ЕГН), not any ЕГН a terminal names.
+    why = proof_problem(applicant, now.date())
+    if why:
+        raise ApiError(422, "identity_not_proven", f"applicant.mrz: {why}", "applicant.mrz")
     egn_hmac = keyring.hmac(applicant.egn)
     already = False
     try:

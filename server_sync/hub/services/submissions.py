@@ -79,6 +79,7 @@ def _receipt(row: ServiceRequest, tracking_base_url: str) -> SubmissionReceipt:
         status=RequestStatus(row.history[0].status if row.history else row.status),
         registered_at=row.registered_at, deadline_at=row.deadline_at, provisional_ref=row.provisional_ref,
         tracking_url=tracking_url(tracking_base_url, row.number, row.tracking_code),
+        identity=None if not row.egn_hmac else ("linked" if row.identity_linked else "not_linked"),
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from server_sync.hub.db import utcnow
 from server_sync.hub.errors import ApiError
-from server_sync.hub.models import CatalogueRevision, EnrollmentCode, Heartbeat, TechnicianCredential, Terminal
+from server_sync.hub.models import CatalogueRevision, CitizenSession, EnrollmentCode, Heartbeat, TechnicianCredential, Terminal
 from server_sync.hub.security import new_enrollment_code, new_token, normalise_code, token_hash
 from server_sync.protocol import EnrollRequest, EnrollResponse, HeartbeatRequest, TerminalKind
 from server_sync.protocol.common import nfc
@@ -89,9 +89,11 @@ def authenticate(*, session: Session, token: str) -> Terminal:
 
 
 def revoke(*, session: Session, terminal_id: str) -> bool:
-    """Revoke a terminal's token; False when no such (unrevoked) terminal."""
+    """Revoke a terminal's token; False when no such (unrevoked) terminal. The citizen sessions it
+    opened die with it (they also need its token, which no longer authenticates)."""
     result = session.execute(update(Terminal).where(Terminal.id == terminal_id, Terminal.revoked_at.is_(None))
                              .values(revoked_at=utcnow()))
+    session.execute(delete(CitizenSession).where(CitizenSession.terminal_id == terminal_id))
     return result.rowcount == 1
 
 
