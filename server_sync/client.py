@@ -207,6 +207,31 @@ class HubClient:
     def heartbeat(self, report: HeartbeatRequest) -> HeartbeatResponse:
         return self._call("POST", "/api/v1/terminals/heartbeat", HeartbeatResponse, body=report)[0]
 
+    def download(self, path: str, dest: "os.PathLike[str] | str", *, max_bytes: int = 1 << 30) -> int:
+        """Stream a file the hub serves to `dest` (a release bundle); its size. The caller checks
+        what it got (signature and hash): this only refuses what is not a 200 or is too large."""
+        if not path.startswith("/api/"):
+            raise UnexpectedBody(f"GET {path}: not a path on the hub", 0, "")
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        total = 0
+        try:
+            with self._http.stream("GET", path, headers=headers) as response:
+                if response.status_code != 200:
+                    response.read()
+                    self._judge("GET", path, response, None, False)
+                    raise HubServerError(f"GET {path}: HTTP {response.status_code}", response.status_code, None)
+                with open(dest, "wb") as out:
+                    for chunk in response.iter_bytes(1 << 16):
+                        total += len(chunk)
+                        if total > max_bytes:
+                            raise UnexpectedBody(f"GET {path}: more than {max_bytes} bytes", 200, "")
+                        out.write(chunk)
+        except httpx.TimeoutException as exc:
+            raise HubTimeout(f"GET {path}: no answer in time ({type(exc).__name__})") from exc
+        except (httpx.TransportError, OSError) as exc:
+            raise HubUnreachable(f"GET {path}: {type(exc).__name__}: {exc}") from exc
+        return total
+
     def catalogue(self, etag: str | None = None) -> tuple[Catalogue, str | None] | None:
         """(catalogue, etag), or None when unchanged since `etag` (304: no body)."""
         headers = {"If-None-Match": etag} if etag else None

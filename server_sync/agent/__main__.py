@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--heartbeat-interval", type=float, metavar="S", help="seconds between heartbeats")
     run.add_argument("--until-empty", action="store_true", help="exit 0 once the outbox is empty")
 
+    check = sub.add_parser("update-check", help="roll back a software update that never reported healthy",
+                           description="Run by the agent's unit before each start, from the previous release: a "
+                                       "switched release past its deadline without reporting healthy is rolled "
+                                       "back (also when it cannot start at all).")
+    _common(check, suppress=True)
+
     status = sub.add_parser("status", help="print identity, hub, last contact and queue",
                             description="Print this terminal's sync status (exit 3 when the token is revoked).")
     _common(status, suppress=True)
@@ -120,12 +126,40 @@ def cmd_run(args, config, store) -> int:
         return 1
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    agent = Agent(store, sync, config.hub)
+    agent = Agent(store, sync, config.hub, updater=_updater(config, store))
     log.info("sync-agent %s running on %s", __version__, store.path)
     try:
         agent.run(stop, until_empty=args.until_empty)
     finally:
         agent.close()
+    return 0
+
+
+def _update_settings(config, store):
+    from server_sync.agent.updates import UpdateSettings
+
+    identity = store.identity()
+    return UpdateSettings.from_section(config.section("updates"), data_dir=store.data_dir,
+                                       kind=identity.kind if identity else None,
+                                       source=str(config.path or "<config>"))
+
+
+def _updater(config, store):
+    from server_sync.agent.updates import Updater
+
+    settings = _update_settings(config, store)
+    if settings is None:
+        log.info("software updates off: no [updates] public_key in the configuration")
+        return None
+    return Updater(settings, store.data_dir)
+
+
+def cmd_update_check(args, config, store) -> int:
+    from server_sync.agent.updates import check_after_start
+
+    settings = _update_settings(config, store)
+    if settings is not None and check_after_start(settings, store.data_dir) == "rolled_back":
+        print("sync-agent: the switched release never reported healthy: rolled back", file=sys.stderr)
     return 0
 
 
@@ -150,7 +184,15 @@ def status_dict(store) -> dict:
         "oldest_undelivered_age_s": stats.oldest_age_s(),
         "rejected": stats.rejected,
         "catalogue_version": store.catalogue_version(),
+        "update": _update_status(store.data_dir),
     }
+
+
+def _update_status(data_dir) -> dict:
+    from server_sync.agent.updates import read_state
+
+    state = read_state(data_dir)
+    return {k: state.get(k) for k in ("state", "current", "target", "reason")}
 
 
 def cmd_status(args, config, store) -> int:
@@ -172,6 +214,11 @@ def cmd_status(args, config, store) -> int:
         if info["rejected"]:
             print(f"refused by hub:  {info['rejected']} (kept for a technician)")
         print(f"catalogue:       {info['catalogue_version'] or 'none yet'}")
+        update = info["update"]
+        if update.get("state"):
+            print(f"software update:  {update['state']} (running {update['current'] or 'as installed'}"
+                  f"{', target ' + update['target'] if update.get('target') else ''})"
+                  f"{': ' + update['reason'] if update.get('reason') else ''}")
         if info["last_error"]:
             print(f"last error:      {info['last_error']}")
     return 3 if info["revoked"] else 0
@@ -203,7 +250,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sync-agent: cannot open the store in {data_dir}: {exc}", file=sys.stderr)
         return 1
     try:
-        return {"enroll": cmd_enroll, "run": cmd_run, "status": cmd_status}[args.command](args, config, store)
+        return {"enroll": cmd_enroll, "run": cmd_run, "status": cmd_status,
+                "update-check": cmd_update_check}[args.command](args, config, store)
+    except ConfigError as exc:  # the [updates] section is read once the store says the terminal's kind
+        print(f"sync-agent: {exc}", file=sys.stderr)
+        return 2
     finally:
         store.close()
 

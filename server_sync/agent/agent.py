@@ -9,7 +9,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from server_sync import __version__, sdnotify
 from server_sync.agent import system
@@ -20,6 +20,9 @@ from server_sync.config import HubSection, SyncSection
 from server_sync.connect import hub_client
 from server_sync.protocol import HeartbeatRequest, HeartbeatResponse
 from server_sync.store import Identity, Store, StoreWriteError
+
+if TYPE_CHECKING:
+    from server_sync.agent.updates import Updater
 
 __all__ = ["Agent", "Backoff"]
 
@@ -55,8 +58,10 @@ class Agent:
 
     def __init__(self, store: Store, sync: SyncSection | None = None, hub: HubSection | None = None, *,
                  client_factory: Callable[[Identity], HubClient] | None = None,
-                 rng: random.Random | None = None, owner: str | None = None) -> None:
+                 rng: random.Random | None = None, owner: str | None = None,
+                 updater: "Updater | None" = None) -> None:
         self.store = store
+        self.updater = updater  # software updates (server_sync.agent.updates), when configured
         self.sync = sync or SyncSection()
         self.hub = hub or HubSection()
         self.client_factory = client_factory or self._default_client
@@ -209,6 +214,8 @@ class Agent:
             return False
         if now >= self._next_heartbeat and not self.heartbeat(identity, client):
             return False
+        if self.updater is not None:
+            self._update_tick()
         if now >= self._next_catalogue and not self.pull_catalogue(client):
             return False
         if not self.store.has_pending():
@@ -244,7 +251,8 @@ class Agent:
             catalogue_version=self.store.catalogue_version(),
             devices=self.store.device_states(),
             last_errors=errors,
-            features=["technicians"],
+            features=["technicians", "updates"] if self.updater is not None else ["technicians"],
+            update=self.updater.report() if self.updater is not None else None,
         )
 
     def heartbeat(self, identity: Identity | None = None, client: HubClient | None = None) -> bool:
@@ -277,10 +285,35 @@ class Agent:
             self._revoked_token = None
         self.store.update_sync_state(**updates)
         self._keep_technicians(answer)
+        if self.updater is not None:
+            self.updater.note_heartbeat()
+            if answer.release is not None and self.updater.offer(answer.release, self._downloader(identity)):
+                log.info("release %s offered by the hub: downloading in the background", answer.release.version)
         self._check_hub_continuity(identity, answer, delivered_before)
         if answer.catalogue_version and answer.catalogue_version != self.store.catalogue_version():
             self._next_catalogue = 0.0  # a new catalogue is out: pull it now
         return True
+
+    def _downloader(self, identity: Identity):
+        """Fetch a release bundle on the update thread, with its own client (not the loop's)."""
+        def download(path: str, dest) -> None:
+            client = self.client_factory(identity)
+            try:
+                client.download(path, dest)
+            finally:
+                client.close()
+        return download
+
+    def _update_tick(self) -> None:
+        """Switch to an installed release at a quiet moment; judge (or roll back) a switched one."""
+        devices_ok = all(d.state.value != "offline" for d in self.store.device_states().values())
+        try:
+            done = self.updater.tick(devices_ok=devices_ok)
+        except OSError as exc:  # a full disk or a read-only root: say so, keep delivering
+            self._not_blocking_failure("update", exc)
+            return
+        if done == "rolled_back":
+            self.store.record_error("update", f"release rolled back: {self.updater.state.get('reason')}")
 
     def _keep_technicians(self, answer: HeartbeatResponse) -> None:
         """The hub's technicians for maintenance mode (kiosks): kept in the store, where the kiosk

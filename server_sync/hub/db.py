@@ -112,6 +112,7 @@ MODEL_MODULES: list[str] = [
     "server_sync.hub.models",
     "server_sync.hub.analytics.models",
     "server_sync.hub.open311.models",
+    "server_sync.hub.releases.models",
 ]
 
 

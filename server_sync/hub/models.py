@@ -93,6 +93,7 @@ class Heartbeat(Base):
     catalogue_version: Mapped[str | None] = mapped_column(String(64))
     devices: Mapped[dict[str, Any]] = mapped_column(JSON)
     last_errors: Mapped[list[str]] = mapped_column(JSON)
+    update: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # software update state (UpdateReport)
 
 
 class NumberCounter(Base):

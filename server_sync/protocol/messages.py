@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from server_sync.protocol.catalogue import SignalType, Tier
+from server_sync.protocol.releases import ReleaseOffer, UpdateReport
 from server_sync.protocol.common import (
     SCHEMA_VERSION,
     I18n,
@@ -136,6 +137,8 @@ class HeartbeatRequest(WireModel):
     # sends a newer field only to a terminal that asks for it: a hub upgraded before its fleet keeps
     # answering older terminals in words they read.
     features: list[Identifier] = Field(default=[], max_length=20)
+    # The terminal's software update state (server_sync.agent.updates), when it takes updates.
+    update: UpdateReport | None = None
 
 
 class TechnicianCredentialWire(WireModel):
@@ -160,6 +163,8 @@ class HeartbeatResponse(WireModel):
     # empty list withdraws every one) and the key of their badge hashes.
     technicians: list[TechnicianCredentialWire] | None = Field(default=None, max_length=1000)
     badge_key: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    # To terminals asking for "updates": the newest release of their channel, when newer than theirs.
+    release: ReleaseOffer | None = None
 
 
 # --- requests and signals --------------------------------------------------------------

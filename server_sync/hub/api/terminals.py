@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Path, Response
+from fastapi.responses import FileResponse
 
 from server_sync.hub.api.deps import Hub, TerminalToken, terminal
 from server_sync.hub.db import utcnow
@@ -65,6 +66,12 @@ def heartbeat(body: HeartbeatRequest, hub: Hub, token: TerminalToken) -> Respons
         answer.technicians = [TechnicianCredentialWire(name=n, badge_hash=b, pin_hash=p)
                               for n, b, p in reporter.technicians]
         answer.badge_key = hub.keyring.badge_key
+    if "updates" in body.features:
+        # The newest release of its channel, from a per-process cache: no query on this path.
+        from server_sync.hub.releases.service import offer_for
+
+        current = body.update.current if body.update is not None and body.update.current else body.software_version
+        answer.release = offer_for(hub.reads, id(hub.engine), reporter.id, current)
     # Serialised here: FastAPI would validate the answer once more against the response model.
     return Response(answer.model_dump_json(exclude_none=True), media_type="application/json")
 
@@ -95,3 +102,24 @@ def catalogue(hub: Hub, token: TerminalToken,
     if if_none_match and _etag_matches(if_none_match, etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)
+
+
+@router.get("/releases/{version}/bundle", tags=["terminals"], responses={
+    200: {"description": "the release's file (a wheel or a .tar of wheels), as signed"},
+    401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}})
+def release_bundle(hub: Hub, token: TerminalToken,
+                   version: str = Path(max_length=40, pattern=r"^[0-9][0-9A-Za-z.+-]*$")) -> Response:
+    from sqlalchemy import select
+
+    from server_sync.hub.releases.models import Release
+    from server_sync.hub.releases.service import bundle_path
+
+    with hub.sessions.begin() as session:
+        terminal(session, token)
+        release = session.scalar(select(Release).where(Release.version == version, Release.withdrawn_at.is_(None)))
+        if release is None:
+            raise ApiError(404, "not_found", f"no release {version}", "version")
+        path, filename = bundle_path(hub.settings.data_dir, release), release.filename
+    if not path.is_file():
+        raise ApiError(404, "not_found", f"release {version}: its file is missing on the hub", "version")
+    return FileResponse(path, media_type="application/octet-stream", filename=filename)
