@@ -251,6 +251,8 @@ class Agent:
             catalogue_version=self.store.catalogue_version(),
             devices=self.store.device_states(),
             last_errors=errors,
+            rejected_items=stats.rejected,
+            last_rejection=(stats.last_rejection or "")[:300] or None,
             features=["technicians", "updates"] if self.updater is not None else ["technicians"],
             update=self.updater.report() if self.updater is not None else None,
         )

@@ -132,6 +132,10 @@ class HeartbeatRequest(WireModel):
     catalogue_version: str | None = None
     devices: dict[Identifier, DeviceHealth] = {}
     last_errors: list[ShortText] = Field(default=[], max_length=20)
+    # Queued items the hub refused for good (4xx): parked on the terminal, never retried; the
+    # newest refusal's reason (field and why, never the value) for the fleet page.
+    rejected_items: int | None = Field(default=None, ge=0)
+    last_rejection: ShortText | None = None
     # What this terminal's software understands in the answer beyond the fields every version reads
     # ("technicians": the maintenance-mode allow-list). Terminals refuse unknown fields, so the hub
     # sends a newer field only to a terminal that asks for it: a hub upgraded before its fleet keeps

@@ -49,6 +49,9 @@ class QueueStats:
     oldest_created_at: float | None  # epoch seconds of the oldest pending row
     rejected: int  # rows the hub refused for good (kept for a technician)
     delivered_kept: int
+    # The hub's reason for the newest refusal ("422 validation_error: form.copies: …"): names the
+    # field, never its value; heartbeats carry it to the fleet page.
+    last_rejection: str | None = None
 
     def oldest_age_s(self, now: float | None = None) -> float | None:
         if self.oldest_created_at is None:
@@ -175,7 +178,9 @@ class OutboxQueue(TerminalState):
                 select(func.count(), func.min(_o.c.created_at)).where(_o.c.state == "pending")).one()
             rejected = conn.execute(select(func.count()).where(_o.c.state == "rejected")).scalar_one()
             kept = conn.execute(select(func.count()).where(_o.c.state == "delivered")).scalar_one()
-        return QueueStats(depth, oldest, rejected, kept)
+            reason = conn.execute(select(_o.c.last_error).where(_o.c.state == "rejected")
+                                  .order_by(_o.c.id.desc()).limit(1)).scalar() if rejected else None
+        return QueueStats(depth, oldest, rejected, kept, reason)
 
     def max_delivered_seq(self) -> int | None:
         """The highest seq delivered (what the hub's `last_seq` is compared with)."""

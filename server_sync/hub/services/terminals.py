@@ -174,7 +174,7 @@ def record_heartbeat(*, conn: Connection, token: str, report: HeartbeatRequest, 
         raise ApiError(422, "validation_error", "terminal_time: needs a UTC offset", "terminal_time")
     skew = (received_at - terminal_time).total_seconds()
     problems = sum(1 for d in report.devices.values() if d.state.value in PROBLEM_DEVICE_STATES) \
-        + (1 if report.under_voltage else 0)
+        + (1 if report.under_voltage else 0) + (1 if report.rejected_items else 0)
     params = {"auth_token_hash": token_hash(token), "l_last_heartbeat_at": received_at, "l_clock_skew_s": skew,
               "l_software_version": report.software_version, "l_last_heartbeat": report.model_dump(mode="json"),
               "l_queue_depth": report.queue_depth, "l_device_problems": problems}

@@ -125,8 +125,10 @@ def health(report: dict[str, Any] | None) -> dict[str, Any]:
         "cpu_temp": report.get("cpu_temp_c"), "under_voltage": report.get("under_voltage"),
         "catalogue_version": report.get("catalogue_version"), "devices": devices,
         "last_error": errors[-1] if errors else "", "errors": errors,
+        # queued items the hub refused (parked on the terminal, never retried) and the newest reason
+        "rejected": report.get("rejected_items") or 0, "last_rejection": report.get("last_rejection") or "",
         "problem": any(d["state"] in fleet_service.PROBLEM_STATES for d in devices)
-        or bool(report.get("under_voltage"))
+        or bool(report.get("under_voltage")) or bool(report.get("rejected_items"))
         or (report.get("queue_depth") or 0) >= fleet_service.BACKLOG_ITEMS,
     }
 
