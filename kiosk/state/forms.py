@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from stdnum.bg import egn as stdnum_egn
-from stdnum.bg import pnf as stdnum_pnf
-
 from server_sync.protocol.catalogue import FieldType, FormField
+from server_sync.protocol.form_rules import date_window, number_problem
+from server_sync.protocol.identifiers import normalise_typed
+from server_sync.protocol.identifiers import valid_egn_or_lnch as _valid_egn_or_lnch
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ _MESSAGES = {
     "min": ("най-малко {n}", "at least {n}"),
     "max": ("най-много {n}", "at most {n}"),
     "date": ("датата е във вид ДД.ММ.ГГГГ", "the date is written DD.MM.YYYY"),
+    "date_range": ("датата е между {a} и {b}", "the date is between {a} and {b}"),
+    "whole": ("въведете цяло число с цифрите 0-9", "enter a whole number with the digits 0-9"),
     "phone": ("телефонът съдържа само цифри, интервал и + ( ) / -", "a phone number has only digits, spaces and + ( ) / -"),
     "email": ("неправилен имейл адрес", "not a valid e-mail address"),
     "choice": ("изберете една от възможностите", "choose one of the options"),
@@ -43,7 +45,7 @@ def _msg(key: str, lang: str, **kw) -> str:
 
 
 def parse_date(value: str) -> date | None:
-    m = re.fullmatch(r"\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*", value)
+    m = re.fullmatch(r"\s*([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})\s*", value)
     if not m:
         return None
     try:
@@ -53,7 +55,8 @@ def parse_date(value: str) -> date | None:
 
 
 def valid_egn_or_lnch(value: str) -> bool:
-    return stdnum_egn.is_valid(value) or stdnum_pnf.is_valid(value)
+    """Ten ASCII digits with a valid ЕГН or ЛНЧ check digit (what the hub accepts)."""
+    return _valid_egn_or_lnch(value)
 
 
 def validate_field(field: FormField, raw, lang: str = "bg") -> tuple[object, FieldError | None]:
@@ -68,25 +71,29 @@ def validate_field(field: FormField, raw, lang: str = "bg") -> tuple[object, Fie
         if field.required and not value:
             return err("required")
         return value, None
-    text = ("" if raw is None else str(raw)).strip()
+    # NFKC: fullwidth digits and letters typed on another keyboard become the ASCII ones the hub
+    # takes; digits of other scripts stay and are refused below (identifiers are digits 0-9).
+    text = normalise_typed("" if raw is None else str(raw))
     if not text:
         return (None, FieldError(field.name, label, _msg("required", lang))) if field.required else (None, None)
     if field.max_length and len(text) > field.max_length:
         return err("too_long", n=field.max_length)
     if field.type == FieldType.NUMBER:
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            return err("number")
-        if field.min_value is not None and number < field.min_value:
+        number, why = number_problem(field, text)
+        if why is None:
+            return number, None
+        if why.startswith("at least"):
             return err("min", n=f"{field.min_value:g}")
-        if field.max_value is not None and number > field.max_value:
+        if why.startswith("at most"):
             return err("max", n=f"{field.max_value:g}")
-        return (int(number) if number.is_integer() else number), None
+        return err("whole" if "whole" in why else "number")
     if field.type == FieldType.DATE:
         parsed = parse_date(text)
         if parsed is None:
             return err("date")
+        earliest, latest = date_window(field, date.today())
+        if not earliest <= parsed <= latest:
+            return err("date_range", a=earliest.strftime("%d.%m.%Y"), b=latest.strftime("%d.%m.%Y"))
         text = parsed.isoformat()
     elif field.type == FieldType.PHONE and not re.fullmatch(r"[0-9+ ()/-]{3,32}", text):
         return err("phone")

@@ -293,6 +293,7 @@ class KioskState(QObject):
             birth_date=getattr(doc, "birth_date", None),
             expiry_date=getattr(doc, "expiry_date", None),
             nationality=getattr(doc, "nationality", "BGR"),
+            mrz="\n".join(getattr(doc, "mrz_lines", ()) or ()),
         )
         self.session.start()
         self.session.set_identity(identity)
@@ -313,6 +314,7 @@ class KioskState(QObject):
             "given_names": ident.given_names,
             "surname": ident.surname,
             "birth_date": ident.birth_date,
+            "mrz": ident.mrz or None,
         }
 
     # -- submissions -----------------------------------------------------------------------

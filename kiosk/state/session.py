@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -41,6 +41,9 @@ class Identity:
     birth_date: Any = None
     expiry_date: Any = None
     nationality: str = "BGR"
+    # The machine-readable zone as read (lines joined by "\n"): sent sealed with requests and
+    # supports, so the hub can link them to this person's dossier (server_sync.hub.identity_proof).
+    mrz: str = field(default="", repr=False)
 
     @property
     def full_name(self) -> str:

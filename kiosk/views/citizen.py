@@ -189,7 +189,10 @@ class SignalScreen(Screen):
             self.location_error.show()
         contact = {}
         if not self.anonymous.isChecked():
-            phone, email = self.phone.text().strip(), self.email.text().strip()
+            from server_sync.protocol.identifiers import normalise_typed
+
+            # NFKC: fullwidth digits become 0-9 (the hub takes ASCII digits only)
+            phone, email = normalise_typed(self.phone.text()), normalise_typed(self.email.text())
             if phone and not _re.fullmatch(r"[0-9+ ()/-]{3,32}", phone):
                 errors.append(self.tr("Phone: digits only, e.g. 0888 123 456"))
             if email and not _re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
