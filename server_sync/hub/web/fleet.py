@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from server_sync.hub.db import utcnow
 from server_sync.hub.deadlines import SOFIA
 from server_sync.hub.models import Terminal
+from server_sync.hub.releases import service as release_service
 from server_sync.hub.services import fleet as fleet_service
 from server_sync.hub.services import terminals as terminal_service
 from server_sync.hub.services.staff import Role
@@ -34,6 +35,7 @@ from server_sync.protocol import TerminalKind
 
 router = APIRouter(include_in_schema=False)
 Tech = Annotated[Staff, Depends(require(Role.TECHNICIAN))]
+Admin = Annotated[Staff, Depends(require(Role.ADMINISTRATOR))]
 PER_PAGE = 100
 STATE_NAMES = {
     "online": ("на линия", "online"), "stale": ("закъснява", "stale"), "offline": ("извън линия", "offline"),
@@ -125,6 +127,7 @@ def health(report: dict[str, Any] | None) -> dict[str, Any]:
         "cpu_temp": report.get("cpu_temp_c"), "under_voltage": report.get("under_voltage"),
         "catalogue_version": report.get("catalogue_version"), "devices": devices,
         "last_error": errors[-1] if errors else "", "errors": errors,
+        "software_update": report.get("update") if isinstance(report.get("update"), dict) else {},
         # queued items the hub refused (parked on the terminal, never retried) and the newest reason
         "rejected": report.get("rejected_items") or 0, "last_rejection": report.get("last_rejection") or "",
         "problem": any(d["state"] in fleet_service.PROBLEM_STATES for d in devices)
@@ -141,6 +144,7 @@ def _helpers(lang: str, now: datetime) -> dict[str, Any]:
         "device_state": lambda s: pick(DEVICE_STATES.get(s, (s, s))),
         "ago": lambda then: _ago(lang, then, now), "duration": lambda s: duration(lang, s), "size": size,
         "health": health, "backlog": fleet_service.BACKLOG_ITEMS,
+        "update_text": lambda update: update_text(lang, update),
     }
 
 
@@ -166,13 +170,14 @@ def _fleet_page(request: Request, staff: Staff) -> Response:
                                           descending=descending, offset=(page - 1) * PER_PAGE, limit=PER_PAGE,
                                           now=now)
         codes_open = fleet_service.open_enrollment_code_count(session=session)
+        channels = release_service.terminal_channels(session=session, terminal_ids=[t.id for t, _s in result.rows])
         session.expunge_all()
     pager = Pager(page=page, per_page=PER_PAGE, total=result.total)
     return render(request, "fleet.html", staff, rows=result.rows, counts=result.counts,
                   total=result.total, pager=pager, states=fleet_service.STATES, state=state, kind=kind,
                   office=office, offices=offices, office_names=office_names, sort=sort, descending=descending,
                   kinds=[k.value for k in TerminalKind], codes_open=codes_open, now=now,
-                  refresh=q.get("refresh") != "off", **_helpers(staff.lang, now))
+                  refresh=q.get("refresh") != "off", channels=channels, **_helpers(staff.lang, now))
 
 
 @router.get("/admin/fleet")
@@ -261,6 +266,7 @@ def _terminal_page(request: Request, staff: Staff, terminal_id: str, *, status: 
         if terminal is None:
             raise PageError(404, "not_found")
         beats = fleet_service.heartbeats(session=session, terminal_id=terminal_id, since=now - timedelta(hours=24))
+        channel = release_service.terminal_channels(session=session, terminal_ids=[terminal_id]).get(terminal_id, "all")
         session.expunge_all()
     limits = _limits(request)
     state = fleet_service.terminal_state(terminal, limits, now)
@@ -278,6 +284,7 @@ def _terminal_page(request: Request, staff: Staff, terminal_id: str, *, status: 
     return render(request, "terminal.html", staff, status_code=status, terminal=terminal, state=state,
                   beats=beats[:100], chart=chart, errors_seen=fleet_service.recent_errors(beats),
                   office_name=offices.get(terminal.office_id or "", terminal.office_id or ""), error=error,
+                  channel=channel,
                   **_helpers(staff.lang, now))
 
 
@@ -299,3 +306,46 @@ def terminal_revoke(request: Request, terminal_id: str, staff: Tech, csrf: Annot
         if terminal_service.revoke(session=session, terminal_id=terminal_id):  # False: already revoked
             audit(request, session, staff, "terminal_revoke", terminal_id)
     return see_other(flash_url(f"/admin/fleet/{terminal_id}", "terminal_revoked"))
+
+
+# --- software updates --------------------------------------------------------------------
+
+UPDATE_STATES = {
+    "idle": ("", ""),
+    "downloading": ("изтегля {target}", "downloading {target}"),
+    "verified": ("{target} е проверена, инсталира се", "{target} verified, installing"),
+    "installed": ("{target} е инсталирана, чака момент без граждани", "{target} installed, waiting for a quiet moment"),
+    "switching": ("превключен на {target}, чака потвърждение", "switched to {target}, awaiting its health report"),
+    "healthy": ("обновен", "updated"),
+    "rolled_back": ("{target} е върната назад", "{target} rolled back"),
+    "failed": ("{target} не е инсталирана", "{target} not installed"),
+}
+
+
+def update_text(lang: str, update: dict[str, Any] | None) -> str:
+    """A terminal's update state in words (terminal-reported: shown as text)."""
+    update = update or {}
+    pair = UPDATE_STATES.get(str(update.get("state") or "idle"))
+    if pair is None:
+        return str(update.get("state"))
+    text = (pair[1] if lang == "en" else pair[0]).format(target=update.get("target") or "")
+    if update.get("reason") and update.get("state") in ("failed", "rolled_back"):
+        text += f": {update['reason']}"
+    return text
+
+
+@router.post("/admin/fleet/{terminal_id}/channel")
+def terminal_channel(request: Request, terminal_id: str, staff: Admin,
+                     csrf: Annotated[str, Form(max_length=100)] = "",
+                     channel: Annotated[str, Form(max_length=20)] = "") -> Response:
+    check_csrf(staff, csrf)
+    hub = hub_of(request)
+    with hub.sessions.begin() as session:
+        if session.get(Terminal, terminal_id) is None:
+            raise PageError(404, "not_found")
+        if channel not in ("pilot", "all"):
+            return _terminal_page(request, staff, terminal_id, status=422, error="channel")
+        release_service.set_terminal_channel(session=session, terminal_id=terminal_id, channel=channel,
+                                             by=staff.username)
+        audit(request, session, staff, "terminal_channel", terminal_id, channel=channel)
+    return see_other(flash_url(f"/admin/fleet/{terminal_id}", "saved"))
