@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from server_sync.hub.aggregate_cache import AggregateCache
 from server_sync.hub.api import terminals
 from server_sync.hub.context import HubContext, open_hub
+from server_sync.hub.ratelimit import RateLimitMiddleware, RateLimits
 from server_sync.hub.errors import BodyLimitMiddleware, ShieldMiddleware, install_error_handlers
 from server_sync.hub.settings import HubSettings
 
@@ -93,6 +94,8 @@ def create_app(settings: HubSettings | None = None, *, context: HubContext | Non
     app.add_middleware(ShieldMiddleware)
     app.add_middleware(AccessLogMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    # Outermost: a flood is refused before it reads a body or touches the database.
+    app.add_middleware(RateLimitMiddleware, limits=RateLimits(settings))
     return app
 
 

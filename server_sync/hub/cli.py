@@ -63,7 +63,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level)
     # uvicorn's own access log prints query strings (tracking codes): ours prints paths only.
     options = dict(host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False,
-                   proxy_headers=True, server_header=False)
+                   proxy_headers=bool(settings.trusted_proxies.strip()),
+                   forwarded_allow_ips=settings.trusted_proxies.strip() or None, server_header=False)
     if args.workers <= 1:
         uvicorn.run(create_app(settings), **options)
         return 0

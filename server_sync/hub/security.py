@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
 from pathlib import Path
 
 from nacl.public import PrivateKey
@@ -41,6 +42,11 @@ def constant_time_equal(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
 
 
+# Slow hashes (Argon2id, scrypt) run in threads that release the GIL, each taking a core for ~0.1 s
+# and up to 64 MiB. At most half the cores hash at once: a flood of wrong passwords then waits for
+# its turn instead of starving every other request of CPU (and the machine of memory).
+SLOW_HASHES = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
+
 # scrypt: memory-hard, in the standard library. n=2**14, r=8 → 16 MiB, a few ms per check.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -58,8 +64,9 @@ def verify_secret(secret: str, stored: str) -> bool:
         return False
     if scheme != "scrypt":
         return False
-    got = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                         dklen=len(digest) // 2, maxmem=64 * 1024 * 1024)
+    with SLOW_HASHES:
+        got = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
+                             dklen=len(digest) // 2, maxmem=64 * 1024 * 1024)
     return hmac.compare_digest(got.hex(), digest)
 
 
@@ -69,7 +76,8 @@ def verify_secret(secret: str, stored: str) -> bool:
 def hash_password(secret: str) -> str:
     from nacl import pwhash
 
-    return pwhash.argon2id.str(secret.encode()).decode("ascii")
+    with SLOW_HASHES:
+        return pwhash.argon2id.str(secret.encode()).decode("ascii")
 
 
 def verify_password(secret: str, stored: str) -> bool:
@@ -78,7 +86,8 @@ def verify_password(secret: str, stored: str) -> bool:
 
     if stored.startswith("$argon2id$"):
         try:
-            return pwhash.verify(stored.encode("ascii"), secret.encode())
+            with SLOW_HASHES:
+                return pwhash.verify(stored.encode("ascii"), secret.encode())
         except (exceptions.InvalidkeyError, exceptions.CryptoError, ValueError):
             return False
     return verify_secret(secret, stored)

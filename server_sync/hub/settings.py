@@ -58,6 +58,21 @@ class HubSettings(BaseSettings):
     opendata_cache_seconds: float = Field(default=900, ge=0)
     # ... and, for a period still running (this hour's, this month's), how long its aggregate is reused.
     opendata_open_period_cache_seconds: float = Field(default=60, ge=0)
+    # Per-client rate limits (429 with Retry-After; server_sync/hub/ratelimit.py), in the `limits`
+    # notation ("60/minute", "1000/hour"); empty: no limit.
+    rate_limit_opendata: str = "60/minute"
+    rate_limit_metrics: str = "30/minute"
+    rate_limit_tracking: str = "30/minute"
+    rate_limit_enrolment: str = "10/minute"
+    # Failed staff logins (web form or Basic credentials answered 401) per client.
+    rate_limit_staff_login: str = "10/minute"
+    # /metrics: one answer serves every scrape within this many seconds (0: each scrape reads afresh).
+    metrics_cache_seconds: float = Field(default=5, ge=0)
+    # Prometheus scrapers: /metrics from these addresses or networks (comma-separated) is not limited.
+    metrics_allowed_addresses: str = "127.0.0.1,::1"
+    # Reverse proxies whose X-Forwarded-For / -Proto name the client (comma-separated addresses, "*" for
+    # any). Empty: none; the client is the connection's address.
+    trusted_proxies: str = ""
     # "alembic": run migrations on start; "create_all": metadata only (tests); "none".
     schema_setup: Literal["alembic", "create_all", "none"] = "alembic"
     # Import the shipped catalogue on first start when the database holds none.

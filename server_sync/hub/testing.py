@@ -171,8 +171,10 @@ def running_hub(tmp_path: Path, **settings) -> Iterator[RunningHub]:
             import_catalogue(session=s, data=seed_catalogue(), source="test-seed")
     app = create_app(hub_settings, context=context)
     port = free_port()
+    proxies = hub_settings.trusted_proxies.strip()  # as `kiosk-hub serve` does
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
-                            lifespan="on", timeout_graceful_shutdown=2)
+                            lifespan="on", timeout_graceful_shutdown=2, proxy_headers=bool(proxies),
+                            forwarded_allow_ips=proxies or None)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"hub-{port}", daemon=True)
     thread.start()

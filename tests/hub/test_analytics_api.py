@@ -51,7 +51,9 @@ def hub(request, tmp_path_factory):
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     try:
-        with running_hub(tmp_path_factory.mktemp("analytics-api"), database_url=database_url) as hub:
+        # Each scrape reads afresh (by default one answer serves the scrapes of 5 s).
+        with running_hub(tmp_path_factory.mktemp("analytics-api"), database_url=database_url,
+                         metrics_cache_seconds=0) as hub:
             enrolled = hub.enroll("feedback", "Гише 1 — МДТ")
             hub.terminal_headers = {"Authorization": f"Bearer {enrolled.token}"}
             hub.terminal_id = enrolled.terminal_id

@@ -102,7 +102,7 @@ def test_one_enrolment_code_raced_by_several_terminals_enrols_one(tmp_path, data
                 answers = list(pool.map(lambda _: client.post("/api/v1/terminals/enroll", json={"code": code}),
                                         range(6)))
         assert sorted(r.status_code for r in answers) == [201] + [403] * 5
-        assert {r.json()["error"]["code"] for r in answers if r.status_code == 403} == {"enrollment_code_used"}
+        assert {r.json()["error"]["code"] for r in answers if r.status_code == 403} == {"enrollment_code_invalid"}
         from server_sync.hub.models import Terminal
 
         with hub.session() as s:

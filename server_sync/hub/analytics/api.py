@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date, datetime, time, timezone
 from typing import Annotated, Literal
 
@@ -171,35 +172,38 @@ def put_rule(office_id: RuleOffice, body: RuleBody, hub: Hub, credentials: Staff
         return {"office_id": office_id, **body.model_dump()}
 
 
-def _open_data(request: Request, hub, period: queries.Period) -> list[dict]:
-    """The open-data rows of a period, counted by the database through a read-only session and reused
-    for the period's life: a minute while the period is still running, longer once it has closed."""
+def _open_data(request: Request, hub, period: queries.Period, fmt: str) -> bytes:
+    """The open-data file of a period: rows counted by the database through a read-only session, then
+    rendered; the file is reused for the period's life (a minute while the period is still running,
+    longer once it has closed), so a flood of downloads costs neither a query nor a serialisation each."""
     settings = hub.settings
     ttl = ttl_for_period(period.until, open_s=settings.opendata_open_period_cache_seconds,
                          closed_s=settings.opendata_cache_seconds)
 
-    def compute() -> list[dict]:
+    def render() -> bytes:
         with hub.reads() as session:
-            return queries.open_data_rows(session=session, period=period)
+            rows = queries.open_data_rows(session=session, period=period)
+        if fmt == "json":
+            return json.dumps({"licence": "CC0-1.0", "fields": queries.OPEN_DATA_FIELDS, "rows": rows},
+                              ensure_ascii=False).encode("utf-8")
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=queries.OPEN_DATA_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return out.getvalue().encode("utf-8")
 
-    return request.app.state.aggregates.get(("feedback-open-data", period.since, period.until), ttl, compute)[0]
+    return request.app.state.aggregates.get(("feedback-open-data", fmt, period.since, period.until), ttl, render)[0]
 
 
-@router.get(f"{PREFIX}/open-data.json")
-def open_data_json(request: Request, hub: Hub, since: Since = None, until: Until = None) -> dict:
+@router.get(f"{PREFIX}/open-data.json", response_model=None)
+def open_data_json(request: Request, hub: Hub, since: Since = None, until: Until = None) -> Response:
     """Open data (public): counted presses per office, counter, service and UTC hour, per score."""
-    rows = _open_data(request, hub, _period(since, until))
-    return {"licence": "CC0-1.0", "fields": queries.OPEN_DATA_FIELDS, "rows": rows}
+    return Response(_open_data(request, hub, _period(since, until), "json"), media_type="application/json")
 
 
 @router.get(f"{PREFIX}/open-data.csv")
 def open_data_csv(request: Request, hub: Hub, since: Since = None, until: Until = None) -> Response:
-    rows = _open_data(request, hub, _period(since, until))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=queries.OPEN_DATA_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+    return Response(_open_data(request, hub, _period(since, until), "csv"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="feedback-open-data.csv"'})
 
 
@@ -213,7 +217,10 @@ def summary(hub: Hub, credentials: StaffCredentials, since: Since = None) -> dic
 
 
 @router.get("/metrics", include_in_schema=False)
-def metrics(hub: Hub) -> Response:
-    """Prometheus text format: feedback and fleet figures, read without writing anything."""
+def metrics(request: Request, hub: Hub) -> Response:
+    """Prometheus text format: feedback and fleet figures, read without writing anything; one scrape's
+    answer serves every scrape within `metrics_cache_seconds` (computed once at a time)."""
     limits = Thresholds(hub.settings.fleet_stale_minutes, hub.settings.fleet_offline_minutes)
-    return Response(metrics_text(hub.reads, limits), media_type=CONTENT_TYPE)
+    body, _ = request.app.state.aggregates.get(("metrics",), hub.settings.metrics_cache_seconds,
+                                               lambda: metrics_text(hub.reads, limits))
+    return Response(body, media_type=CONTENT_TYPE)

@@ -132,21 +132,31 @@ def dataset(request: Request, name: str, fmt: str) -> Response:
     settings = _hub(request).settings
     headers = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=300",
                "Last-Modified": generated.strftime("%a, %d %b %Y %H:%M:%S GMT")}
+
+    def render() -> bytes:
+        if fmt == "csv":
+            out = io.StringIO()
+            writer = csv.DictWriter(out, fieldnames=found.fields, lineterminator="\r\n")
+            writer.writeheader()
+            writer.writerows({k: _csv_value(v) for k, v in row.items()} for row in rows)
+            return out.getvalue().encode("utf-8")
+        body = {"dataset": found.id, "title": found.title[1],
+                "licence": {"name": settings.opendata_licence_name, "url": settings.opendata_licence_url},
+                "generated_at": generated.isoformat(timespec="seconds").replace("+00:00", "Z"),
+                "suppression": f"counts below {queries.MIN_CELL} are null with suppressed=true",
+                "fields": found.fields, "rows": rows}
+        if found.periodic:
+            body["month"] = month
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+    # The rendered file is reused with its rows (keyed by when they were computed): a flood of downloads
+    # costs neither a query nor a serialisation each.
+    content, _ = request.app.state.aggregates.get(("opendata-file", found.id, fmt, month if found.periodic else None,
+                                                   generated), settings.opendata_cache_seconds, render)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=found.fields, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows({k: _csv_value(v) for k, v in row.items()} for row in rows)
         headers["Content-Disposition"] = f'inline; filename="{found.id}{"-" + month if found.periodic else ""}.csv"'
-        return Response(out.getvalue().encode("utf-8"), media_type=CSV_TYPE, headers=headers)
-    body = {"dataset": found.id, "title": found.title[1], "licence": {"name": settings.opendata_licence_name,
-                                                                      "url": settings.opendata_licence_url},
-            "generated_at": generated.isoformat(timespec="seconds").replace("+00:00", "Z"),
-            "suppression": f"counts below {queries.MIN_CELL} are null with suppressed=true",
-            "fields": found.fields, "rows": rows}
-    if found.periodic:
-        body["month"] = month
-    return Response(json.dumps(body, ensure_ascii=False).encode("utf-8"), media_type=JSON_TYPE, headers=headers)
+        return Response(content, media_type=CSV_TYPE, headers=headers)
+    return Response(content, media_type=JSON_TYPE, headers=headers)
 
 
 def _modified(request: Request) -> dict[str, datetime | None]:

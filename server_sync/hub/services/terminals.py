@@ -55,12 +55,9 @@ def enroll(*, session: Session, request: EnrollRequest, hub_public_key: str, hub
         select(EnrollmentCode).where(EnrollmentCode.code_hash == token_hash(normalise_code(request.code)))
         .with_for_update()
     ).first()
-    if row is None:
-        raise ApiError(403, "enrollment_code_invalid", "unknown enrolment code", "code")
-    if row.used_at is not None:
-        raise ApiError(403, "enrollment_code_used", "this enrolment code was already used", "code")
-    if row.expires_at <= now:
-        raise ApiError(403, "enrollment_code_expired", "this enrolment code has expired", "code")
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        # One answer for an unknown, a used and an expired code: a guesser learns nothing from it.
+        raise ApiError(403, "enrollment_code_invalid", "unknown, used or expired enrolment code", "code")
     kind = TerminalKind(row.kind)
     token = new_token()
     for _attempt in range(5):
