@@ -14,7 +14,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SYSTEMD = ROOT / "systemd"
 UNITS = sorted((SYSTEMD / "system").glob("*.service"))
-VENV_BIN = "/opt/eobshtina/venv/bin/"
+VENV_BIN = "/opt/eobshtina/venv/bin/"  # the image's venv: the hub, and the terminals until their first update
+RELEASE_BIN = "/var/lib/eobshtina/releases/current/bin/"  # the release the terminal runs (software updates)
+PREVIOUS_BIN = "/var/lib/eobshtina/releases/previous/bin/"  # the one before it (rollback check)
+OUR_BINS = (VENV_BIN, RELEASE_BIN, PREVIOUS_BIN)
+TERMINAL_UNITS = ("eobshtina-kiosk.service", "eobshtina-kiosk-eglfs.service", "eobshtina-feedback.service",
+                  "eobshtina-sync-agent.service")
 # Files the image installs from this repository, by their path on the terminal.
 SHIPPED_FILES = {
     "/usr/local/lib/eobshtina/eobshtina-firstboot":
@@ -76,15 +81,33 @@ def test_exec_start_names_a_console_script_or_shipped_file(unit):
     assert len(starts) == 1 or service.get("Type") == ["oneshot"]
     for value in starts:
         program = our_program(exec_argv(value))
-        if program.startswith(VENV_BIN):
-            assert program[len(VENV_BIN):] in scripts, f"{unit.name}: {program} is not a console script"
+        if program.startswith(OUR_BINS):
+            assert program.rsplit("/", 1)[1] in scripts, f"{unit.name}: {program} is not a console script"
         else:
             assert program in SHIPPED_FILES, f"{unit.name}: {program} is neither ours nor shipped"
             assert SHIPPED_FILES[program].is_file()
     for key in ("ExecStartPre", "ExecStartPost", "ExecStop"):
         for value in service.get(key, []):
             program = exec_argv(value)[0]
-            assert program in DEBIAN_PROGRAMS or program.startswith(VENV_BIN), f"{unit.name} {key}: {program}"
+            assert program in DEBIAN_PROGRAMS or (program.startswith(OUR_BINS) and program.rsplit("/", 1)[1]
+                                                  in scripts), f"{unit.name} {key}: {program}"
+
+
+def test_terminal_software_runs_through_the_current_release():
+    """Software updates repoint `current`; a unit started from /opt/eobshtina/venv would never change."""
+    for name in TERMINAL_UNITS:
+        start = our_program(exec_argv(parse_unit(SYSTEMD / "system" / name)["Service"]["ExecStart"][0]))
+        assert start.startswith(RELEASE_BIN), f"{name}: {start}"
+    agent = parse_unit(SYSTEMD / "system" / "eobshtina-sync-agent.service")["Service"]
+    assert agent["ExecStartPre"] == [f"-{PREVIOUS_BIN}sync-agent update-check"]
+    tmpfiles = (SYSTEMD / "tmpfiles.d" / "eobshtina.conf").read_text()
+    assert re.search(r"^d /var/lib/eobshtina/releases\s+0750 eobshtina eobshtina", tmpfiles, re.M)
+    assert re.search(rf"^L {RELEASE_BIN[:-len('/bin/')]}\s+-\s+-\s+-\s+-\s+/opt/eobshtina/venv$", tmpfiles, re.M)
+    from server_sync.agent.updates import UpdateSettings
+    from server_sync.config import DEFAULT_DATA_DIR
+
+    settings = UpdateSettings.from_section({"public_key": "A" * 43 + "="}, data_dir=DEFAULT_DATA_DIR, kind="kiosk")
+    assert str(settings.root / "current") + "/bin/" == RELEASE_BIN  # the agent's default root is the units' one
 
 
 def test_debian_programs_are_in_the_image_package_list():
@@ -201,7 +224,7 @@ def test_systemd_analyze_verify():
         pytest.skip("systemd-analyze is not installed")
     result = subprocess.run([analyze, "verify", *map(str, UNITS)], capture_output=True, text=True, timeout=120)
     # The programs are installed only in the image; everything else must be clean.
-    installed_later = set(SHIPPED_FILES) | set(DEBIAN_PROGRAMS) | {VENV_BIN + s for s in console_scripts()}
+    installed_later = set(SHIPPED_FILES) | set(DEBIAN_PROGRAMS) | {b + s for s in console_scripts() for b in OUR_BINS}
     problems = []
     for line in (result.stdout + result.stderr).splitlines():
         match = re.search(r"Command (\S+) is not executable: No such file or directory", line)

@@ -19,6 +19,7 @@ that version is not taken again. States travel to the hub in every heartbeat (`U
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -33,7 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from server_sync.protocol.releases import ReleaseOffer, SignatureError, UpdateReport, UpdateState, verify_release
+from server_sync.protocol.releases import (
+    ReleaseOffer,
+    SignatureError,
+    UpdateReport,
+    UpdateState,
+    check_public_key,
+    verify_release,
+)
 
 log = logging.getLogger("sync_agent.updates")
 
@@ -75,10 +83,9 @@ class UpdateSettings:
         if not key:
             return None
         try:
-            verify_release(key, "0", "0" * 64, "A" * 88)
+            check_public_key(key)
         except SignatureError as exc:
-            if "release public key" in str(exc):
-                raise ConfigError(source, "updates.public_key", str(exc).split(": ", 1)[-1]) from None
+            raise ConfigError(source, "updates.public_key", str(exc).split(": ", 1)[-1]) from None
         unit = UNITS.get(kind or "", UNITS["kiosk"])
 
         def command(name: str, default: list[str]) -> list[str]:
@@ -249,11 +256,16 @@ class Updater:
         if target.resolve() == self._current_target():
             raise UpdateError(f"release {offer.version} is the one running")
         shutil.rmtree(target, ignore_errors=True)
-        venv = [self.settings.python, "-m", "venv", "--without-pip", str(target)]
+        # pip from this agent's environment installs into the new one (`--python`): fast, no pip in the
+        # new venv. An agent without pip (a release venv made that way) gives the new venv its own.
+        has_pip = importlib.util.find_spec("pip") is not None
+        venv = [self.settings.python, "-m", "venv", *(["--without-pip"] if has_pip else []), str(target)]
         if self.settings.system_site_packages:
             venv.insert(3, "--system-site-packages")
         self._run(venv, "creating the virtualenv")
-        self._run([sys.executable, "-m", "pip", "--python", str(target / "bin" / "python"), "install",
+        pip = ([sys.executable, "-m", "pip", "--python", str(target / "bin" / "python")] if has_pip
+               else [str(target / "bin" / "python"), "-m", "pip"])
+        self._run([*pip, "install",
                    "--no-index", "--find-links", str(wheels.parent if wheels.is_file() else wheels),
                    "--disable-pip-version-check", "--no-input", "--quiet",
                    *(str(w) for w in sorted((wheels.parent if wheels.is_file() else wheels).glob("*.whl")))],

@@ -30,6 +30,7 @@ __all__ = [
     "new_signing_key",
     "public_key_of",
     "sign_release",
+    "check_public_key",
     "verify_release",
 ]
 
@@ -99,6 +100,11 @@ def public_key_of(signing_key: str) -> str:
 def sign_release(signing_key: str, version: str, sha256: str) -> str:
     key = SigningKey(_b64(signing_key, 32, "signing key"))
     return base64.b64encode(key.sign(release_message(version, sha256)).signature).decode()
+
+
+def check_public_key(public_key: str) -> None:
+    """Raise SignatureError unless `public_key` is a base64 Ed25519 public key."""
+    VerifyKey(_b64(public_key, 32, "release public key"))
 
 
 def verify_release(public_key: str, version: str, sha256: str, signature: str) -> None:

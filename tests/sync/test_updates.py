@@ -269,3 +269,23 @@ def test_publish_refuses_a_bad_signature_and_a_non_wheel(fleet, tmp_path, capsys
     listing = fleet.cli_out("release", "list")
     assert "2.0" in listing and "pilot" in listing
     assert fleet.cli("release", "publish", str(wheel), "--channel", "all") == 1  # the same version twice
+
+
+def test_the_updates_section_is_checked_and_names_the_key(tmp_path):
+    from server_sync.config import ConfigError
+    from server_sync.protocol.releases import new_signing_key, public_key_of
+
+    assert UpdateSettings.from_section({}, data_dir=tmp_path, kind="kiosk") is None  # no key: no updates
+    key = public_key_of(new_signing_key())
+    feedback = UpdateSettings.from_section({"public_key": key}, data_dir=tmp_path, kind="feedback")
+    assert feedback.root == tmp_path / "releases"
+    assert "eobshtina-feedback.service" in feedback.restart_command
+    assert feedback.health_command == ["systemctl", "is-active", "--quiet", "eobshtina-feedback.service"]
+    for section, key_name in (({"public_key": "not base64!"}, "updates.public_key"),
+                              ({"public_key": key[:-4] + "===="}, "updates.public_key"),
+                              ({"public_key": key, "health_timeout_s": 0}, "updates.health_timeout_s"),
+                              ({"public_key": key, "restart_command": []}, "updates.restart_command"),
+                              ({"public_key": key, "rooot": "/x"}, "updates.rooot")):
+        with pytest.raises(ConfigError) as caught:
+            UpdateSettings.from_section(section, data_dir=tmp_path, kind="kiosk", source="terminal.toml")
+        assert caught.value.key == key_name and str(caught.value).startswith("terminal.toml: " + key_name)
