@@ -104,3 +104,30 @@ def test_failed_staff_logins_are_limited_per_client_and_right_ones_are_not_count
         assert _web_login(guesser, "wrong 4").status_code == 429
         assert staff_member.get("/api/v1/feedback/summary",
                                 auth=("admin", "correct horse battery")).status_code == 200
+
+
+def test_parallel_wrong_passwords_cannot_overrun_the_account_throttle(tmp_path, database_url):
+    """Each attempt is counted before its password is hashed: 12 guesses at once on one account get
+    at most the account's 5 checks (401) and 429 for the rest, so a flood costs the hub few hashes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import func, select
+
+    from server_sync.hub.models import AuditEntry
+
+    with running_hub(tmp_path, database_url=database_url, rate_limit_staff_login="",
+                     staff_login_failures_per_account=5) as hub:
+        hub.create_admin("admin", "correct horse battery")
+
+        def guess(i: int) -> int:
+            with httpx.Client(base_url=hub.base_url, timeout=60) as c:
+                c.get("/admin/login")
+                return c.post("/admin/login", data={"username": "admin", "password": f"wrong {i}",
+                                                    "csrf": c.cookies.get("eob_login_csrf", "")}).status_code
+
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            answers = sorted(pool.map(guess, range(12)))
+        with hub.session() as s:
+            checked = s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "login_failed"))
+    assert answers == [401] * 5 + [429] * 7, answers
+    assert checked == 5

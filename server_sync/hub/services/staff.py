@@ -7,13 +7,14 @@ transaction (it takes ~0.1 s and must not hold SQLite's write lock): callers has
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from server_sync.hub.db import utcnow
@@ -147,13 +148,38 @@ def check_throttle(*, session: Session, username: str, address: str, throttle: T
         raise LoginThrottled(wait)
 
 
-def note_failure(*, session: Session, username: str, address: str) -> None:
+def _serialise(session: Session, key: str) -> None:
+    """On PostgreSQL, one attempt per account (and per address) at a time; SQLite's BEGIN IMMEDIATE
+    already serialises every writing transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        lock = int.from_bytes(hashlib.sha256(f"staff-login:{key}".encode()).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
+
+
+def note_failure(*, session: Session, username: str, address: str) -> list[int]:
     now = utcnow()
-    session.add(AuthFailure(scope="staff_user", key=token_hash(nfc(username).strip())[:64], at=now))
-    session.add(AuthFailure(scope="staff_addr", key=address[:64], at=now))
+    rows = [AuthFailure(scope="staff_user", key=token_hash(nfc(username).strip())[:64], at=now),
+            AuthFailure(scope="staff_addr", key=address[:64], at=now)]
+    session.add_all(rows)
     # Old failures are of no use to any window: keep the table small.
     session.execute(delete(AuthFailure).where(AuthFailure.scope.in_(("staff_user", "staff_addr")),
                                               AuthFailure.at < now - timedelta(days=1)))
+    session.flush()
+    return [row.id for row in rows]
+
+
+def reserve_attempt(*, session: Session, username: str, address: str, throttle: Throttle) -> list[int]:
+    """In a writing transaction the caller commits at once, before the password is checked: refuse the
+    attempt (LoginThrottled) or count it as a failure now; `take_back_attempt` after a right password."""
+    _serialise(session, "user:" + token_hash(nfc(username).strip())[:64])
+    _serialise(session, "addr:" + address[:64])
+    check_throttle(session=session, username=username, address=address, throttle=throttle)
+    return note_failure(session=session, username=username, address=address)
+
+
+def take_back_attempt(*, session: Session, attempt: list[int]) -> None:
+    """A right password: its reserved attempt was no failure (the account's earlier ones stay counted)."""
+    session.execute(delete(AuthFailure).where(AuthFailure.id.in_(attempt)))
 
 
 def check_password(*, stored_hash: str | None, password: str) -> bool:

@@ -74,26 +74,40 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)] = "",
                                       per_address=settings.staff_login_failures_per_address,
                                       window=timedelta(minutes=settings.staff_login_window_minutes))
     username = username.strip()
+
+    def throttled(exc: staff_service.LoginThrottled) -> Response:
+        minutes = max(1, -(-exc.retry_after_s // 60))
+        response = _login_page(request, status=429, username=username, retry_minutes=minutes, error="throttled")
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
+
     with hub.reads() as session:
-        try:
+        try:  # refused without taking the write lock
             staff_service.check_throttle(session=session, username=username, address=address, throttle=throttle)
         except staff_service.LoginThrottled as exc:
-            minutes = max(1, -(-exc.retry_after_s // 60))
-            response = _login_page(request, status=429, username=username, retry_minutes=minutes,
-                                   error="throttled")
-            response.headers["Retry-After"] = str(exc.retry_after_s)
-            return response
+            return throttled(exc)
         user = staff_service.find_user(session, username) if 0 < len(username) <= 64 else None
         stored = user.password_hash if user else None
         user_id, disabled = (user.id, user.disabled) if user else (None, True)
+    # The attempt is counted (committed) before the password is checked, as a failure that a right
+    # password takes back: guesses sent in parallel cannot all pass the throttle while they hash.
+    with hub.sessions.begin() as session:
+        try:
+            attempt = staff_service.reserve_attempt(session=session, username=username, address=address,
+                                                    throttle=throttle)
+        except staff_service.LoginThrottled as exc:
+            attempt = None
+            refused = throttled(exc)
+    if attempt is None:
+        return refused
     # The slow hash runs outside any transaction (it must not hold the database's write lock).
     ok = staff_service.check_password(stored_hash=stored, password=password) and not disabled
     new_hash = hash_password(staff_service.nfc(password)) if ok and password_needs_rehash(stored) else None
     with hub.sessions.begin() as session:
         if not ok:
-            staff_service.note_failure(session=session, username=username, address=address)
             staff_service.audit(session, actor=username[:64] or None, action="login_failed", address=address)
         else:
+            staff_service.take_back_attempt(session=session, attempt=attempt)
             token, _row = staff_service.open_session(session=session, user_id=user_id, address=address)
             if new_hash:
                 from sqlalchemy import update
