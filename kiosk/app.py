@@ -207,8 +207,16 @@ class KioskApp:
     def _attach(self, devices: Any) -> None:
         """Wire the devices (printer, health, speech) once they are open."""
         self.devices = devices
+        data_dir = getattr(getattr(self.backend, "store", None), "data_dir", None)
+        if data_dir is not None and getattr(self, "activity", None) is None:
+            from kiosk.activity import ActivityReporter
+
+            #: a citizen's session or a print under way, for the agent's software updates
+            self.activity = ActivityReporter(self.state, data_dir, parent=self.window)
         if devices is not None and getattr(devices, "printer", None) is not None:
             self.state.printer = lambda receipt: devices.printer.print_receipt(printable_receipt(receipt, self.state))
+            if getattr(self, "activity", None) is not None:
+                self.state.printer = self.activity.wrap_printer(self.state.printer)
             self.state.printer_paper = devices.printer.paper_status
         if devices is not None:
             self.state.device_health = self._device_health

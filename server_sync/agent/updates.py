@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from server_sync.activity import mark_activity, terminal_is_quiet  # noqa: F401 - the kiosk's side, re-exported
 from server_sync.protocol.releases import (
     ReleaseOffer,
     SignatureError,
@@ -46,8 +47,6 @@ from server_sync.protocol.releases import (
 log = logging.getLogger("sync_agent.updates")
 
 STATE_FILE = "update-state.json"
-ACTIVITY_FILE = "activity.json"  # written by the kiosk: a citizen's session or a print under way
-ACTIVITY_STALE_S = 2 * 3600  # a busy mark older than this is a kiosk that died mid-session
 UNITS = {"kiosk": "eobshtina-kiosk.service", "feedback": "eobshtina-feedback.service"}
 AGENT_UNIT = "eobshtina-sync-agent.service"
 MAX_BUNDLE_BYTES = 1 << 30
@@ -128,26 +127,6 @@ def read_state(data_dir: Path) -> dict[str, Any]:
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
-
-
-def terminal_is_quiet(data_dir: Path, now: float | None = None) -> bool:
-    """No citizen session and no print under way (the kiosk's activity file), or no kiosk at all."""
-    try:
-        data = json.loads((Path(data_dir) / ACTIVITY_FILE).read_text())
-    except FileNotFoundError:
-        return True
-    except (OSError, ValueError):
-        return False  # half-written or unreadable: not a moment to switch
-    busy = bool(data.get("session")) or bool(data.get("printing"))
-    at = data.get("at")
-    if busy and isinstance(at, (int, float)) and (now or time.time()) - at > ACTIVITY_STALE_S:
-        return True
-    return not busy
-
-
-def mark_activity(data_dir: Path, *, session: bool, printing: bool = False) -> None:
-    """The kiosk's side: say whether a citizen is using it or a receipt is printing."""
-    _write_json(Path(data_dir) / ACTIVITY_FILE, {"session": session, "printing": printing, "at": time.time()})
 
 
 def _link(link: Path, target: Path) -> None:
