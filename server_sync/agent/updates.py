@@ -23,6 +23,7 @@ import importlib.util
 import json
 import logging
 import os
+import secrets
 import shlex
 import shutil
 import subprocess
@@ -152,6 +153,9 @@ class Updater:
         self._lock = threading.Lock()
         self.state = read_state(self.data_dir)
         self._heartbeat_after_switch = False
+        # Which agent process made a switch: only an agent started after it (the new version's)
+        # may call the new version healthy; the old one may still heartbeat until systemd stops it.
+        self._instance = secrets.token_hex(8)
 
     # --- state ----------------------------------------------------------------------------
 
@@ -306,7 +310,8 @@ class Updater:
             self.switch()
             return "switched"
         if state == UpdateState.SWITCHING.value:
-            if self._heartbeat_after_switch and devices_ok and self._healthy():
+            if (self.state.get("switched_by") != self._instance and self._heartbeat_after_switch
+                    and devices_ok and self._healthy()):
                 self._set(state=UpdateState.HEALTHY.value, current=self.state.get("target"), target=None,
                           reason=None, deadline=None)
                 log.info("release %s is healthy", self.state.get("current"))
@@ -321,7 +326,8 @@ class Updater:
         version = self.state["target"]
         root = self.settings.root
         previous = self._current_target()
-        self._set(state=UpdateState.SWITCHING.value, previous=str(previous) if previous else None,
+        self._set(state=UpdateState.SWITCHING.value, switched_by=self._instance,
+                  previous=str(previous) if previous else None,
                   previous_version=self.state.get("current"), switched_at=self.clock(),
                   deadline=self.clock() + self.settings.health_timeout_s)
         if previous is not None:

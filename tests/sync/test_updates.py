@@ -98,10 +98,18 @@ class Fleet:
             "health_command": ["{release}/bin/eobshtina-probe"], "health_timeout_s": timeout_s,
         }
         settings = UpdateSettings.from_section(section, data_dir=data_dir, kind="kiosk")
-        agent = Agent(store, FAST, rng=random.Random(3), updater=Updater(settings, data_dir),
+        return store, self.start_agent(store, settings)
+
+    def start_agent(self, store: Store, settings: UpdateSettings) -> Agent:
+        agent = Agent(store, FAST, rng=random.Random(3), updater=Updater(settings, store.data_dir),
                       client_factory=lambda ident: HubClient(ident.hub_url, ident.token))
         self.opened.append((store, agent))
-        return store, agent
+        return agent
+
+    def restarted(self, store: Store, agent: Agent) -> Agent:
+        """What the restart command does to the agent: a new process, the same store and settings."""
+        agent.close()
+        return self.start_agent(store, agent.updater.settings)
 
     def close(self) -> None:
         for store, agent in self.opened:
@@ -130,12 +138,17 @@ def probe(root: Path) -> str:
                           timeout=30).stdout.strip()
 
 
-def install_healthy(agent: Agent, store: Store) -> None:
+def install_healthy(fleet: Fleet, agent: Agent, store: Store) -> Agent:
     beat(agent)
     assert agent.updater.state["state"] == "installed", agent.updater.state
     assert agent.updater.tick() == "switched"
+    beat(agent)  # the old agent, until systemd stops it, never calls the new version healthy
+    assert agent.updater.tick() is None and agent.updater.state["state"] == "switching"
+    agent = fleet.restarted(store, agent)
+    assert agent.updater.tick() is None  # no heartbeat through yet
     beat(agent)
     assert agent.updater.tick() == "healthy"
+    return agent
 
 
 def test_a_pilot_release_reaches_a_pilot_terminal_and_switches_only_when_quiet(fleet, tmp_path):
@@ -147,13 +160,13 @@ def test_a_pilot_release_reaches_a_pilot_terminal_and_switches_only_when_quiet(f
     root = pilot.updater.settings.root
 
     # Version 1.0, for everyone: installed into its own virtualenv, switched, healthy.
-    install_healthy(pilot, pilot_store)
+    pilot = install_healthy(fleet, pilot, pilot_store)
     assert probe(root) == "eobshtina-probe 1.0"
     assert fleet.restarts.read_text().splitlines() == ["pilot"]
 
     # Version 1.1 to the pilot channel only.
     assert fleet.cli("release", "publish", str(build_probe_wheel(wheels, "1.1")), "--channel", "pilot") == 0
-    install_healthy(other, other_store)  # the "all" terminal takes 1.0 ...
+    other = install_healthy(fleet, other, other_store)  # the "all" terminal takes 1.0 ...
     beat(other)
     assert other.updater.state.get("target") is None and other.updater.state["current"] == "1.0"  # ... never 1.1
 
@@ -171,6 +184,7 @@ def test_a_pilot_release_reaches_a_pilot_terminal_and_switches_only_when_quiet(f
     assert pilot.updater.tick() == "switched"
     assert probe(root) == "eobshtina-probe 1.1"
     assert (root / "previous").resolve() == (root / "1.0").resolve()
+    pilot = fleet.restarted(pilot_store, pilot)
     beat(pilot)
     assert pilot.updater.tick() == "healthy"
     beat(pilot)
@@ -183,11 +197,12 @@ def test_a_version_that_never_reports_healthy_is_rolled_back(fleet, tmp_path):
     store, agent = fleet.terminal("k1")
     root = agent.updater.settings.root
     assert fleet.cli("release", "publish", str(build_probe_wheel(wheels, "1.0")), "--channel", "all") == 0
-    install_healthy(agent, store)
+    agent = install_healthy(fleet, agent, store)
     assert fleet.cli("release", "publish", str(build_probe_wheel(wheels, "1.2", healthy=False)),
                      "--channel", "all") == 0
     beat(agent)
     assert agent.updater.tick() == "switched" and probe(root) == "eobshtina-probe 1.2"
+    agent = fleet.restarted(store, agent)
     beat(agent)
     assert agent.updater.tick() is None  # its health command fails: not healthy, not yet past the deadline
     agent.updater.clock = lambda: 10**12  # the few minutes have passed
@@ -207,7 +222,7 @@ def test_a_release_that_cannot_even_start_is_rolled_back_before_the_agent_starts
     store, agent = fleet.terminal("k2", timeout_s=1)
     root = agent.updater.settings.root
     assert fleet.cli("release", "publish", str(build_probe_wheel(wheels, "1.0")), "--channel", "all") == 0
-    install_healthy(agent, store)
+    agent = install_healthy(fleet, agent, store)
     assert fleet.cli("release", "publish", str(build_probe_wheel(wheels, "1.1")), "--channel", "all") == 0
     beat(agent)
     assert agent.updater.tick() == "switched"
