@@ -53,4 +53,7 @@ def client_for_store(store: Store, hub: HubSection | None = None, **overrides: A
     identity = store.identity()
     if identity is None:
         raise NotEnrolledError("the terminal is not enrolled with a hub")
+    if not identity.token:
+        # the token file (store/token_file.py) is missing or not readable by this process
+        raise NotEnrolledError("this process cannot read the terminal's hub token")
     return hub_client(identity, hub if hub is not None else configured_hub_section(), **overrides)

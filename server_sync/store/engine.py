@@ -31,7 +31,7 @@ __all__ = [
 
 log = logging.getLogger("server_sync.store")
 # The newest migration in server_sync/store/migrations (tests/sync/test_store.py checks it).
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 DB_FILENAME = "terminal.sqlite3"
 DEFAULT_PERSONAL_RETENTION_S = 24 * 3600.0
@@ -114,7 +114,7 @@ class StoreEngine:
                  delivered_retention_s: float = 30 * 24 * 3600) -> None:
         self.data_dir = Path(data_dir)
         # Group-shared (kiosk, feedback terminal and agent may run as different users of
-        # one group); never world-readable: the file holds the terminal's hub token.
+        # one group); never world-readable. The hub token is not in it (token_file.py).
         self.data_dir.mkdir(mode=0o770, parents=True, exist_ok=True)
         self.path = self.data_dir / DB_FILENAME
         if not self.path.exists():
@@ -255,6 +255,15 @@ class StoreEngine:
         with self._write() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+        # Copy the WAL back and truncate it: pages from before a migration (0003 dropped the
+        # token column) do not stay in the -wal file.
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError as exc:  # another process reading: it is truncated later
+            log.info("store %s: WAL not truncated after the migration: %s", self.path, exc)
+        finally:
+            raw.close()
         log.info("store %s migrated to %s", self.path, ",".join(sorted(heads)))
 
     # --- settings and counters --------------------------------------------------------

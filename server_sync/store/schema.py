@@ -82,7 +82,7 @@ class IdentityRow(Base):
     kind: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
     location: Mapped[str | None] = mapped_column(String(300))
-    token: Mapped[str] = mapped_column(String(256))
+    # (the hub token is not here: it is in <data_dir>/hub-token, see store/token_file.py)
     hub_url: Mapped[str] = mapped_column(String(512))
     hub_public_key: Mapped[str] = mapped_column(String(128))
     hub_epoch: Mapped[str] = mapped_column(String(64))

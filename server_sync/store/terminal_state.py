@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 
 from server_sync.protocol import Catalogue, DeviceHealth
 from server_sync.store.engine import StoreEngine
+from server_sync.store.token_file import read_token, write_token
 from server_sync.store.schema import CatalogueCache, DeviceHealthRow, ErrorLog, IdentityRow, SyncStateRow
 
 __all__ = ["Identity", "SyncState", "TerminalState", "device_health_for_store"]
@@ -42,7 +43,7 @@ class Identity:
     kind: str
     name: str
     location: str | None
-    token: str
+    token: str  # from <data_dir>/hub-token (token_file.py); "" where this process may not read it
     hub_url: str
     hub_public_key: str
     hub_epoch: str
@@ -105,14 +106,18 @@ class TerminalState(StoreEngine):
             row = conn.execute(select(IdentityRow.__table__).where(IdentityRow.id == 1)).mappings().first()
         if row is None:
             return None
-        return Identity(**{k: row[k] for k in Identity.__dataclass_fields__})
+        fields = {k: row[k] for k in Identity.__dataclass_fields__ if k != "token"}
+        return Identity(token=read_token(self.data_dir) or "", **fields)
 
     def save_identity(self, identity: Identity) -> None:
-        """Store (or replace, on re-enrolment) who this terminal is; clears a revoked state."""
+        """Store (or replace, on re-enrolment) who this terminal is; clears a revoked state.
+        The token goes to its own 0600 file (written first), the rest to the database."""
         t = IdentityRow.__table__
+        write_token(self.data_dir, identity.token)
+        values = {k: v for k, v in identity.__dict__.items() if k != "token"}
         with self._write() as conn:
             conn.execute(delete(t))
-            conn.execute(insert(t).values(id=1, **identity.__dict__))
+            conn.execute(insert(t).values(id=1, **values))
             self._ensure_sync_row(conn)
             conn.execute(update(SyncStateRow.__table__).values(revoked=False, revoked_reason=None))
 

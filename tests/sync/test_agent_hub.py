@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import delete, select, update
 
+from hardware.idcard.mrz import compose_td1
 from server_sync.agent import Agent
 from server_sync.agent.__main__ import main as agent_main
 from server_sync.client import HubClient
@@ -25,7 +26,7 @@ from .conftest import CountingTransport, enroll_cli, hub_counts
 FAST = SyncSection(heartbeat_interval_s=3600, catalogue_interval_s=3600, backoff_initial_s=0.01,
                    backoff_max_s=0.05, idle_poll_s=0.01, revoked_recheck_s=3600)
 APPLICANT = Applicant(egn="7501020018", document_number="AA1234567", given_names="Мария",
-                      surname="Петрова", phone="0888123456")
+                      surname="Петрова", phone="0888123456", mrz=compose_td1("AA1234567", "7501020018"))
 
 
 @pytest.fixture
