@@ -15,6 +15,7 @@ import shutil
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
@@ -171,6 +172,7 @@ def terminal_channels(*, session: Session, terminal_ids: list[str] | None = None
 # --- the heartbeat's offer ------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1024)  # a fleet reports few distinct versions: parsed once each per process
 def _version_key(text: str):
     try:
         return (1, Version(text))
