@@ -29,11 +29,23 @@ def batch(scores, *, start, step_s=120, counter="c1", office="centre"):
         for i, s in enumerate(scores)]}
 
 
+def backdate_enrolment(hub, terminal_id: str) -> None:
+    """Enrolled yesterday: presses of two hours ago are no clock error (issue 15 §6)."""
+    from sqlalchemy import update
+
+    from server_sync.hub.models import Terminal
+
+    with hub.sessions.begin() as s:
+        s.execute(update(Terminal).where(Terminal.id == terminal_id)
+                  .values(enrolled_at=datetime.now(timezone.utc) - timedelta(days=1)))
+
+
 @pytest.fixture
 def presses(client, hub):
     """A feedback terminal that sent 4 presses (index 33.33, 3 negative: an alert) at counter c1 and
     2 good ones at c2, two hours ago."""
     terminal = enroll(client, hub, kind="feedback", name="Гише 1")
+    backdate_enrolment(hub, terminal["terminal_id"])
     start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=2)
     for body in (batch([1, 2, 4, 1], start=start), batch([4, 4], start=start, counter="c2")):
         r = client.post("/api/v1/feedback", json=body, headers=terminal["headers"])
@@ -124,6 +136,7 @@ def test_alert_acknowledged_with_a_note(client, hub, admin, presses):
 
 def test_by_office_when_several(client, hub, admin, presses):
     terminal = enroll(client, hub, kind="feedback", name="Гише 9")
+    backdate_enrolment(hub, terminal["terminal_id"])
     r = client.post("/api/v1/feedback", json=batch([1], start=presses, office="north", counter="n1"),
                     headers=terminal["headers"])
     assert r.status_code == 200

@@ -208,7 +208,7 @@ def open_data_rows(*, session: Session, period: Period = Period()) -> list[dict[
     hour = hour_start_of(session, FeedbackPress.terminal_time).label("hour")
     keys = (hour, FeedbackPress.office_id, FeedbackPress.counter_id, FeedbackPress.service_id, FeedbackPress.scale)
     q = (select(*keys, FeedbackPress.score, func.count().label("n"))
-         .where(FeedbackPress.filtered.is_(False), *public_press_filter())
+         .where(FeedbackPress.filtered.is_(False))
          .group_by(*keys, FeedbackPress.score))
     if period.since is not None:
         q = q.where(FeedbackPress.terminal_time >= period.since)
@@ -224,12 +224,6 @@ def open_data_rows(*, session: Session, period: Period = Period()) -> list[dict[
         item["responses"] += row.n
         item[f"score_{row.score}"] += row.n
     return [rows[k] for k in sorted(rows)]
-
-
-def public_press_filter() -> tuple:
-    """Conditions every public or statistical figure puts on presses: none whose time the hub flagged
-    (before its terminal's enrolment, or in the future: a terminal clock gone wrong)."""
-    return ()
 
 
 OPEN_DATA_FIELDS = ["hour_utc", "office_id", "counter_id", "service_id", "scale", "responses",

@@ -18,4 +18,5 @@ def ingest(body: FeedbackBatch, hub: Hub, token: TerminalToken) -> FeedbackBatch
     check_wire(body)
     with hub.sessions.begin() as session:
         t = terminal(session, token)
-        return service.ingest(session=session, batch=body, terminal_id=t.id, terminal_office=t.office_id)
+        return service.ingest(session=session, batch=body, terminal_id=t.id, terminal_office=t.office_id,
+                              clock_skew_s=t.clock_skew_s, enrolled_at=t.enrolled_at)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -12,12 +14,41 @@ from server_sync.hub.services.terminals import note_event_seq
 from server_sync.protocol import FeedbackBatch, FeedbackBatchResult
 
 
+# Terminal clocks. A skew measured from heartbeats smaller than this is noise (network, queueing)
+# and left alone; a press further than the tolerance before its terminal's enrolment or after now
+# (once corrected) is flagged.
+MIN_CORRECTION_S = 5.0
+TOLERANCE = timedelta(minutes=2)
+CLOCK_FLAGS = ("clock_before_enrolment", "clock_future")
+
+
+def corrected_time(terminal_time: datetime, skew_s: float | None) -> datetime:
+    """A terminal's event time on the hub's clock: shifted by the skew (hub − terminal) that the
+    terminal's latest heartbeat measured, when that skew is more than noise."""
+    if skew_s is None or abs(skew_s) < MIN_CORRECTION_S:
+        return terminal_time
+    return terminal_time + timedelta(seconds=skew_s)
+
+
+def clock_flag(when: datetime, *, enrolled_at: datetime | None, now: datetime) -> str | None:
+    """Why a (corrected) event time cannot be right, or None: before the terminal was enrolled, or
+    in the future. Such a press is stored filtered, with this reason: kept, shown to staff among the
+    filtered presses, and out of the index, the open data and the alerts."""
+    if when > now + TOLERANCE:
+        return "clock_future"
+    if enrolled_at is not None and when < enrolled_at - TOLERANCE:
+        return "clock_before_enrolment"
+    return None
+
+
 def ingest(*, session: Session, batch: FeedbackBatch, terminal_id: str,
-           terminal_office: str | None = None) -> FeedbackBatchResult:
+           terminal_office: str | None = None, clock_skew_s: float | None = None,
+           enrolled_at: datetime | None = None) -> FeedbackBatchResult:
     """Store a batch. A press counts for the office its terminal was enrolled in, whatever office it
     names (a token carried off a counter box cannot raise alerts or change open data elsewhere). A
     press is never refused for its office: it is the citizen's answer all the same. (A terminal
-    enrolled before offices were recorded still names its own.)"""
+    enrolled before offices were recorded still names its own.) Its time is corrected by the
+    terminal's measured clock skew and flagged when it still cannot be right (`clock_flag`)."""
     now = utcnow()
 
     def office_of(claimed: str | None) -> str | None:
@@ -29,11 +60,14 @@ def ingest(*, session: Session, batch: FeedbackBatch, terminal_id: str,
         if key in seen:  # the same press twice in one batch counts as a duplicate
             continue
         seen.add(key)
+        when = corrected_time(p.terminal_time, clock_skew_s)
+        flag = clock_flag(when, enrolled_at=enrolled_at, now=now)
         rows.append({
-            "press_id": key, "terminal_id": terminal_id, "received_at": now, "terminal_time": p.terminal_time,
+            "press_id": key, "terminal_id": terminal_id, "received_at": now, "terminal_time": when,
             "seq": p.seq, "score": p.score, "scale": p.scale, "counter_id": p.counter_id,
-            "office_id": office_of(p.office_id), "service_id": p.service_id, "source": p.source, "filtered": p.filtered,
-            "filter_reason": p.filter_reason, "outside_hours": p.outside_hours, "reason": p.reason,
+            "office_id": office_of(p.office_id), "service_id": p.service_id, "source": p.source,
+            "filtered": p.filtered or flag is not None, "filter_reason": flag or p.filter_reason,
+            "outside_hours": p.outside_hours, "reason": p.reason,
         })
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(FeedbackPress).on_conflict_do_nothing(index_elements=["press_id"]).returning(FeedbackPress.press_id)
