@@ -102,9 +102,13 @@ class RateLimits:
             self.limiter.hit(rule.item, bucket, client)
 
 
-def _refusal(path: str, retry_after: int) -> tuple[bytes, bytes]:
+# The field an API refusal names: what the client was trying too often.
+FIELDS = {"tracking": "code", "enrolment": "code", "staff_login": "Authorization"}
+
+
+def _refusal(bucket: str, path: str, retry_after: int) -> tuple[bytes, bytes]:
     if path.startswith(("/api/", "/metrics", "/opendata/")):
-        body = json.dumps({"error": {"code": "rate_limited", "field": None, "details": [],
+        body = json.dumps({"error": {"code": "rate_limited", "field": FIELDS.get(bucket), "details": [],
                                      "message": f"too many requests from this address; retry in {retry_after} s"}})
         return body.encode(), b"application/json"
     text = (f"Твърде много заявки от този адрес; опитайте след {retry_after} s.\n"
@@ -142,7 +146,7 @@ class RateLimitMiddleware:
             wait = self.limits.hit(bucket, client)
             if wait is None:
                 return await self.app(scope, receive, send)
-        body, content_type = _refusal(scope["path"], wait)
+        body, content_type = _refusal(bucket, scope["path"], wait)
         await send({"type": "http.response.start", "status": 429,
                     "headers": [(b"content-type", content_type), (b"retry-after", str(wait).encode()),
                                 (b"content-length", str(len(body)).encode()), (b"cache-control", b"no-store")]})
