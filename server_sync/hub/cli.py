@@ -23,6 +23,7 @@ SUBCOMMANDS: list[str] = [
     "server_sync.hub.analytics.cli",
     "server_sync.hub.open311.cli",
     "server_sync.hub.releases.cli",
+    "server_sync.hub.backup",
 ]
 
 

@@ -121,6 +121,9 @@ class ServiceRequest(Base):
     # Compared in constant time; kept clear so a replay gets the very same receipt.
     tracking_code: Mapped[str] = mapped_column(String(16))
     provisional_ref: Mapped[str | None] = mapped_column(String(20), index=True)
+    # The number the hub gave before it was restored from a backup, when a request filed after the
+    # restore had taken it meanwhile (services/numbers.py): tracking by it still finds this request.
+    earlier_number: Mapped[str | None] = mapped_column(String(80), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

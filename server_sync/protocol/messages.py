@@ -243,6 +243,10 @@ class SubmissionRequest(WireModel):
     anonymous: bool = False
     applicant: Applicant | None = None  # clear, only over a direct TLS call
     sealed_applicant: str | None = Field(default=None, max_length=16384)  # base64 sealed box
+    # The incoming number the hub already gave this submission, sent again only when a hub restored
+    # from a backup asks for it (a new hub_epoch): the hub keeps it (or maps it to a new one), so the
+    # citizen's receipt still tracks. Not part of the payload's identity (see the hub's payload_hash).
+    number: str | None = Field(default=None, min_length=1, max_length=80)
 
     @model_validator(mode="after")
     def _kind_fields(self) -> "SubmissionRequest":

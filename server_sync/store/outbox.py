@@ -30,14 +30,19 @@ class OutboxItem:
     sealed: str | None
     seq: int
     attempts: int
+    # The number the hub gave when this row was delivered before; set on a row requeued after a hub
+    # restore, and sent along so the restored hub keeps (or maps) the number on the receipt.
+    hub_number: str | None = None
 
     @cached_property
     def payload(self) -> dict[str, Any]:
         return json.loads(self.payload_json)
 
     def submission(self) -> SubmissionRequest:
-        """The wire message for a service request or signal (sealed applicant re-attached)."""
-        return SubmissionRequest.model_validate({**self.payload, "sealed_applicant": self.sealed})
+        """The wire message for a service request or signal (sealed applicant re-attached, and the
+        number given before a hub restore)."""
+        return SubmissionRequest.model_validate({**self.payload, "sealed_applicant": self.sealed,
+                                                 "number": self.hub_number})
 
     def press(self) -> Press:
         return Press.model_validate(self.payload)
@@ -79,10 +84,10 @@ class OutboxQueue(TerminalState):
                 update(_o).where(_o.c.id.in_(due.scalar_subquery()))
                 .values(claimed_by=owner, claimed_until=now + lease_s)
                 .returning(_o.c.id, _o.c.client_id, _o.c.kind, _o.c.payload, _o.c.sealed,
-                           _o.c.seq, _o.c.attempts)
+                           _o.c.seq, _o.c.attempts, _o.c.hub_number)
             ).all()
         items = [OutboxItem(r.id, uuid.UUID(r.client_id), r.kind, r.payload, r.sealed,
-                            r.seq, r.attempts) for r in rows]
+                            r.seq, r.attempts, r.hub_number) for r in rows]
         items.sort(key=lambda i: i.seq)
         return items
 
@@ -96,12 +101,12 @@ class OutboxQueue(TerminalState):
                                  _o.c.claimed_until <= now)
                 .values(claimed_by=owner, claimed_until=now + lease_s)
                 .returning(_o.c.id, _o.c.client_id, _o.c.kind, _o.c.payload, _o.c.sealed,
-                           _o.c.seq, _o.c.attempts)
+                           _o.c.seq, _o.c.attempts, _o.c.hub_number)
             ).first()
         if r is None:
             return None
         return OutboxItem(r.id, uuid.UUID(r.client_id), r.kind, r.payload, r.sealed,
-                          r.seq, r.attempts)
+                          r.seq, r.attempts, r.hub_number)
 
     def outbox_row(self, client_id: uuid.UUID | str) -> dict[str, Any] | None:
         with self._read() as conn:

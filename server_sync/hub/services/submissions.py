@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,8 +15,9 @@ from server_sync.hub.deadlines import SOFIA, deadline_for, signal_deadline
 from server_sync.hub.errors import ApiError
 from server_sync.hub.form_checks import check_form
 from server_sync.hub.identity_proof import mrz_proves
-from server_sync.hub.models import NumberCounter, ServiceRequest, StatusChange, Terminal
+from server_sync.hub.models import ServiceRequest, StatusChange, Terminal
 from server_sync.hub.security import Keyring, constant_time_equal, new_tracking_code
+from server_sync.hub.services.numbers import keep_number, locked_counter
 from server_sync.hub.services.terminals import note_event_seq
 from server_sync.protocol import (
     Applicant,
@@ -36,7 +37,9 @@ FINAL = {RequestStatus.RESOLVED, RequestStatus.REJECTED}
 
 
 def payload_hash(request: SubmissionRequest) -> str:
-    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    # `number` is left out: a re-send after a hub restore carries the number given before, and is
+    # still the same submission (and hashes as it did before the field existed).
+    canonical = json.dumps(request.model_dump(mode="json", exclude={"number"}), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -52,21 +55,7 @@ def next_number(session: Session, catalogue: Catalogue, now: datetime) -> tuple[
     """Take the next gapless number of the year: the counter row is locked until this commits."""
     m = catalogue.municipality
     local = now.astimezone(SOFIA)
-    scope = f"requests:{m.code}"
-    if session.get(NumberCounter, (scope, local.year)) is None:
-        # A new counter row (a new year, or a municipality code changed in the catalogue) starts
-        # after the year's highest number: the (year, seq) pair is unique across scopes.
-        start = session.scalar(select(func.max(ServiceRequest.number_seq))
-                               .where(ServiceRequest.number_year == local.year)) or 0
-        try:
-            with session.begin_nested():
-                session.execute(insert(NumberCounter).values(scope=scope, year=local.year, value=start))
-        except IntegrityError:  # created concurrently
-            pass
-    counter = session.scalars(
-        select(NumberCounter).where(NumberCounter.scope == scope, NumberCounter.year == local.year)
-        .with_for_update().execution_options(populate_existing=True)
-    ).one()
+    counter = locked_counter(session, catalogue, local.year)
     counter.value += 1
     seq = counter.value
     number = m.number_format.format(index=m.number_index, seq=seq, date=local.date(), year=local.year)
@@ -99,6 +88,10 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
     digest = payload_hash(request)
     existing = session.scalars(select(ServiceRequest).where(ServiceRequest.client_id == str(request.client_id))).first()
     if existing is not None:
+        if request.number is not None and request.number in (existing.number, existing.earlier_number):
+            # A terminal re-sending after a hub restore what this hub still holds: the same request
+            # (the client id and its number), even if its sealed applicant was purged meanwhile.
+            return _receipt(existing, catalogue.municipality.tracking_base_url), False
         return _replay(existing, digest, catalogue), False
 
     applicant = _open(request, keyring)
@@ -157,7 +150,9 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
     linked = bool(applicant and applicant.egn and mrz_proves(applicant, now.astimezone(SOFIA).date()))
     try:
         with session.begin_nested():
-            number, year, seq = next_number(session, catalogue, now)
+            # A re-send after a hub restore keeps the number on the citizen's receipt when it can.
+            kept = keep_number(session, catalogue, request.number, request.terminal_time) if request.number else None
+            number, year, seq = kept or next_number(session, catalogue, now)
             if tier is not None:
                 deadline = deadline_for(now, tier.deadline)
             elif request.kind == SubmissionKind.SIGNAL:
@@ -166,6 +161,7 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
                 client_id=str(request.client_id), payload_hash=digest, kind=request.kind.value,
                 channel=request.channel.value, terminal_id=terminal_id, number=number, number_year=year,
                 number_seq=seq, tracking_code=request.tracking_code or new_tracking_code(), provisional_ref=request.provisional_ref,
+                earlier_number=request.number if request.number and not kept else None,
                 status=first_status.value, registered_at=now, deadline_at=deadline,
                 terminal_time=request.terminal_time, seq=request.seq, language=request.language,
                 service_id=request.service_id, tier=tier_name, signal_category_id=request.signal_category_id,
@@ -209,6 +205,9 @@ def find(*, session: Session, ref: str) -> ServiceRequest | None:
     ref = ref.strip()
     row = session.scalars(select(ServiceRequest).where(ServiceRequest.number == ref)).first()
     if row is None:
+        row = session.scalars(select(ServiceRequest).where(ServiceRequest.earlier_number == ref)
+                              .order_by(ServiceRequest.id.desc())).first()
+    if row is None:
         row = session.scalars(select(ServiceRequest).where(ServiceRequest.provisional_ref == ref)
                               .order_by(ServiceRequest.id.desc())).first()
     return row
@@ -225,7 +224,9 @@ def tracking(row: ServiceRequest) -> TrackingResponse:
 
 def track(*, session: Session, ref: str, code: str) -> TrackingResponse:
     ref, code = ref.strip(), code.strip().upper()
-    candidates = list(session.scalars(select(ServiceRequest).where(ServiceRequest.number == ref)))
+    # A number given out before a hub restore and mapped to a new one answers too (the code decides).
+    candidates = list(session.scalars(select(ServiceRequest).where(
+        or_(ServiceRequest.number == ref, ServiceRequest.earlier_number == ref))))
     if not candidates and ref and "/" not in ref:
         # the number without its "/date" part ("94-00012" for "94-00012/03.12.2026"): only when
         # the exact (indexed) look-up found nothing; the code below still has to match
