@@ -103,7 +103,7 @@ def validate_field(field: FormField, raw, lang: str = "bg") -> tuple[object, Fie
         return err("choice")
     elif field.type == FieldType.EGN and not valid_egn_or_lnch(text):
         return err("egn")
-    if field.pattern and not re.fullmatch(field.pattern, text):
+    if field.pattern and not re.fullmatch(field.pattern, text, re.ASCII):  # \d is 0-9 only
         return err("pattern")
     return text, None
 

@@ -71,7 +71,8 @@ def check_form(service: Service, form: dict[str, Any], personal: dict[str, Any],
             raise _fail("type", where, "must be text")
         if f.max_length and len(value) > f.max_length:
             raise _fail("too_long", where, f"at most {f.max_length} characters")
-        if f.pattern and not re.fullmatch(f.pattern, value):
+        # ASCII: a catalogue's \d means 0-9 here, not the digits of every script
+        if f.pattern and not re.fullmatch(f.pattern, value, re.ASCII):
             raise _fail("pattern", where, "does not have the required form")
         if f.type == FieldType.CHOICE and value not in {c.value for c in f.choices}:
             raise _fail("choice", where, "not one of the choices")
