@@ -65,6 +65,8 @@ def seed(*, session: Session, keyring: Keyring, demo: DemoData, catalogue: Catal
             title=title.model_dump(), description=r.description,
             location={"place_id": r.place_id} if r.place_id else None, form=dict(r.form),
             anonymous=citizen is None, egn_hmac=keyring.hmac(citizen.egn) if citizen else None,
+            # filed at the counter, where the clerk saw the ID card: in the citizen's dossier
+            identity_linked=citizen is not None,
             egn=citizen.egn if citizen and keep_egn else None,
             given_names=citizen.given_names if citizen and keep_names else None,
             surname=citizen.surname if citizen and keep_names else None, unit_id=unit_id,
