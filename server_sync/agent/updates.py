@@ -211,6 +211,8 @@ class Updater:
         except Exception as exc:  # noqa: BLE001 - a failed update must never stop the agent
             log.exception("update to %s", offer.version)
             self._fail(f"{type(exc).__name__}: {exc}")
+        finally:
+            shutil.rmtree(self.settings.root / "downloads" / offer.version, ignore_errors=True)
 
     def install(self, offer: ReleaseOffer, download: Callable[[str, Path], None]) -> Path:
         """Download, verify (signature, then hash), and install into `<root>/<version>`."""
@@ -239,6 +241,17 @@ class Updater:
         if target.resolve() == self._current_target():
             raise UpdateError(f"release {offer.version} is the one running")
         shutil.rmtree(target, ignore_errors=True)
+        try:
+            self._make_venv(target, wheels)
+        except UpdateError:
+            shutil.rmtree(target, ignore_errors=True)  # no half-made release left on the disk
+            raise
+        shutil.rmtree(work, ignore_errors=True)
+        self._set(state=UpdateState.INSTALLED.value, reason=None)
+        log.info("release %s installed in %s; switching at the next quiet moment", offer.version, target)
+        return target
+
+    def _make_venv(self, target: Path, wheels: Path) -> None:
         # pip from this agent's environment installs into the new one (`--python`): fast, no pip in the
         # new venv. An agent without pip (a release venv made that way) gives the new venv its own.
         has_pip = importlib.util.find_spec("pip") is not None
@@ -253,10 +266,6 @@ class Updater:
                    "--disable-pip-version-check", "--no-input", "--quiet",
                    *(str(w) for w in sorted((wheels.parent if wheels.is_file() else wheels).glob("*.whl")))],
                   "installing the wheels")
-        shutil.rmtree(work, ignore_errors=True)
-        self._set(state=UpdateState.INSTALLED.value, reason=None)
-        log.info("release %s installed in %s; switching at the next quiet moment", offer.version, target)
-        return target
 
     @staticmethod
     def _unpack(bundle: Path, into: Path) -> Path:
@@ -342,6 +351,8 @@ class Updater:
         refused = [*self.state.get("refused", []), version][-20:]
         if previous:
             _link(self.settings.root / "current", Path(previous))
+        elif (self.settings.root / "current").is_symlink():  # nothing to go back to (a first install
+            (self.settings.root / "current").unlink()         # without tmpfiles' link): not the bad one
         log.error("release %s rolled back (%s)", version, reason)
         self._set(state=UpdateState.ROLLED_BACK.value, reason=reason[:300], refused=refused,
                   current=self.state.get("previous_version"), deadline=None, restart_pending=not restart)

@@ -109,6 +109,11 @@ def test_publish_refuses_a_signature_of_another_key_or_version(hub, tmp_path):
         with pytest.raises(service.ReleaseError, match="signature"), hub.sessions.begin() as s:
             service.publish(session=s, data_dir=hub.settings.data_dir, path=path, version="1.0", channel="all",
                             signature=signature, public_key=public_key_of(KEY))
+    spaced = tmp_path / "my release.whl"
+    spaced.write_bytes(path.read_bytes())
+    with pytest.raises(service.ReleaseError, match="rename it"), hub.sessions.begin() as s:
+        service.publish(session=s, data_dir=hub.settings.data_dir, path=spaced, version="1.0", channel="all",
+                        signature=sign_release(KEY, "1.0", digest), public_key=public_key_of(KEY))
     with hub.sessions() as s:
         assert service.list_releases(session=s) == []
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import random
 import subprocess
 import sys
@@ -30,7 +31,7 @@ FAST = SyncSection(heartbeat_interval_s=3600, catalogue_interval_s=3600, backoff
                    backoff_max_s=0.05, idle_poll_s=0.01)
 
 
-def build_probe_wheel(out: Path, version: str, *, healthy: bool = True) -> Path:
+def build_probe_wheel(out: Path, version: str, *, healthy: bool = True, requires: str | None = None) -> Path:
     """A real wheel of `eobshtina-probe` VERSION whose console script prints its version (and, for a
     broken build, exits 1: the health command fails)."""
     files = {
@@ -38,7 +39,8 @@ def build_probe_wheel(out: Path, version: str, *, healthy: bool = True) -> Path:
             f'__version__ = "{version}"\n\n\ndef main():\n'
             f'    print("eobshtina-probe " + __version__)\n    return {0 if healthy else 1}\n'),
         f"eobshtina_probe-{version}.dist-info/METADATA":
-            f"Metadata-Version: 2.1\nName: eobshtina-probe\nVersion: {version}\n",
+            f"Metadata-Version: 2.1\nName: eobshtina-probe\nVersion: {version}\n"
+            + (f"Requires-Dist: {requires}\n" if requires else ""),
         f"eobshtina_probe-{version}.dist-info/WHEEL":
             "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
         f"eobshtina_probe-{version}.dist-info/entry_points.txt":
@@ -304,3 +306,50 @@ def test_the_updates_section_is_checked_and_names_the_key(tmp_path):
         with pytest.raises(ConfigError) as caught:
             UpdateSettings.from_section(section, data_dir=tmp_path, kind="kiosk", source="terminal.toml")
         assert caught.value.key == key_name and str(caught.value).startswith("terminal.toml: " + key_name)
+
+
+def test_a_release_missing_a_dependency_fails_and_leaves_nothing_half_made(fleet, tmp_path):
+    store, agent = fleet.terminal("k5")
+    wheel = build_probe_wheel(tmp_path / "wheels", "1.0", requires="eobshtina-not-in-the-bundle")
+    assert fleet.cli("release", "publish", str(wheel), "--channel", "all") == 0
+    beat(agent)
+    state = agent.updater.state
+    assert state["state"] == "failed" and "installing the wheels" in state["reason"], state
+    root = agent.updater.settings.root
+    assert not (root / "1.0").exists() and not (root / "current").exists()
+    assert not (root / "downloads" / "1.0").exists()
+
+
+def test_update_check_command_and_status(fleet, tmp_path, capsys):
+    """The unit's ExecStartPre as the terminal runs it: `sync-agent --config … update-check`."""
+    from server_sync.agent.__main__ import main as agent_main
+
+    wheels = tmp_path / "wheels"
+    store, agent = fleet.terminal("k6")
+    settings = agent.updater.settings
+    config = tmp_path / "terminal.toml"
+    config.write_text(
+        "[updates]\n"
+        f"public_key = \"{settings.public_key}\"\n"
+        f"root = \"{settings.root}\"\n"
+        f"restart_command = {json.dumps(settings.restart_command)}\n"
+        f"health_timeout_s = 60\n")
+    assert fleet.cli("release", "publish", str(build_probe_wheel(wheels, "1.0")), "--channel", "all") == 0
+    agent = install_healthy(fleet, agent, store)
+    assert fleet.cli("release", "publish", str(build_probe_wheel(wheels, "1.1")), "--channel", "all") == 0
+    beat(agent)
+    assert agent.updater.tick() == "switched"
+    argv = ["--config", str(config), "--data-dir", str(store.data_dir)]
+    assert agent_main([*argv, "update-check"]) == 0
+    assert probe(settings.root) == "eobshtina-probe 1.1"  # within its minute: left alone
+    assert agent_main([*argv, "status"]) == 0
+    assert "software update:  switching (running 1.0, target 1.1)" in capsys.readouterr().out
+    state_file = store.data_dir / "update-state.json"
+    state = json.loads(state_file.read_text())
+    state["deadline"] = time.time() - 1  # the minute has passed and the new agent never started
+    state_file.write_text(json.dumps(state))
+    assert agent_main([*argv, "update-check"]) == 0
+    assert "rolled back" in capsys.readouterr().err
+    assert probe(settings.root) == "eobshtina-probe 1.0"
+    assert agent_main([*argv, "status"]) == 0
+    assert "software update:  rolled_back (running 1.0, target 1.1): not healthy within 60 s" in capsys.readouterr().out

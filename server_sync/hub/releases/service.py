@@ -37,6 +37,7 @@ from server_sync.protocol.releases import (
 OFFER_CACHE_S = 5.0
 SIGNING_KEY_FILE = "release_signing.key"  # in the hub's data dir, when the hub signs (kiosk-hub release keygen)
 BUNDLE_DIR = "releases"  # in the hub's data dir: bundles by sha256
+BUNDLE_NAME = ReleaseOffer.model_fields["filename"].metadata[-1].pattern  # what the wire accepts
 WHEEL_NAME = re.compile(r"^(?P<name>[A-Za-z0-9_.]+)-(?P<version>[^-]+)(-[^-]+)?-[^-]+-[^-]+-[^-]+\.whl$")
 
 
@@ -83,6 +84,9 @@ def check_bundle(path: Path) -> None:
 
     if not path.is_file():
         raise ReleaseError(f"{path}: no such file")
+    if not re.match(BUNDLE_NAME, path.name) or len(path.name) > 200:
+        raise ReleaseError(f"{path.name}: a release file is named with letters, digits and . _ + - only "
+                           "and ends in .whl or .tar (rename it)")
     if path.suffix == ".whl":
         if not zipfile.is_zipfile(path):
             raise ReleaseError(f"{path.name}: not a wheel (not a zip file)")
