@@ -33,9 +33,13 @@ def citizen_session(body: CitizenSessionRequest, hub: Hub, token: TerminalToken)
             terminal_id = terminal(session, token, KIOSKS_ONLY).id
             attempt = citizen_service.reserve_attempt(session=session, keyring=hub.keyring, settings=hub.settings,
                                                       egn=body.egn, terminal_id=terminal_id)
-        with session.begin():
-            return citizen_service.open_session(session=session, keyring=hub.keyring, settings=hub.settings,
-                                                request=body, terminal_id=terminal_id, attempt=attempt)
+    # The slow code check runs between the transactions, on a read-only session.
+    with hub.reads() as reading:
+        code_ok = citizen_service.code_is_right(session=reading, keyring=hub.keyring, request=body)
+    with hub.sessions.begin() as session:
+        return citizen_service.open_session(session=session, keyring=hub.keyring, settings=hub.settings,
+                                            request=body, terminal_id=terminal_id, attempt=attempt,
+                                            code_ok=code_ok)
 
 
 @router.get("/citizens/me/requests", response_model=DossierResponse, tags=["citizens"])

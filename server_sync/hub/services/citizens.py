@@ -77,18 +77,28 @@ def reserve_attempt(*, session: Session, keyring: Keyring, settings: HubSettings
     return [row.id for row in rows]
 
 
+def code_is_right(*, session: Session, keyring: Keyring, request: CitizenSessionRequest) -> bool:
+    """Whether the ID data and access code match a citizen. Reads the citizen's hash through `session`
+    and closes nothing; call it between transactions (scrypt is slow by design and must not run while
+    a transaction holds the database's write lock). An unknown ЕГН costs the same time."""
+    citizen = session.scalars(select(Citizen).where(Citizen.egn_hmac == keyring.hmac(request.egn))).first()
+    stored, document = (citizen.access_code_hash, citizen.document_hmac) if citizen else (_DUMMY_HASH, None)
+    session.rollback()  # end the read before hashing
+    ok = verify_secret(request.access_code, stored)
+    if ok and document and document != keyring.hmac(request.document_number, "document"):
+        ok = False
+    return ok and citizen is not None
+
+
 def open_session(*, session: Session, keyring: Keyring, settings: HubSettings, request: CitizenSessionRequest,
-                 terminal_id: str, attempt: list[int]) -> CitizenSessionResponse:
-    """Check the ID data and access code of an attempt counted with `reserve_attempt`; a wrong one is a
+                 terminal_id: str, attempt: list[int], code_ok: bool) -> CitizenSessionResponse:
+    """After an attempt counted with `reserve_attempt` and checked with `code_is_right`: a wrong one is a
     401 and stays counted, a right one clears the person's failures and opens a session."""
     now = utcnow()
     window = now - timedelta(minutes=settings.citizen_failure_window_minutes)
     egn_hmac = keyring.hmac(request.egn)
-    citizen = session.scalars(select(Citizen).where(Citizen.egn_hmac == egn_hmac)).first()
-    ok = verify_secret(request.access_code, citizen.access_code_hash if citizen else _DUMMY_HASH)
-    if ok and citizen.document_hmac and citizen.document_hmac != keyring.hmac(request.document_number, "document"):
-        ok = False
-    if not ok or citizen is None:
+    citizen = session.scalars(select(Citizen).where(Citizen.egn_hmac == egn_hmac)).first() if code_ok else None
+    if citizen is None:
         raise ApiError(401, "bad_credentials", "the ID data or the access code is wrong", "access_code")
     session.execute(delete(AuthFailure).where(AuthFailure.scope == "person", AuthFailure.key == egn_hmac))
     session.execute(delete(AuthFailure).where(AuthFailure.id.in_(attempt)))  # this one was no failure
