@@ -104,6 +104,16 @@ def test_a_request_in_someone_elses_name_is_filed_but_not_in_her_dossier(client,
     with shipped.sessions() as s:
         rows = {r.number: r for r in s.scalars(select(ServiceRequest))}
     assert all(not rows[n].identity_linked for n in numbers.values())
+    # the clerk sees which is which
+    from urllib.parse import quote
+
+    from .web_support import staff_client
+
+    clerk = staff_client(client.app, shipped, "clerk", "clerk")
+    proven_page = clerk.get(f"/admin/requests/{quote(proven.json()['number'], safe='')}").text
+    forged_page = clerk.get(f"/admin/requests/{quote(numbers['another document, no MRZ'], safe='')}").text
+    assert "доказана с личната карта (в досието" in proven_page
+    assert "не е доказана с личната карта" in forged_page and "не е доказана" not in proven_page
 
 
 def test_a_citizen_token_needs_its_kiosk_and_dies_with_it(client, shipped, kiosk):
