@@ -1,8 +1,7 @@
 """The terminal's hub token in a file of its own: `<data_dir>/hub-token`, mode 0600 (2026-12-03).
 
 The store's database is shared by every process of the terminal (kiosk, feedback terminal, sync
-agent), copied into support bundles and read by maintenance mode; the bearer token is not kept
-there. It lives in this file, written atomically (temporary file, fsync, rename, fsync of the
+agent) and is the file anyone diagnosing a terminal copies; the bearer token is not kept there. It lives in this file, written atomically (temporary file, fsync, rename, fsync of the
 directory: a reader finds the old token or the new one, never a half-written file) and readable
 only by the terminal's user. Who reads it: the sync agent (every call to the hub) and the kiosk
 (immediate delivery and the citizen's dossier, both as the same user); the satisfaction
