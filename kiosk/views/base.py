@@ -1,12 +1,27 @@
-"""Base class of every kiosk screen: title, spoken instructions, announcements, back, and the
-citizen's input (what a screen holds, kept across a language switch and a step back)."""
+"""Base class of every kiosk screen: title, spoken instructions, announcements, back, the
+citizen's input (what a screen holds, kept across a language switch and a step back), and the
+screen's frame: one body that scrolls when it must, and a fixed footer with the screen's actions."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 #: widget property: what is typed here is no data of the citizen's (a search field): leaving the
 #: screen with it filled in asks nothing
@@ -30,6 +45,64 @@ def input_widgets(root: QWidget) -> list[QWidget]:
             continue
         found.append(w)
     return found
+
+
+#: room kept above and below a field scrolled into view: its label stands above it
+REVEAL_MARGIN_PX = 72
+
+
+class _Body(QWidget):
+    """A screen's body. In its scroll area it is as tall as its contents at its width: the least
+    height Qt would give it is the narrowest layout's (every grid in one column), which left a
+    blank page's worth of scrolling below a large-text form."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(super().minimumSizeHint().width(), 0)
+
+
+class BodyScroll(QScrollArea):
+    """The one scroll area of a screen: its body. When it shrinks (the on-screen keyboard came
+    up, large text made the page taller) the focused control inside it is scrolled back into view."""
+
+    def __init__(self, inner: QWidget) -> None:
+        super().__init__()
+        self.setObjectName("ScreenBodyScroll")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        self.setFocusPolicy(Qt.NoFocus)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setWidget(inner)
+        QScroller.grabGesture(self.viewport(), QScroller.LeftMouseButtonGesture)
+        # a touch on a button of the page is a touch at once, not held back to see whether it
+        # becomes a drag (the scroller's default quarter second)
+        scroller = QScroller.scroller(self.viewport())
+        properties = scroller.scrollerProperties()
+        properties.setScrollMetric(QScrollerProperties.MousePressEventDelay, 0)
+        scroller.setScrollerProperties(properties)
+
+    def reveal(self, widget: QWidget | None = None) -> None:
+        """Scroll `widget` (default: the focused control, if it is in this body) into view, with
+        room for its label above it."""
+        if widget is None:
+            widget = QApplication.focusWidget()
+        inner = self.widget()
+        if widget is None or inner is None or not inner.isAncestorOf(widget):
+            return
+        # the whole control, not only its cursor (QScrollArea.ensureWidgetVisible shows a text
+        # field's cursor line): its label above it, if there is room, else its own top
+        top = widget.mapTo(inner, QPoint(0, 0)).y()
+        view = self.viewport().height()
+        room = view - widget.height()
+        above = max(0, min(REVEAL_MARGIN_PX, room - 8))
+        below = max(0, min(8, room - above))
+        bar = self.verticalScrollBar()
+        lowest, highest = top + widget.height() + below - view, top - above
+        bar.setValue(min(max(bar.value(), lowest), highest))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if event.size().height() < event.oldSize().height():
+            self.reveal()
 
 
 def _value(w: QWidget) -> Any:
@@ -69,6 +142,50 @@ class Screen(QWidget):
     screen_name = "screen"
     #: False after a binding step (the receipt): "Back" must not lead to a second submission
     allow_back = True
+    #: the screen's body scroll area (None: the body does not scroll) and its footer
+    body_scroll: BodyScroll | None = None
+    footer: QFrame | None = None
+
+    # -- the frame: a body and a fixed footer --------------------------------------------------
+    def frame(self, margins: tuple[int, int, int, int] = (24, 16, 24, 16), spacing: int = 12,
+              scroll: bool = True) -> QVBoxLayout:
+        """Lay the screen out as a body and a footer; returns the body's layout.
+
+        The body is the screen's only scroll area (`scroll=False`: a body that fits as it is,
+        its own list scrolling instead); the footer (`add_footer`) holds the screen's actions,
+        never scrolls and is never squeezed: in large text, with a long title or with the
+        on-screen keyboard up it is the body that gives way. Nothing else on a screen scrolls."""
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.body = _Body(objectName="ScreenBody") if scroll else QWidget(objectName="ScreenBody")
+        layout = QVBoxLayout(self.body)
+        left, top, right, bottom = margins
+        layout.setContentsMargins(left, top, right, bottom // 2)
+        layout.setSpacing(spacing)
+        if scroll:
+            self.body_scroll = BodyScroll(self.body)
+            outer.addWidget(self.body_scroll, 1)
+        else:
+            outer.addWidget(self.body, 1)
+        self.footer = QFrame(objectName="ScreenFooter")
+        self.footer_layout = QHBoxLayout(self.footer)
+        self.footer_layout.setContentsMargins(left, bottom // 2, right, bottom)
+        self.footer_layout.setSpacing(12)
+        self.footer.hide()  # shown with its first action
+        outer.addWidget(self.footer)
+        return layout
+
+    def add_footer(self, widget: QWidget, stretch: int = 1) -> QWidget:
+        """An action in the fixed footer, after those already there (the primary one last)."""
+        self.footer_layout.addWidget(widget, stretch)
+        self.footer.setVisible(True)
+        return widget
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll the body so `widget` shows (a field above the keyboard, an answer, an error)."""
+        if self.body_scroll is not None:
+            self.body_scroll.reveal(widget)
 
     def title_text(self) -> str:
         return ""

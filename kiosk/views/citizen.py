@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtWidgets import QButtonGroup, QCheckBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QButtonGroup, QLineEdit, QWidget
 
 from kiosk.state.backend import Draft
 from kiosk.views.base import Screen
 from kiosk.views.request import signal_type_names
-from kiosk.views.widgets import ButtonGrid, big_button, clear_layout, heading, paragraph, scroll_area, show_rows, vbox
+from kiosk.views.widgets import ButtonGrid, LinesEdit, WrapCheckBox, big_button, clear_layout, heading, paragraph, show_rows, vbox
 from server_sync.protocol.tracking import parse_tracking_url
 
 
@@ -25,9 +25,9 @@ def _backend_error_text(ctx, exc) -> str:
     return QCoreApplication.translate("Common", "Something went wrong. Please try again or ask a clerk.")
 
 
-def done_button(screen: Screen):
+def done_button(screen: Screen, kind: str = "primary"):
     """"Done" at the foot of an information flow: on to the four smileys (how was it?)."""
-    button = big_button(QCoreApplication.translate("Common", "Done"), kind="primary")
+    button = big_button(QCoreApplication.translate("Common", "Done"), kind=kind)
     button.clicked.connect(lambda: screen.navigate.emit("feedback", {"service_id": None}))
     return button
 
@@ -41,10 +41,7 @@ class SignalScreen(Screen):
     def __init__(self, state) -> None:
         super().__init__()
         self.state = state
-        outer = vbox(self)
-        outer.setContentsMargins(24, 16, 24, 16)
-        body = QWidget()
-        layout = vbox(body)
+        layout = self.frame()
         layout.addWidget(heading(self.tr("What kind of signal?"), 2))
         self.type_group = QButtonGroup(self)
         row = ButtonGrid(max_columns=5)
@@ -70,10 +67,10 @@ class SignalScreen(Screen):
             grid.add(b)
         layout.addWidget(grid)
         layout.addWidget(heading(self.tr("Describe it"), 2))
-        self.description = QPlainTextEdit()
+        self.description = LinesEdit()
         self.description.setAccessibleName(self.tr("Description"))
         self.description.setProperty("required", True)  # kiosk.a11y.describe.PROP_REQUIRED
-        self.description.setMinimumHeight(110)
+        self.description.setMinimumHeight(90)
         layout.addWidget(self.description)
         self.where_heading = heading(self.tr("Where? (optional)"), 2)
         layout.addWidget(self.where_heading)
@@ -103,7 +100,7 @@ class SignalScreen(Screen):
         self.location_error.hide()
         layout.addWidget(self.location_error)
         layout.addWidget(heading(self.tr("With your ID card, or as information?"), 2))
-        self.anonymous = QCheckBox(self.tr("Without my ID card: only as information"))
+        self.anonymous = WrapCheckBox(self.tr("Without my ID card: only as information"))
         self.anonymous.setAccessibleName(self.tr("Without my ID card: only as information"))
         self.anonymous.setMinimumHeight(48)
         self.anonymous.toggled.connect(lambda _on: self._anonymous_changed())
@@ -131,10 +128,9 @@ class SignalScreen(Screen):
         self.error_label.hide()
         layout.addWidget(self.error_label)
         layout.addStretch(1)
-        outer.addWidget(scroll_area(body), 1)
         self.continue_button = big_button(self.tr("Continue"), kind="primary")
         self.continue_button.clicked.connect(self.submit_form)
-        outer.addWidget(self.continue_button)
+        self.add_footer(self.continue_button)
         self._category_changed()
 
     def _category(self):
@@ -201,6 +197,7 @@ class SignalScreen(Screen):
         if errors:
             self.error_label.setText("\n".join(errors))
             self.error_label.show()
+            QTimer.singleShot(0, self, lambda: self.reveal(self.error_label))
             self.announce.emit(self.tr("Please correct: ") + "; ".join(errors), False)
             return
         self.error_label.hide()
@@ -246,12 +243,9 @@ class TrackScreen(Screen):
     def __init__(self, state, reference: str = "", code: str = "") -> None:
         super().__init__()
         self.state = state
-        outer = vbox(self)
-        outer.setContentsMargins(32, 16, 32, 16)
         # one scrolling page: with the keyboard up there is room for a few lines only, and
         # nothing may be squeezed until it is cut off
-        body = QWidget()
-        layout = vbox(body)
+        layout = self.frame((32, 16, 32, 16))
         layout.addWidget(paragraph(self.tr("Type the number and the tracking code from your receipt, or hold the receipt's QR code under the scanner.")))
         self.reference = QLineEdit(reference)
         self.reference.setPlaceholderText(self.tr("Number, e.g. 94-00012/05.01.2026 or K07-000123"))
@@ -264,16 +258,14 @@ class TrackScreen(Screen):
             layout.addWidget(w)
         self.show_button = big_button(self.tr("Show status"), kind="primary")
         self.show_button.clicked.connect(self.look_up)
-        layout.addWidget(self.show_button)
         self.result = paragraph("", "Result")
         layout.addWidget(self.result)
         self.history_host = QWidget()
         self.history = vbox(self.history_host, 6)
         layout.addWidget(self.history_host)
         layout.addStretch(1)
-        self.page = scroll_area(body)
-        outer.addWidget(self.page, 1)
-        outer.addWidget(done_button(self))
+        self.add_footer(done_button(self, "normal"))
+        self.add_footer(self.show_button, 2)
         state.code_scanned.connect(self._on_scan)
         # the state looks the request up, once; a screen rebuilt in another language shows its answer
         lookups = state.tracking
@@ -338,7 +330,7 @@ class TrackScreen(Screen):
         """The answer is what the citizen came for: put the keyboard away and show it."""
         if self.reference.hasFocus() or self.code.hasFocus():
             self.show_button.setFocus()
-        QTimer.singleShot(0, self, lambda: self.page.ensureWidgetVisible(self.result, 0, 16))
+        QTimer.singleShot(0, self, lambda: self.body_scroll.ensureWidgetVisible(self.result, 0, 16))
 
     def _fail(self, exc, announce: bool = True) -> None:
         if getattr(exc, "reason", "") == "not_found":
@@ -393,10 +385,7 @@ class DossierScreen(Screen):
     def __init__(self, state) -> None:
         super().__init__()
         self.state = state
-        outer = vbox(self)
-        outer.setContentsMargins(32, 16, 32, 16)
-        body = QWidget()  # one scrolling page, as on the tracking screen
-        layout = vbox(body)
+        layout = self.frame((32, 16, 32, 16))  # one scrolling page, as on the tracking screen
         layout.addWidget(paragraph(self.tr("You need your ID card and the personal access code the municipality gave you. "
                                            "This works only while the kiosk is connected.")))
         self.card_label = paragraph("", "Notice")
@@ -409,15 +398,14 @@ class DossierScreen(Screen):
         layout.addWidget(self.access_code)
         self.open_button = big_button(self.tr("Show my requests"), kind="primary")
         self.open_button.clicked.connect(self.open_dossier)
-        layout.addWidget(self.open_button)
         self.result = paragraph("", "Result")
         layout.addWidget(self.result)
         self.items_host = QWidget()
         self.items = vbox(self.items_host, 6)
         layout.addWidget(self.items_host)
         layout.addStretch(1)
-        outer.addWidget(scroll_area(body), 1)
-        outer.addWidget(done_button(self))
+        self.add_footer(done_button(self, "normal"))
+        self.add_footer(self.open_button, 2)
         state.document_read.connect(self._update_card)
         state.document_refused.connect(self._refused)
         self._update_card()
@@ -481,8 +469,7 @@ class HotlinesScreen(Screen):
     def __init__(self, state) -> None:
         super().__init__()
         self.state = state
-        layout = vbox(self)
-        layout.setContentsMargins(32, 16, 32, 16)
+        layout = self.frame((32, 16, 32, 16))
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search by name or unit"))
         self.search.setAccessibleName(self.tr("Search phone numbers"))
@@ -492,8 +479,9 @@ class HotlinesScreen(Screen):
         layout.addWidget(self.search)
         self.host = QWidget()
         self.list = vbox(self.host, 6)
-        layout.addWidget(scroll_area(self.host), 1)
-        layout.addWidget(done_button(self))
+        self.list.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.host, 1)
+        self.add_footer(done_button(self))
         self._refresh()
 
     def _refresh(self) -> None:
@@ -528,14 +516,14 @@ class ConsultationsScreen(Screen):
     def __init__(self, state, support_id: str | None = None) -> None:
         super().__init__()
         self.state = state
-        layout = vbox(self)
-        layout.setContentsMargins(32, 16, 32, 16)
+        layout = self.frame((32, 16, 32, 16))
         self.result = paragraph(self.tr("Loading…"), "Result")
         layout.addWidget(self.result)
         self.host = QWidget()
         self.list = vbox(self.host, 10)
-        layout.addWidget(scroll_area(self.host), 1)
-        layout.addWidget(done_button(self))
+        self.list.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.host, 1)
+        self.add_footer(done_button(self))
         self.support_buttons = {}
         supports = state.consultations
         if support_id is not None and state.session.identity is not None and supports.latest is None:

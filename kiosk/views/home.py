@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QBoxLayout, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from kiosk.views.base import Screen
-from kiosk.views.widgets import ButtonGrid, big_button, clear_layout, heading, paragraph, scroll_area, show_rows, vbox
+from kiosk.views.widgets import ButtonGrid, big_button, clear_layout, heading, paragraph, show_rows, vbox
 
 
 class WelcomeScreen(Screen):
@@ -16,8 +16,7 @@ class WelcomeScreen(Screen):
         super().__init__()
         self.state = state
         self._columns, self._arrange_pending = 0, False
-        layout = vbox(self, 16)
-        layout.setContentsMargins(32, 24, 32, 24)
+        layout = self.frame((32, 24, 32, 24), 16)
         name = state.municipality_name() or self.tr("Municipality")
         self.name_label = heading(name)
         self.name_label.setAlignment(Qt.AlignCenter)
@@ -55,7 +54,10 @@ class WelcomeScreen(Screen):
         self._arrange_tiles()
         layout.addLayout(self.tile_grid)
         layout.addStretch(1)
-        self.bottom_row = bottom = QBoxLayout(QBoxLayout.LeftToRight)
+        # spoken guidance and the language in the footer: on screen whatever the tiles need
+        switches = QWidget()
+        self.bottom_row = bottom = QBoxLayout(QBoxLayout.LeftToRight, switches)
+        bottom.setContentsMargins(0, 0, 0, 0)
         self.speech_button = big_button(self.tr("Spoken guidance (headphones)"), self.tr("Spoken guidance"))
         # the accessibility layer starts with the devices, right after the first frame
         self.speech_button.clicked.connect(lambda: state.when_ready("speech", state.speech_mode_requested.emit))
@@ -67,7 +69,7 @@ class WelcomeScreen(Screen):
             b.setProperty("kind", "secondary")
         bottom.addWidget(self.speech_button, 2)
         bottom.addWidget(self.language_button, 1)
-        layout.addLayout(bottom)
+        self.add_footer(switches)
         self._columns = 0
         self._arrange_tiles()
         self._taps = 0
@@ -81,7 +83,7 @@ class WelcomeScreen(Screen):
 
     def _arrange_tiles(self) -> None:
         """Two wide columns; one in large text, where long Bulgarian words ("удостоверения") would
-        not fit half the panel (the screen stack scrolls in large text, so a taller page is fine)."""
+        not fit half the panel (the page's body scrolls, so a taller page is fine)."""
         app = QApplication.instance()
         columns = 1 if app is not None and app.property("a11y_large_text") else 2
         if columns == self._columns:
@@ -126,8 +128,9 @@ class CatalogueScreen(Screen):
     def __init__(self, state, mode: str = "situations", group_id: str | None = None, query: str = "") -> None:
         super().__init__()
         self.state, self.mode, self.group_id = state, mode, group_id
-        layout = vbox(self)
-        layout.setContentsMargins(24, 16, 24, 16)
+        # search, the two lists and the results scroll as one page: with large text and the
+        # keyboard up, a fixed search bar would leave no room for what it finds
+        layout = self.frame()
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search, e.g. “heirs” or “udostoverenie”"))
         self.search.setAccessibleName(self.tr("Search for a service"))
@@ -149,7 +152,8 @@ class CatalogueScreen(Screen):
         layout.addWidget(self.caption)
         self.list_host = QWidget()
         self.list_layout = vbox(self.list_host, 10)
-        layout.addWidget(scroll_area(self.list_host), 1)
+        self.list_layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list_host, 1)
         self.search.setText(query)
         self._refresh()
 
@@ -209,13 +213,9 @@ class ServiceScreen(Screen):
         super().__init__()
         self.state = state
         self.service = service = state.service(service_id)
-        outer = vbox(self)
-        outer.setContentsMargins(24, 16, 24, 16)
-        body = QWidget()
-        layout = vbox(body)
+        layout = self.frame()
         if service is None:
             layout.addWidget(paragraph(self.tr("This service is no longer in the list.")))
-            outer.addWidget(body)
             return
         t = state.t
         self.name_label = heading(t(service.name))
@@ -243,10 +243,9 @@ class ServiceScreen(Screen):
             layout.addWidget(heading(self.tr("Legal basis"), 2))
             layout.addWidget(paragraph(t(service.legal_basis)))
         layout.addStretch(1)
-        outer.addWidget(scroll_area(body), 1)
         self.apply_button = big_button(self.tr("Apply here with my ID card"), kind="primary")
         self.apply_button.clicked.connect(self._apply)
-        outer.addWidget(self.apply_button)
+        self.add_footer(self.apply_button)
 
     def _apply(self) -> None:
         target = {"then": "request_form", "then_kwargs": {"service_id": self.service.id}}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
@@ -26,6 +26,8 @@ LAYOUTS: dict[str, list[str]] = {
     "en": ["qwertyuiop", "asdfghjkl", "zxcvbnm"],
 }
 LAYOUT_LABELS = {"bg_phonetic": "БГ фонетична", "bg_bds": "БДС", "en": "EN"}
+#: in large text the bottom row has no room for words: the layouts by their short names
+LAYOUT_SHORT_LABELS = {"bg_phonetic": "Фон.", "bg_bds": "БДС", "en": "EN"}
 DIGITS = "1234567890"
 PUNCTUATION = "-.,@/"
 
@@ -104,14 +106,19 @@ class OnScreenKeyboard(QWidget):
         shift.setCheckable(True)
         shift.setChecked(self.shift)
         self._add(bottom, shift, KeySpec("shift"))
+        app = QApplication.instance()
+        self._large = bool(app is not None and app.property("a11y_large_text"))
+        labels = LAYOUT_SHORT_LABELS if self._large else LAYOUT_LABELS
         for name in LAYOUTS:
-            b = self._key(LAYOUT_LABELS[name], "", -2, 2)
+            b = self._key(labels[name], "", -2, 2)
+            b.setAccessibleName(LAYOUT_LABELS[name])
             b.setCheckable(True)
             b.setChecked(name == self.layout_name)
             b.clicked.disconnect()
             b.clicked.connect(lambda _=False, n=name: self.set_layout(n))
             self._add(bottom, b, KeySpec("layout", name))
-        self._add(bottom, self._key(" ", " ", Qt.Key_Space, 5), KeySpec("space", " "))
+        space = self._add(bottom, self._key(" ", " ", Qt.Key_Space, 5), KeySpec("space", " "))
+        bottom.setStretch(bottom.indexOf(space), 5)
         for ch in PUNCTUATION:
             self._add(bottom, self._key(ch), KeySpec("char", ch))
         done = self._key("✓", "", -3, 2)
@@ -128,6 +135,19 @@ class OnScreenKeyboard(QWidget):
                 w = row.itemAt(j).widget()
                 if w is not None:
                     w.show()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        # large text switched on or off (the themes set the stylesheet, then the property)
+        super().changeEvent(event)
+        if event.type() == QEvent.StyleChange and not getattr(self, "_restyle_pending", False):
+            self._restyle_pending = True
+            QTimer.singleShot(0, self, self._after_style_change)
+
+    def _after_style_change(self) -> None:
+        self._restyle_pending = False
+        app = QApplication.instance()
+        if bool(app is not None and app.property("a11y_large_text")) != self._large:
+            self._build()
 
     # -- the keypad's view of the keys (accessibility keyboard mode) ------------------------
     def grid(self) -> list[list[QPushButton]]:

@@ -18,13 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.state.tasks import RETIRED_PROPERTY
-from kiosk.views.base import Screen
+from kiosk.views.base import REVEAL_MARGIN_PX, BodyScroll, Screen
 from kiosk.views.widgets import ElidedLabel, big_button
 
 ScreenFactory = Callable[..., Screen]
-
-#: room kept above and below a field scrolled into view: its label stands above it
-REVEAL_MARGIN_PX = 72
 
 
 class _ActivityFilter(QObject):
@@ -186,8 +183,9 @@ class MainWindow(QWidget):
         wants = isinstance(new, QPlainTextEdit) or (isinstance(new, QLineEdit) and not new.isReadOnly())
         if wants and self.isAncestorOf(new):
             self.keyboard.show()
-            # the keyboard takes the lower half of the screen: once the page has shrunk to
-            # what is left, scroll the field and its label above it back into view
+            # the keyboard takes the lower part of the window: the screen's body shrinks to what is
+            # left (its footer stays) and scrolls the field back into view as it does
+            # (kiosk.views.base.BodyScroll); a field touched while the keyboard is up, here
             QTimer.singleShot(0, self, lambda: self.reveal(new))
         elif new is not None and self.isAncestorOf(new):
             self.keyboard.hide()
@@ -200,7 +198,9 @@ class MainWindow(QWidget):
             return
         parent = widget.parentWidget()
         while parent is not None and parent is not self:
-            if isinstance(parent, QScrollArea):
+            if isinstance(parent, BodyScroll):
+                parent.reveal(widget)
+            elif isinstance(parent, QScrollArea):
                 parent.ensureWidgetVisible(widget, 16, REVEAL_MARGIN_PX)
             parent = parent.parentWidget()
 

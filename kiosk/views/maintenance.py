@@ -7,10 +7,10 @@ import math
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit
 
 from kiosk.views.base import Screen
-from kiosk.views.widgets import ButtonGrid, big_button, paragraph, qr_pixmap, scroll_area, vbox
+from kiosk.views.widgets import ButtonGrid, big_button, paragraph, qr_pixmap
 
 
 class MaintenanceScreen(Screen):
@@ -25,8 +25,7 @@ class MaintenanceScreen(Screen):
         self.unlocked = False
         # nothing of a citizen's session is shown to, or kept for, the technician
         state.end_identity()
-        layout = vbox(self)
-        layout.setContentsMargins(32, 16, 32, 16)
+        layout = self.frame((32, 16, 32, 16))
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.Password)
         self.pin.setPlaceholderText(self.tr("Technician PIN or badge"))
@@ -36,26 +35,21 @@ class MaintenanceScreen(Screen):
         layout.addWidget(self.pin)
         self.unlock_button = big_button(self.tr("Unlock"))
         self.unlock_button.clicked.connect(self._unlock_typed)
-        layout.addWidget(self.unlock_button)
         self.status = paragraph("", "Result")
         self.status.setTextFormat(Qt.PlainText)
         self.status.setAccessibleName(self.tr("State of the terminal"))
-        body = QWidget()
-        body_layout = vbox(body)
-        body_layout.addWidget(self.status)
-        self.test_page = paragraph("", "Result")  # what the test page prints (kept apart from the state)
-        self.test_page.setTextFormat(Qt.PlainText)
-        self.test_page.hide()
-        body_layout.addWidget(self.test_page)
-        self.qr = QLabel()
-        self.qr.hide()
-        body_layout.addWidget(self.qr)
-        body_layout.addStretch(1)
-        layout.addWidget(scroll_area(body), 1)
-        # a question to confirm leaving, restarting or rebooting
+        # a question to confirm leaving, restarting or rebooting (its answers in the footer)
         self.question = paragraph("", "Result")
         self.question.hide()
         layout.addWidget(self.question)
+        layout.addWidget(self.status)
+        self.test_page = paragraph("", "Result")  # what the test page prints (kept apart from the state)
+        self.test_page.setTextFormat(Qt.PlainText)
+        self.test_page.hide()
+        layout.addWidget(self.test_page)
+        self.qr = QLabel()
+        self.qr.hide()
+        layout.addWidget(self.qr)
         self.confirm_row = ButtonGrid(max_columns=2)
         self.yes_button = big_button(self.tr("Yes"))
         self.yes_button.clicked.connect(self._confirmed)
@@ -64,7 +58,6 @@ class MaintenanceScreen(Screen):
         self.confirm_row.add(self.yes_button)
         self.confirm_row.add(self.no_button)
         self.confirm_row.hide()
-        layout.addWidget(self.confirm_row)
         self._pending: str | None = None
         row = ButtonGrid(max_columns=3)
         self.refresh_button = big_button(self.tr("Refresh"))
@@ -82,7 +75,12 @@ class MaintenanceScreen(Screen):
         for b in self.action_buttons:
             b.setEnabled(False)
             row.add(b)
-        layout.addWidget(row)
+        # the actions above the state, which may run long
+        layout.insertWidget(layout.indexOf(self.status), row)
+        layout.addStretch(1)
+        # the footer: the entry's Unlock, or the answers to a question
+        self.add_footer(self.unlock_button)
+        self.add_footer(self.confirm_row)
         # left alone, maintenance mode goes back to the citizen screens
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
@@ -118,6 +116,7 @@ class MaintenanceScreen(Screen):
                 b.setEnabled(True)
             self.pin.setEnabled(False)
             self.unlock_button.setEnabled(False)
+            self.unlock_button.hide()  # the footer keeps only a question's answers
             self.test_print_button.setFocus()  # off the PIN field: the keyboard goes, the state shows
             self.refresh()
         elif attempt.entry is Entry.BADGE_WAITING:
@@ -266,6 +265,7 @@ class MaintenanceScreen(Screen):
         self.question.show()
         self.confirm_row.show()
         self.no_button.setFocus()
+        self.reveal(self.question)
         self.announce.emit(questions[action], False)
 
     def _cancel_question(self) -> None:

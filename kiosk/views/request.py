@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QWidget,
 )
 
@@ -19,7 +18,7 @@ from kiosk.state.backend import Draft
 from kiosk.state.forms import validate_form
 from kiosk.state.tracking import tracking_qr_text
 from kiosk.views.base import Screen
-from kiosk.views.widgets import ButtonGrid, big_button, heading, paragraph, qr_pixmap, scroll_area, smiley_icon, vbox
+from kiosk.views.widgets import ButtonGrid, LinesEdit, WrapCheckBox, big_button, heading, paragraph, qr_pixmap, smiley_icon, vbox
 from server_sync.protocol.catalogue import FieldType
 
 
@@ -29,8 +28,7 @@ class IdentifyScreen(Screen):
     def __init__(self, state, then: str, then_kwargs: dict | None = None, purpose: str = "") -> None:
         super().__init__()
         self.state, self.then, self.then_kwargs = state, then, then_kwargs or {}
-        layout = vbox(self, 20)
-        layout.setContentsMargins(48, 32, 48, 32)
+        layout = self.frame((48, 32, 48, 32), 20)
         layout.addWidget(heading(self.tr("Place your ID card on the reader")))
         layout.addWidget(paragraph(self.tr("Put the card with the photo side down, the three lines of letters and digits towards the reader. "
                                            "We read only your name, ЕГН, document number and dates; nothing is kept after you finish.")))
@@ -41,7 +39,7 @@ class IdentifyScreen(Screen):
         layout.addStretch(1)
         cancel = big_button(self.tr("Cancel"))
         cancel.clicked.connect(self.go_back)
-        layout.addWidget(cancel)
+        self.add_footer(cancel)
         state.document_read.connect(self._on_read)
         state.document_refused.connect(self._on_refused)
 
@@ -96,14 +94,11 @@ class RequestFormScreen(Screen):
         super().__init__()
         self.state = state
         self.service = service = state.service(service_id)
-        outer = vbox(self)
-        outer.setContentsMargins(24, 16, 24, 16)
+        layout = self.frame()
         self.inputs, self.errors = {}, {}
         if service is None:  # the catalogue changed under the citizen's feet
-            outer.addWidget(paragraph(self.tr("This service is no longer in the list.")))
+            layout.addWidget(paragraph(self.tr("This service is no longer in the list.")))
             return
-        body = QWidget()
-        layout = vbox(body)
         layout.addWidget(heading(state.t(service.name)))
         identity = state.session.identity
         if identity is not None:
@@ -126,11 +121,11 @@ class RequestFormScreen(Screen):
                     widget.add(b)
                 widget.group = group
             elif field.type == FieldType.CHECKBOX:
-                widget = QCheckBox(state.t(field.label))
+                widget = WrapCheckBox(state.t(field.label))
                 widget.setMinimumHeight(48)
             elif field.type == FieldType.MULTILINE:
-                widget = QPlainTextEdit()
-                widget.setMinimumHeight(120)
+                widget = LinesEdit()
+                widget.setMinimumHeight(90)
             else:
                 widget = QLineEdit()
                 widget.setMinimumHeight(52)
@@ -166,11 +161,9 @@ class RequestFormScreen(Screen):
             tiers.add(b)
         layout.addWidget(tiers)
         layout.addStretch(1)
-        self.scroll = scroll_area(body)
-        outer.addWidget(self.scroll, 1)
         self.continue_button = big_button(self.tr("Continue to review"), kind="primary")
         self.continue_button.clicked.connect(self.submit_form)
-        outer.addWidget(self.continue_button)
+        self.add_footer(self.continue_button)
 
     def values(self) -> dict:
         out = {}
@@ -197,8 +190,8 @@ class RequestFormScreen(Screen):
             first = self.inputs[errors[0].field]
             first.setFocus()
             # after the keyboard has taken its room, bring the first wrong field (and its error) into view
-            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(self.errors[errors[0].field], 20, 120))
-            QTimer.singleShot(0, lambda: self.scroll.ensureWidgetVisible(first, 20, 60))
+            QTimer.singleShot(0, self, lambda: self.body_scroll.ensureWidgetVisible(self.errors[errors[0].field], 20, 120))
+            QTimer.singleShot(0, self, lambda: self.reveal(first))
             self.announce.emit(self.tr("Please correct: ") + "; ".join(e.text() for e in errors), False)
             return
         personal_names = {f.name for f in self.service.form_fields if f.is_personal}
@@ -240,11 +233,15 @@ class ReviewScreen(Screen):
     def __init__(self, state, draft: Draft) -> None:
         super().__init__()
         self.state, self.draft = state, draft
-        outer = vbox(self)
-        outer.setContentsMargins(24, 16, 24, 16)
-        outer.addWidget(heading(self.tr("Please check before sending")))
-        body = QWidget()
-        layout = vbox(body, 8)
+        layout = self.frame(spacing=8)
+        layout.addWidget(heading(self.tr("Please check before sending")))
+        # known before filing: no paper (or no printer) means the number is shown, not printed
+        self.printer_warning = paragraph("", "Error")
+        self.printer_warning.hide()
+        layout.addWidget(self.printer_warning)
+        self.status_label = paragraph("", "Notice")
+        self.status_label.hide()  # an empty notice box would look like a broken field
+        layout.addWidget(self.status_label)
         self.lines = []
         for label, value, private in self._summary():
             line = paragraph(f"{label}: {value}", "ReviewLine")
@@ -253,22 +250,12 @@ class ReviewScreen(Screen):
             self.lines.append(line)
             layout.addWidget(line)
         layout.addStretch(1)
-        outer.addWidget(scroll_area(body), 1)
-        # known before filing: no paper (or no printer) means the number is shown, not printed
-        self.printer_warning = paragraph("", "Error")
-        self.printer_warning.hide()
-        outer.addWidget(self.printer_warning)
-        self.status_label = paragraph("", "Notice")
-        self.status_label.hide()  # an empty notice box would look like a broken field
-        outer.addWidget(self.status_label)
-        row = QHBoxLayout()
         self.edit_button = big_button(self.tr("Change"))
         self.edit_button.clicked.connect(self.go_back)
         self.confirm_button = big_button(self.tr("Confirm and send"), kind="primary")
         self.confirm_button.clicked.connect(self.confirm)
-        row.addWidget(self.edit_button)
-        row.addWidget(self.confirm_button, 2)
-        outer.addLayout(row)
+        self.add_footer(self.edit_button)
+        self.add_footer(self.confirm_button, 2)
         if state.printer_ready is False:  # known already (a rebuilt screen): shown at once
             self._show_printer_warning(False, announce=False)
         state.printer_checked.connect(self._on_printer_checked)
@@ -353,6 +340,7 @@ class ReviewScreen(Screen):
         self.edit_button.setEnabled(False)
         self.status_label.setText(self.tr("Sending… please wait."))
         self.status_label.show()
+        self.reveal(self.status_label)
         self.state.submit(self.draft, self._done, self._failed)
 
     def _done(self, receipt) -> None:
@@ -406,10 +394,8 @@ class ReceiptScreen(Screen):
     def __init__(self, state, receipt, service_id: str | None = None) -> None:
         super().__init__()
         self.state, self.receipt, self.service_id = state, receipt, service_id
-        layout = vbox(self, 12)
-        layout.setContentsMargins(32, 16, 32, 16)
-        body = QWidget()
-        page = vbox(body, 10)
+        page = self.frame((32, 16, 32, 16), 10)
+        self.printer_label = paragraph(self.tr("Printing your receipt…"), "Notice")
         row = QHBoxLayout()
         text = vbox(None, 8)
         if receipt.kind == "signal":
@@ -460,17 +446,15 @@ class ReceiptScreen(Screen):
         self.qr_label.setPixmap(qr_pixmap(tracking_qr_text(state, receipt), QR_SIZE_PX))
         row.addWidget(self.qr_label, 1, Qt.AlignTop)
         page.addLayout(row)
+        # how the printing went: under the number, where the citizen looks for the paper
+        page.addWidget(self.printer_label)
         page.addStretch(1)
-        layout.addWidget(scroll_area(body), 1)
-        self.printer_label = paragraph(self.tr("Printing your receipt…"), "Notice")
-        layout.addWidget(self.printer_label)
-        buttons = ButtonGrid(max_columns=3)
         done = big_button(self.tr("Done"), kind="primary")
         done.clicked.connect(lambda: self.navigate.emit("feedback", {"service_id": self.service_id}))
-        buttons.add(done)
+        self.add_footer(done)
         self.say_button = big_button(self.tr("Read the number aloud"))
         self.say_button.clicked.connect(self.read_number_aloud)
-        buttons.add(self.say_button)
+        self.add_footer(self.say_button)
         self.again_button = None
         if state.session.identity is not None:
             # the one way on with the same ID card: an explicit choice (the welcome screen and
@@ -478,8 +462,7 @@ class ReceiptScreen(Screen):
             self.again_button = big_button(self.tr("Another request for me"),
                                            self.tr("Another request for me, with the same ID card"))
             self.again_button.clicked.connect(lambda: self.navigate.emit("welcome", {"keep_identity": True}))
-            buttons.add(self.again_button)
-        layout.addWidget(buttons)
+            self.add_footer(self.again_button)
         printed = state.print_outcome(receipt)
         if printed is not None:  # already known (the screen rebuilt in another language): shown, not announced again
             self._show_printer(printed)
@@ -562,8 +545,7 @@ class FeedbackScreen(Screen):
     def __init__(self, state, service_id: str | None = None) -> None:
         super().__init__()
         self.state, self.service_id = state, service_id
-        layout = vbox(self, 24)
-        layout.setContentsMargins(48, 32, 48, 32)
+        layout = self.frame((48, 32, 48, 32), 24)
         layout.addWidget(heading(self.tr("How was it?")))
         row = ButtonGrid(max_columns=4, spacing=16)
         names = [self.tr("Very bad"), self.tr("Bad"), self.tr("Good"), self.tr("Very good")]
@@ -581,14 +563,12 @@ class FeedbackScreen(Screen):
         self.thanks.hide()
         layout.addWidget(self.thanks)
         layout.addStretch(1)
-        row2 = ButtonGrid(max_columns=2)
         menu = big_button(self.tr("Something else"))
         menu.clicked.connect(lambda: self.navigate.emit("welcome", {}))
         finish = big_button(self.tr("Finish"), self.tr("Finish and clear my data"), kind="primary")
         finish.clicked.connect(state.session.end)
-        row2.add(menu)
-        row2.add(finish)
-        layout.addWidget(row2)
+        self.add_footer(menu)
+        self.add_footer(finish)
 
     def press(self, score: int) -> None:
         for b in self.face_buttons:

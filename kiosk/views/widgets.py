@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QGridLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -42,17 +44,16 @@ def wrap_lines(text: str, metrics: QFontMetrics, width: int) -> str:
     return "\n".join(lines)
 
 
-class WrapButton(QPushButton):
-    """A push button whose label wraps onto more lines when the button is narrower than it.
+class _WrapText:
+    """A label that wraps onto more lines when its button is narrower than it (`_base`: the Qt
+    class drawn). Qt's buttons and check boxes never wrap, so a long service name in large text,
+    or a place name in a three-column grid, was simply cut off. The control keeps drawing through
+    the style (so the stylesheet's colours and states apply); only its text gets line breaks for
+    its current width, and it asks its layout for the height those lines need."""
 
-    Qt's QPushButton never wraps, so a long service name in large text, or a place name in
-    a three-column grid, was simply cut off. The button keeps drawing through the style (so
-    the stylesheet's colours and states apply); only its text gets line breaks for its
-    current width, and it asks its layout for the height those lines need.
-    """
+    _base: type = QPushButton
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
+    def _init_wrap(self, text: str) -> None:
         self._full = text
         self._measured: tuple[int, int, int, int, int] | None = None
         self._wrapped: dict[int, str] = {}
@@ -63,7 +64,7 @@ class WrapButton(QPushButton):
     def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
         self._full = text
         self._measured = None
-        super().setText(text)
+        self._base.setText(self, text)
         self._rewrap()
         self.updateGeometry()
 
@@ -72,9 +73,12 @@ class WrapButton(QPushButton):
         one-line width, its longest word, line spacing) — measured once per font and style:
         layouts ask for heights many times per page."""
         if self._measured is None:
+            # the stylesheet's font first: measured before it is applied, a label of a page built
+            # under large text had the small font's width and the large font's padding
+            self.ensurePolished()
             metrics = self.fontMetrics()
-            plain = QPushButton.sizeHint(self)
-            lines = super().text().split("\n")
+            plain = self._base.sizeHint(self)
+            lines = self._base.text(self).split("\n")
             text_w = max(metrics.horizontalAdvance(line) for line in lines)
             pad_w = max(16, plain.width() - text_w)
             pad_h = max(8, plain.height() - metrics.lineSpacing() * len(lines))
@@ -114,15 +118,15 @@ class WrapButton(QPushButton):
 
     def _rewrap(self) -> None:
         wrapped = self._lines_for(self.width()) if self.width() > 0 else self._full
-        if wrapped != super().text():
-            QPushButton.setText(self, wrapped)
+        if wrapped != self._base.text(self):
+            self._base.setText(self, wrapped)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(event)
+        self._base.resizeEvent(self, event)
         self._rewrap()
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
-        super().changeEvent(event)
+        self._base.changeEvent(self, event)
         if event.type() in (QEvent.FontChange, QEvent.StyleChange):  # a theme or large text
             self._measured = None
             if self.isVisible():  # a page still being built is measured once, when shown
@@ -131,7 +135,27 @@ class WrapButton(QPushButton):
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self._rewrap()
-        super().showEvent(event)
+        self._base.showEvent(self, event)
+
+
+class WrapButton(_WrapText, QPushButton):
+    """A push button whose label wraps onto more lines when the button is narrower than it."""
+
+    _base = QPushButton
+
+    def __init__(self, text: str) -> None:
+        QPushButton.__init__(self, text)
+        self._init_wrap(text)
+
+
+class WrapCheckBox(_WrapText, QCheckBox):
+    """A check box whose label wraps onto more lines (a long choice in large text)."""
+
+    _base = QCheckBox
+
+    def __init__(self, text: str) -> None:
+        QCheckBox.__init__(self, text)
+        self._init_wrap(text)
 
 
 class ElidedLabel(QLabel):
@@ -228,6 +252,36 @@ class ButtonGrid(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
         self._place(self.columns_for(event.size().width()))
+
+
+class LinesEdit(QPlainTextEdit):
+    """A text box a few lines tall (three; two in large text), not the 192 px Qt gives any
+    text box: with the keyboard up, in large text, the whole box must fit above the keys."""
+
+    def __init__(self, lines: int = 3) -> None:
+        super().__init__()
+        self.lines = lines
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+
+    def _shown_lines(self) -> int:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        return max(2, self.lines - 1) if app is not None and app.property("a11y_large_text") else self.lines
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        margins = self.contentsMargins()
+        height = self._shown_lines() * self.fontMetrics().lineSpacing() + 2 * int(self.document().documentMargin())
+        height += margins.top() + margins.bottom()
+        return QSize(super().sizeHint().width(), max(self.minimumHeight(), height))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return self.sizeHint()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        if event.type() in (QEvent.FontChange, QEvent.StyleChange):
+            self.updateGeometry()
 
 
 def big_button(text: str, accessible: str | None = None, kind: str = "normal") -> QPushButton:
