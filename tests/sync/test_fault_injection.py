@@ -80,6 +80,12 @@ def test_every_item_arrives_exactly_once_through_faults(any_hub, tmp_path) -> No
         elapsed = time.monotonic() - started
     assert not worker.is_alive()
     assert set(FAULTS) <= set(proxy.counts), proxy.counts  # every fault happened
+    # Faults are drawn per request, kept-alive connections included: every request drew one, and the
+    # ones that were not "pass" were injected — a good share of all, as the weights say.
+    assert sum(proxy.counts.values()) == proxy.requests
+    assert proxy.injected == proxy.requests - proxy.counts["pass"]
+    assert proxy.injected >= proxy.requests * 0.2, (proxy.injected, proxy.requests)
+    assert proxy.requests > proxy.connections, (proxy.requests, proxy.connections)  # connections were reused
     stats = store.queue_stats()
     assert stats.depth == 0 and stats.rejected == 0, (stats, store.sync_state().last_error)
 
@@ -99,5 +105,6 @@ def test_every_item_arrives_exactly_once_through_faults(any_hub, tmp_path) -> No
     # answer was lost after the hub committed (the replay returned the same receipt).
     for client_id, number, ref in hub_requests:
         assert store.submission(ref)["number"] == number
-    print(f"faults: {dict(proxy.counts)}; drained in {elapsed:.1f} s")
+    print(f"faults: {dict(proxy.counts)}; {proxy.injected} injected into {proxy.requests} requests on "
+          f"{proxy.connections} connections; drained in {elapsed:.1f} s")
     store.close()
