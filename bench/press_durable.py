@@ -82,14 +82,14 @@ class RawFloor:
 
 
 class RawSameRows:
-    """The rows a press must write — counter and outbox row, in the store's own schema —
-    as plain sqlite3 in one transaction: what is left above this is our code's own cost."""
+    """The row a press must write — its outbox row, whose id is its seq (read first), in the store's
+    own schema — as plain sqlite3 in one transaction: what is left above this is our code's own cost."""
 
     def __init__(self, data_dir: Path) -> None:
         from server_sync.store import DB_FILENAME, engine, records
 
         Store(data_dir).close()  # the real schema, indexes and pragmas
-        self.next_sql, self.enqueue_sql = engine.NEXT_SQL, records.ENQUEUE_SQL
+        self.next_sql, self.enqueue_sql = engine.NEXT_EVENT_SQL, records.ENQUEUE_SQL
         self.db = sqlite3.connect(data_dir / DB_FILENAME, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
@@ -104,8 +104,8 @@ class RawSameRows:
         press_id, at = str(uuid.uuid4()), "2026-12-01T10:00:00+02:00"
         start = time.perf_counter()
         self.db.execute("BEGIN IMMEDIATE")
-        seq = self.db.execute(self.next_sql, ("event",)).fetchone()[0]
-        self.db.execute(self.enqueue_sql, (press_id, "press", self.payload, None, at, time.time(), seq)).fetchone()
+        seq = self.db.execute(self.next_sql).fetchone()[0]
+        self.db.execute(self.enqueue_sql, (seq, press_id, "press", self.payload, None, at, time.time()))
         self.db.execute("COMMIT")
         return time.perf_counter() - start
 

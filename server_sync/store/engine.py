@@ -65,6 +65,18 @@ NEXT_SQL = ("INSERT INTO counters(name, value) VALUES (?, 1) "
             "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value")
 
 
+# The next event seq of a press or submission, read, not written (decided 2026-12-03): the outbox
+# row's id is its seq, one above the newest row and above the floor `purge` records in
+# counters('event') before it deletes delivered rows — so a press writes exactly one row, and seqs
+# never go back, not even after the newest rows were purged. (Stores written before kept a
+# separate counter; its value is that floor, and the first new seq is above both.)
+NEXT_EVENT_SQL = ("SELECT max(coalesce((SELECT max(id) FROM outbox), 0), "
+                  "coalesce((SELECT value FROM counters WHERE name = 'event'), 0)) + 1")
+# Before deleting outbox rows: the floor of the next seq, so a purge never lets a seq come again.
+EVENT_FLOOR_SQL = ("INSERT INTO counters(name, value) VALUES ('event', (SELECT coalesce(max(id), 0) FROM outbox)) "
+                   "ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)")
+
+
 def driver(conn: Connection | sqlite3.Connection) -> sqlite3.Connection:
     """The sqlite3 connection under an SQLAlchemy one (in the same transaction), or itself."""
     return conn if isinstance(conn, sqlite3.Connection) else conn.connection.driver_connection
@@ -283,6 +295,11 @@ class StoreEngine:
         """A counter's current value, read-only (0 if never used)."""
         with self._read() as conn:
             return conn.execute(select(_c.c.value).where(_c.c.name == name)).scalar() or 0
+
+    @staticmethod
+    def _next_event(conn: Connection | sqlite3.Connection) -> int:
+        """The seq (and outbox row id) of the next press or submission, inside its write transaction."""
+        return driver(conn).execute(NEXT_EVENT_SQL).fetchone()[0]
 
     @staticmethod
     def _next(conn: Connection, name: str) -> int:

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Sequence
 from sqlalchemy import delete, func, or_, select, update
 
 from server_sync.protocol import Press, SubmissionRequest
+from server_sync.store.engine import EVENT_FLOOR_SQL, driver
 from server_sync.store.schema import Outbox, SubmissionRow, SyncStateRow
 from server_sync.store.terminal_state import TerminalState
 
@@ -228,6 +229,8 @@ class OutboxQueue(TerminalState):
         blobs += self._in_chunks(lambda: update(_o).where(chunk(
             _o.c.state == "rejected", _o.c.sealed.is_not(None),
             _o.c.created_at <= now - retention)).values(sealed=None))
+        with self._write() as conn:  # the newest rows may go: seqs must not come again (NEXT_EVENT_SQL)
+            driver(conn).execute(EVENT_FLOOR_SQL)
         rows = self._in_chunks(lambda: delete(_o).where(chunk(
             _o.c.state == "delivered", _o.c.delivered_at <= now - self.delivered_retention_s)))
         return blobs, rows

@@ -22,10 +22,10 @@ from server_sync.store.terminal_state import Identity, TerminalState
 __all__ = ["PressRecord", "SubmissionRecord", "Records"]
 
 KIND_PRESS = "press"
-# The outbox row of every press and submission, as a plain SQLite statement (see record_press).
-ENQUEUE_SQL = ("INSERT INTO outbox(client_id, kind, payload, sealed, terminal_time, created_at, seq, state, "
-               "attempts, next_attempt_at, claimed_until) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0.0, 0.0) "
-               "RETURNING id")
+# The outbox row of every press and submission, as a plain SQLite statement (see record_press);
+# its id is its seq (engine.NEXT_EVENT_SQL).
+ENQUEUE_SQL = ("INSERT INTO outbox(id, client_id, kind, payload, sealed, terminal_time, created_at, seq, state, "
+               "attempts, next_attempt_at, claimed_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?1, 'pending', 0, 0.0, 0.0)")
 
 
 @dataclass(frozen=True)
@@ -56,28 +56,28 @@ class Records(TerminalState):
                      source: str = "button", filtered: bool = False,
                      filter_reason: str | None = None, outside_hours: bool = False,
                      reason: str | None = None, at: datetime | None = None) -> PressRecord:
-        """Store a press as its outbox row (with the event counter) in one transaction;
-        returns once it is on disk. The outbox row is the press: nothing else keeps it."""
+        """Store a press as its outbox row in one transaction; returns once it is on disk. The outbox
+        row is the press (nothing else keeps it) and its id is the press's seq: one row per press."""
         terminal_time = at or now_local()
         press_id = uuid.uuid4()
         with self._press_transaction() as conn:
-            seq = self._next(conn, "event")
+            seq = self._next_event(conn)
             press = Press(press_id=press_id, terminal_time=terminal_time, seq=seq, score=score,
                           scale=scale, counter_id=counter_id, office_id=office_id,
                           service_id=service_id, source=source, filtered=filtered,
                           filter_reason=filter_reason, outside_hours=outside_hours, reason=reason)
             # plain statements: building SQLAlchemy constructs per press cost three times the
             # durable commit itself (bench/press_durable.py)
-            outbox_id = self._enqueue(conn, press_id, KIND_PRESS, press.model_dump(mode="json"),
-                                      None, terminal_time, seq)
-        return PressRecord(press_id, seq, terminal_time, outbox_id)
+            self._enqueue(conn, press_id, KIND_PRESS, press.model_dump(mode="json"), None, terminal_time, seq)
+        return PressRecord(press_id, seq, terminal_time, seq)
 
     @staticmethod
     def _enqueue(conn: Connection, client_id: uuid.UUID, kind: str, payload: dict[str, Any],
                  sealed: str | None, terminal_time: datetime, seq: int) -> int:
-        return driver(conn).execute(ENQUEUE_SQL, (
-            str(client_id), kind, json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-            sealed, terminal_time.isoformat(), time.time(), seq)).fetchone()[0]
+        driver(conn).execute(ENQUEUE_SQL, (
+            seq, str(client_id), kind, json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            sealed, terminal_time.isoformat(), time.time()))
+        return seq
 
     # --- submissions ------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ class Records(TerminalState):
         terminal_time = now_local()
         sealed = seal_applicant(applicant, identity.hub_public_key) if applicant else None
         with self._write() as conn:
-            seq = self._next(conn, "event")
+            seq = self._next_event(conn)
             ref = f"{identity.terminal_id}-{self._next(conn, 'ref') % 1_000_000:06d}"
             code = new_tracking_code()
             message = SubmissionRequest(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import time
 
 import pytest
 from pydantic import ValidationError
@@ -21,10 +22,10 @@ APPLICANT = Applicant(egn=EGN, document_number="AA1234567", given_names="Мар�
                       address="ул. Пирин 12")
 
 
-def _raw(store: Store, sql: str) -> list[tuple]:
+def _raw(store: Store, sql: str, *params) -> list[tuple]:
     con = sqlite3.connect(store.path)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params).fetchall()
     finally:
         con.close()
 
@@ -47,6 +48,32 @@ def test_press_and_outbox_row_are_written_together(store: Store) -> None:
     row = store.outbox_row(first.press_id)
     assert row["kind"] == "press" and row["state"] == "pending" and row["seq"] == first.seq
     assert store.queue_stats().depth == 2
+
+
+def test_a_press_writes_one_row_and_its_id_is_its_seq(store: Store) -> None:
+    store.record_press(3)  # the connection and first pages exist
+
+    def snapshot() -> dict:
+        tables = [t for (t,) in _raw(store, "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: _raw(store, f"SELECT * FROM {t} ORDER BY rowid") for t in tables if t != "outbox"}
+
+    before = snapshot()
+    outbox_before = _raw(store, "SELECT count(*) FROM outbox")[0][0]
+    rec = store.record_press(4)
+    assert snapshot() == before  # no counter, no other table touched
+    assert _raw(store, "SELECT count(*) FROM outbox")[0][0] == outbox_before + 1
+    assert _raw(store, "SELECT id, seq FROM outbox WHERE client_id = ?", str(rec.press_id)) == [(rec.seq, rec.seq)]
+
+
+def test_seqs_never_come_again_after_the_newest_rows_are_purged(tmp_path) -> None:
+    store = Store(tmp_path / "t", delivered_retention_s=0)
+    records = [store.record_press(2) for _ in range(3)]
+    store.mark_delivered([(r.outbox_id, None, None) for r in records])
+    blobs, rows = store.purge(now=time.time() + 10)
+    assert rows == 3 and _raw(store, "SELECT count(*) FROM outbox") == [(0,)]
+    after = store.record_press(2)
+    assert after.seq == records[-1].seq + 1  # the hub's last_seq comparison stays true
+    store.close()
 
 
 def test_invalid_press_writes_nothing(store: Store) -> None:
