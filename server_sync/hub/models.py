@@ -94,6 +94,9 @@ class Heartbeat(Base):
     devices: Mapped[dict[str, Any]] = mapped_column(JSON)
     last_errors: Mapped[list[str]] = mapped_column(JSON)
     update: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # software update state (UpdateReport)
+    # queued items the hub refused (parked on the terminal) and the newest reason (migration id02)
+    rejected_items: Mapped[int | None] = mapped_column(Integer)
+    last_rejection: Mapped[str | None] = mapped_column(String(300))
 
 
 class NumberCounter(Base):

@@ -124,7 +124,7 @@ LATEST = ("last_heartbeat_at", "clock_skew_s", "software_version", "last_heartbe
           "device_problems")
 HISTORY = ("received_at", "terminal_time", "clock_skew_s", "seq", "software_version", "uptime_s", "queue_depth",
            "oldest_undelivered_age_s", "last_sync_at", "disk_free_bytes", "cpu_temp_c", "under_voltage",
-           "catalogue_version", "devices", "last_errors", "update")
+           "catalogue_version", "devices", "last_errors", "update", "rejected_items", "last_rejection")
 
 
 @cache
