@@ -131,3 +131,21 @@ def test_parallel_wrong_passwords_cannot_overrun_the_account_throttle(tmp_path, 
             checked = s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "login_failed"))
     assert answers == [401] * 5 + [429] * 7, answers
     assert checked == 5
+
+
+def test_the_account_throttle_holds_for_basic_credentials_before_any_hash(hub, monkeypatch):
+    from server_sync.hub.services import staff
+
+    with hub.sessions.begin() as s:
+        staff.create_admin(session=s, username="admin", password="correct horse battery")
+    hub.settings.rate_limit_staff_login = ""
+    hub.settings.staff_login_failures_per_account = 3
+    hashed = []
+    check = staff.check_password
+    monkeypatch.setattr(staff, "check_password", lambda **kw: hashed.append(1) or check(**kw))
+    with TestClient(create_app(hub.settings, context=hub)) as c:
+        answers = [c.get("/api/v1/feedback/summary", auth=("admin", f"wrong {i}")).status_code for i in range(3)]
+        refused = c.get("/api/v1/feedback/summary", auth=("admin", "correct horse battery"))
+    assert answers == [401, 401, 401] and refused.status_code == 429
+    assert refused.json()["error"]["field"] == "Authorization" and int(refused.headers["Retry-After"]) > 0
+    assert len(hashed) == 3  # the refused attempt cost no hash

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import binascii
 from base64 import b64decode
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -15,6 +16,10 @@ from server_sync.hub.errors import ApiError
 from server_sync.hub.models import StaffUser, Terminal
 from server_sync.hub.services import staff as staff_service
 from server_sync.hub.services import terminals as terminal_service
+
+class StaffBasicCredentials(HTTPBasicCredentials):
+    address: str = ""  # the client's address: failed logins are throttled per address too
+
 
 class Utf8Basic(HTTPBasic):
     """Basic credentials decoded as UTF-8 (RFC 7617's charset): FastAPI's decode as ASCII, so a
@@ -31,7 +36,8 @@ class Utf8Basic(HTTPBasic):
         if not colon:
             raise ApiError(401, "unauthorized", "Authorization: malformed Basic credentials", "Authorization",
                            headers={"WWW-Authenticate": 'Basic realm="kiosk-hub", charset="UTF-8"'})
-        return HTTPBasicCredentials(username=username, password=password)
+        address = (request.client.host if request.client else "") or "unknown"
+        return StaffBasicCredentials(username=username, password=password, address=address)
 
 
 # Declared for the OpenAPI document; the header is parsed below so errors stay in our format.
@@ -87,14 +93,29 @@ def staff_user(hub: HubContext, credentials: HTTPBasicCredentials | None,
         raise ApiError(401, "unauthorized", "Authorization: staff basic credentials required", "Authorization",
                        headers={"WWW-Authenticate": 'Basic realm="kiosk-hub"'})
     user = stored = None
-    if len(credentials.username) <= 64 and "\x00" not in credentials.username:  # no such user otherwise
-        with hub.reads() as session:
-            user = staff_service.find_user(session, credentials.username)
-            stored = user.password_hash if user is not None else None
+    username = credentials.username
+    address = getattr(credentials, "address", "") or "unknown"
+    settings = hub.settings
+    throttle = staff_service.Throttle(per_account=settings.staff_login_failures_per_account,
+                                      per_address=settings.staff_login_failures_per_address,
+                                      window=timedelta(minutes=settings.staff_login_window_minutes))
+    wrong = ApiError(401, "unauthorized", "wrong staff user name or password", "Authorization",
+                     headers={"WWW-Authenticate": 'Basic realm="kiosk-hub"'})
+    if len(username) > 64 or "\x00" in username:  # no such user can exist
+        raise wrong
+    with hub.reads() as session:
+        try:  # the login throttle of the staff pages holds for Basic credentials too, before any hash
+            staff_service.check_throttle(session=session, username=username, address=address, throttle=throttle)
+        except staff_service.LoginThrottled as exc:
+            raise ApiError(429, "too_many_attempts", "too many failed staff logins; try later", "Authorization",
+                           headers={"Retry-After": str(exc.retry_after_s)}) from None
+        user = staff_service.find_user(session, username)
+        stored = user.password_hash if user is not None else None
     ok = staff_service.check_password(stored_hash=stored, password=credentials.password)
     if not ok or user is None or user.disabled:
-        raise ApiError(401, "unauthorized", "wrong staff user name or password", "Authorization",
-                       headers={"WWW-Authenticate": 'Basic realm="kiosk-hub"'})
+        with hub.sessions.begin() as session:
+            staff_service.note_failure(session=session, username=username, address=address)
+        raise wrong
     if user.role != "administrator" and user.role not in roles:
         raise ApiError(403, "forbidden", f"a {user.role} may not do this", "Authorization")
     return user
