@@ -40,21 +40,22 @@ TERMINALS = 20  # 5 offices × 4 counters, one terminal each
 
 _PG_SEED = """
 INSERT INTO feedback_presses (press_id, terminal_id, received_at, terminal_time, seq, score, scale, counter_id,
-                              office_id, service_id, source, filtered, filter_reason, outside_hours, reason)
+                              office_id, service_id, source, filtered, filter_reason, outside_hours, reason, utc_hour)
 SELECT lpad(to_hex(i), 36, '0'), 'BENCH' || (i % 20), t, t, i, 1 + (i * 7 + i / 13) % 4, 4,
        'c' || (i % 20), 'office' || (i % 20 / 4), NULL, 'button', i % 50 = 0,
-       CASE WHEN i % 50 = 0 THEN 'response_interval' END, false, NULL
+       CASE WHEN i % 50 = 0 THEN 'response_interval' END, false, NULL, floor(date_part('epoch', t) / 3600.0)::bigint
 FROM (SELECT i, timestamptz '2026-01-01 00:00:00+00' + (i * :step) * interval '1 second' AS t
       FROM generate_series(1, :n) AS i) AS s
 """
 _SQLITE_SEED = """
 WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < :n)
 INSERT INTO feedback_presses (press_id, terminal_id, received_at, terminal_time, seq, score, scale, counter_id,
-                              office_id, service_id, source, filtered, filter_reason, outside_hours, reason)
+                              office_id, service_id, source, filtered, filter_reason, outside_hours, reason, utc_hour)
 SELECT printf('%036x', i), 'BENCH' || (i % 20), t, t, i, 1 + (i * 7 + i / 13) % 4, 4,
        'c' || (i % 20), 'office' || (i % 20 / 4), NULL, 'button', i % 50 = 0,
-       CASE WHEN i % 50 = 0 THEN 'response_interval' END, 0, NULL
-FROM (SELECT i, strftime('%Y-%m-%d %H:%M:%f', 1767225600 + i * :step, 'unixepoch') AS t FROM s)
+       CASE WHEN i % 50 = 0 THEN 'response_interval' END, 0, NULL, CAST(e AS INTEGER) / 3600
+FROM (SELECT i, 1767225600 + i * :step AS e, strftime('%Y-%m-%d %H:%M:%f', 1767225600 + i * :step, 'unixepoch') AS t
+      FROM s)
 """
 
 

@@ -76,3 +76,22 @@ def test_a_month_is_read_from_the_covering_index(hub):  # noqa: F811
         compiled = q.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
         plan = " ".join(str(r[-1]) for r in session.execute(text(f"EXPLAIN QUERY PLAN {compiled}")))
     assert "COVERING INDEX ix_feedback_presses_time_cover" in plan, plan
+
+
+def test_every_press_stores_its_utc_hour_as_it_is_inserted(hub):  # noqa: F811
+    """The heatmap groups by the stored hour: rows inserted in bulk and presses arriving from a
+    terminal both carry it (a missing one would be computed per row, the slow way)."""
+    import uuid
+
+    from server_sync.hub.services.feedback import ingest
+    from server_sync.protocol import FeedbackBatch, Press
+
+    at = local(20, 15, 59, 59)
+    with hub.sessions.begin() as session:
+        ingest(session=session, terminal_id="F02", batch=FeedbackBatch(presses=[
+            Press(press_id=uuid.uuid4(), terminal_time=at, seq=1, score=3, scale=4)]))
+    with hub.sessions() as session:
+        rows = session.execute(select(FeedbackPress.terminal_time, FeedbackPress.utc_hour)).all()
+    assert len(rows) > 800
+    assert all(hour == int(at_.timestamp()) // 3600 for at_, hour in rows)
+    assert int(at.timestamp()) // 3600 in {hour for _, hour in rows}
