@@ -14,6 +14,7 @@ from server_sync.hub.models import AuthFailure, Citizen, CitizenSession, Service
 from server_sync.hub.security import Keyring, hash_secret, new_token, token_hash, verify_secret
 from server_sync.hub.services.submissions import tracking
 from server_sync.hub.settings import HubSettings
+from server_sync.protocol.identifiers import egn_problem
 from server_sync.protocol import (
     CitizenSessionRequest,
     CitizenSessionResponse,
@@ -28,6 +29,9 @@ _DUMMY_HASH = hash_secret("not-a-real-code")
 def register_citizen(*, session: Session, keyring: Keyring, egn: str, document_number: str | None,
                      access_code: str, display_name: str | None = None) -> Citizen:
     """Issue (or re-issue) a personal access code to a citizen (the municipality's counter does this)."""
+    problem = egn_problem(egn)
+    if problem:
+        raise ValueError(f"egn: {problem}")
     egn_hmac = keyring.hmac(egn)
     citizen = session.scalars(select(Citizen).where(Citizen.egn_hmac == egn_hmac)).first()
     if citizen is None:
