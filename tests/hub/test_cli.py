@@ -55,7 +55,7 @@ def test_seed_demo_enrol_list_and_revoke(capsys, data_dir, database_url):
             "egn": "4803151938", "document_number": "648201517", "access_code": "K7M4-Q9TX"})
         assert session.status_code == 201, session.text
         dossier = client.get("/api/v1/citizens/me/requests",
-                             headers={"X-Citizen-Token": session.json()["token"]}).json()["requests"]
+                             headers={**auth, "X-Citizen-Token": session.json()["token"]}).json()["requests"]
         assert {d["status"] for d in dossier} == {"resolved"} and len(dossier) == 2
         code, out, _ = run(capsys, "terminals", "--json", *db)
         terminals = json.loads(out)["terminals"]
