@@ -267,3 +267,14 @@ def test_a_public_information_request_keeps_the_requesters_name_and_address(clie
             "sealed_applicant": seal(shipped, personal_fields={"requester_names": "Сдружение"})}
     assert_error(client.post("/api/v1/requests", json=body, headers=kiosk["headers"]), 422,
                  "applicant.personal_fields.address")
+
+
+def test_an_lnch_is_checked_by_its_own_check_digit(client, shipped, kiosk):
+    good, bad = "1002003008", "1002003009"  # ЛНЧ (stdnum.bg.pnf): valid, and one digit off
+    body = request(shipped)
+    del body["sealed_applicant"]
+    body["applicant"] = {"egn": good, "document_number": OTHER_DOC}
+    r = client.post("/api/v1/requests", json=body, headers=kiosk["headers"])
+    assert r.status_code == 201 and r.json()["identity"] == "not_linked", r.text
+    body = {**body, "client_id": str(uuid.uuid4()), "applicant": {"egn": bad, "document_number": OTHER_DOC}}
+    assert_error(client.post("/api/v1/requests", json=body, headers=kiosk["headers"]), 422, "applicant.egn")
