@@ -191,15 +191,30 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
         ("maintenance-entry", maintenance_entry),
         ("maintenance-reboot-question", maintenance_reboot_question),
         ("maintenance-locked", maintenance_locked),
+        # the longest service name of the catalogue: a heading of two lines and more (issue 11 §6)
+        ("service-long-title", lambda: w.show_screen("service", service_id=LONG_TITLE_SERVICE)),
+        ("request-form-long-title",
+         lambda: (identify(), w.show_screen("request_form", service_id=LONG_TITLE_SERVICE))),
     ]
 
 
+#: a service whose name runs to two lines and more in the heading
+LONG_TITLE_SERVICE = "property-tax-declaration"
+
+#: the panels a kiosk is built with, both 10.1": (width px, height px, active-area width mm)
+PANELS = {"1280x800": (1280, 800, 216.96),
+          "1024x600": (1024, 600, 221.34)}
+
+
 def render(out_dir: Path | None, lang: str, theme: str, only: set[str] | None = None, *,
-           large_text: bool = False, on_scene=None) -> list[Path]:
-    """Walk every scene; save each to `out_dir` (if given) and hand it to `on_scene(name, kiosk)`."""
+           large_text: bool = False, on_scene=None, panel: str = "1280x800") -> list[Path]:
+    """Walk every scene; save each to `out_dir` (if given) and hand it to `on_scene(name, kiosk)`.
+    `panel` (PANELS) sets the window's size and the geometry large text is computed for."""
     app = QApplication.instance() or QApplication([])
     backend = SimulatedBackend(shipped_catalogue())
-    settings = KioskSettings(language=lang, office_id="centre", technician_pin="2468")
+    width, height, width_mm = PANELS[panel]
+    settings = KioskSettings(language=lang, office_id="centre", technician_pin="2468",
+                             screen_width_px=width, screen_height_px=height, screen_width_mm=width_mm)
     printed_ok = [True]
 
     def printer(receipt):
@@ -234,6 +249,9 @@ def render(out_dir: Path | None, lang: str, theme: str, only: set[str] | None = 
     kiosk.close()
     kiosk.window.close()
     devices.speech.close()
+    # gone, not only closed: every later theme change would restyle this window too
+    kiosk.window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     app.setStyleSheet("")
     app.setPalette(app.style().standardPalette())
     return written

@@ -92,14 +92,16 @@ class MainWindow(QWidget):
         root.addWidget(self.header)
 
         self.warning_bar = QFrame(objectName="TimeoutWarning")
-        warn = QHBoxLayout(self.warning_bar)
+        # the question over the whole width, "More time" under it: beside it, in large text, the
+        # question wrapped into more lines than the bar was given
+        warn = QVBoxLayout(self.warning_bar)
         warn.setContentsMargins(16, 8, 16, 8)
         self.warning_label = QLabel(objectName="TimeoutWarningText")
         self.warning_label.setWordWrap(True)
         self.extend_button = QPushButton(objectName="ExtendButton")
         self.extend_button.clicked.connect(self._extend)
-        warn.addWidget(self.warning_label, 1)
-        warn.addWidget(self.extend_button)
+        warn.addWidget(self.warning_label)
+        warn.addWidget(self.extend_button, 0, Qt.AlignRight)
         self.warning_bar.hide()
         root.addWidget(self.warning_bar)
 
@@ -170,6 +172,17 @@ class MainWindow(QWidget):
                 app.focusChanged.disconnect(self._focus_changed)
             except (RuntimeError, TypeError):
                 pass
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        # large text on or off (the themes set the stylesheet, then the property): look once both are set
+        if event.type() == QEvent.StyleChange and not getattr(self, "_restyle_pending", False):
+            self._restyle_pending = True
+            QTimer.singleShot(0, self, self._after_style_change)
+
+    def _after_style_change(self) -> None:
+        self._restyle_pending = False
+        self.back_button.setText("◀" if _large_text() else self.tr("◀ Back"))
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self.shutdown()
@@ -394,7 +407,8 @@ class MainWindow(QWidget):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("e-Municipality kiosk"))
-        self.back_button.setText(self.tr("◀ Back"))
+        # in large text the arrow alone: the header's room goes to the screen's title
+        self.back_button.setText("◀" if _large_text() else self.tr("◀ Back"))
         self.back_button.setAccessibleName(self.tr("Back"))
         # the switch is labelled in the language it switches TO, so a visitor can read it
         self.language_button.setText("English" if self.state.language == "bg" else "Български")
@@ -481,6 +495,11 @@ class MainWindow(QWidget):
         self._history.clear()
         self.state.on_session_end()
         self.show_screen("welcome", remember=False)
+
+
+def _large_text() -> bool:
+    app = QApplication.instance()
+    return bool(app is not None and app.property("a11y_large_text"))
 
 
 def keyboard_layout_for(language: str, current: str | None = None) -> str:

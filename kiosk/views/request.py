@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
+    QBoxLayout,
     QButtonGroup,
     QCheckBox,
     QFormLayout,
@@ -396,7 +398,9 @@ class ReceiptScreen(Screen):
         self.state, self.receipt, self.service_id = state, receipt, service_id
         page = self.frame((32, 16, 32, 16), 10)
         self.printer_label = paragraph(self.tr("Printing your receipt…"), "Notice")
-        row = QHBoxLayout()
+        # the QR beside the text; under it in large text, where a large number and a large QR
+        # side by side are wider than the panel
+        self.qr_row = row = QBoxLayout(QBoxLayout.LeftToRight)
         text = vbox(None, 8)
         if receipt.kind == "signal":
             text.addWidget(heading(self.tr("Your signal is registered") if receipt.official else self.tr("Your signal is saved")))
@@ -445,6 +449,7 @@ class ReceiptScreen(Screen):
         self.qr_label.setAccessibleName(self.tr("QR code for tracking this request"))
         self.qr_label.setPixmap(qr_pixmap(tracking_qr_text(state, receipt), QR_SIZE_PX))
         row.addWidget(self.qr_label, 1, Qt.AlignTop)
+        self._arrange_qr()
         page.addLayout(row)
         # how the printing went: under the number, where the citizen looks for the paper
         page.addWidget(self.printer_label)
@@ -469,6 +474,23 @@ class ReceiptScreen(Screen):
         elif state.printer_ready is False:  # known before filing: no paper, the number is what counts
             self._show_large()
         state.printer_status.connect(self._on_printer)
+
+    def _arrange_qr(self) -> None:
+        app = QApplication.instance()
+        large = bool(app is not None and app.property("a11y_large_text"))
+        self.qr_row.setDirection(QBoxLayout.TopToBottom if large else QBoxLayout.LeftToRight)
+        self.qr_row.setAlignment(self.qr_label, Qt.AlignLeft if large else Qt.AlignTop)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        # large text on or off (the themes set the stylesheet, then the property): look once both are set
+        super().changeEvent(event)
+        if event.type() == QEvent.StyleChange and not getattr(self, "_restyle_pending", False):
+            self._restyle_pending = True
+            QTimer.singleShot(0, self, self._after_style_change)
+
+    def _after_style_change(self) -> None:
+        self._restyle_pending = False
+        self._arrange_qr()
 
     def _on_printer(self, _message: str, _ok: bool) -> None:
         ok = self.state.print_outcome(self.receipt)
