@@ -4,8 +4,9 @@ A request (or a consultation support) names a person by ЕГН; anyone holding a
 could type someone else's. The kiosk sends the MRZ it read from the card with the applicant
 (sealed). The hub links the request to that person's dossier only when:
 
-* the MRZ parses with every ICAO 9303 check digit right (document number, birth date, expiry,
-  optional data, composite) — `hardware.idcard.mrz.parse_mrz`, the parser the kiosk reads with;
+* the MRZ is consistent, every ICAO 9303 check digit right (document number, birth date, expiry,
+  optional data, composite) — `server_sync.protocol.mrz_proof` (the hub imports no terminal code;
+  the kiosk reads cards with the full parser, `hardware.idcard.mrz`);
 * the MRZ's document number is the claimed `document_number`, and its personal number (the ЕГН
   or ЛНЧ printed on Bulgarian cards) is the claimed `egn`;
 * when the citizen has registered for a personal access code, the document is the one
@@ -18,30 +19,27 @@ An expired card still proves who filed (it is the same person's card), so expiry
 
 from __future__ import annotations
 
-import datetime as dt
-
-from hardware.idcard.mrz import MrzError, parse_mrz
 from server_sync.protocol import Applicant
+from server_sync.protocol.mrz_proof import mrz_facts
 
 __all__ = ["mrz_proves", "proof_problem"]
 
 
-def proof_problem(applicant: Applicant | None, today: dt.date | None = None) -> str | None:
+def proof_problem(applicant: Applicant | None) -> str | None:
     """Why the applicant's identity is not proven (None when the MRZ proves it)."""
     if applicant is None or not applicant.egn:
         return "no identity claimed"
     if not applicant.mrz:
         return "no machine-readable zone"
-    try:
-        doc = parse_mrz(applicant.mrz, today or dt.date.today(), allow_expired=True)
-    except MrzError as exc:
-        return f"machine-readable zone refused: {exc.code}"
-    if not applicant.document_number or doc.document_number != applicant.document_number:
+    facts = mrz_facts(applicant.mrz)
+    if facts is None:
+        return "machine-readable zone inconsistent (a check digit or a length is wrong)"
+    if not applicant.document_number or facts.document_number != applicant.document_number:
         return "document number differs from the machine-readable zone"
-    if doc.egn != applicant.egn:
+    if facts.personal_number != applicant.egn:
         return "ЕГН differs from the machine-readable zone"
     return None
 
 
-def mrz_proves(applicant: Applicant | None, today: dt.date | None = None) -> bool:
-    return proof_problem(applicant, today) is None
+def mrz_proves(applicant: Applicant | None) -> bool:
+    return proof_problem(applicant) is None

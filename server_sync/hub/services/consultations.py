@@ -74,7 +74,7 @@ def support(*, session: Session, keyring: Keyring, consultation_id: str, request
         raise ApiError(422, "identity_required", "applicant.egn: support needs the ID card", "applicant.egn")
     # One support per person: the person is the one whose ID card was read (its MRZ proves the
     # ЕГН), not any ЕГН a terminal names.
-    why = proof_problem(applicant, now.date())
+    why = proof_problem(applicant)
     if why:
         raise ApiError(422, "identity_not_proven", f"applicant.mrz: {why}", "applicant.mrz")
     egn_hmac = keyring.hmac(applicant.egn)

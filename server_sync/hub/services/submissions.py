@@ -147,7 +147,7 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
     office_id = session.scalar(select(Terminal.office_id).where(Terminal.id == terminal_id)) if terminal_id else None
     # Linked to the person's dossier only when the ID card's MRZ proves the claimed ЕГН
     # (identity_proof); otherwise filed all the same, and the receipt says "not_linked".
-    linked = bool(applicant and applicant.egn and mrz_proves(applicant, now.astimezone(SOFIA).date()))
+    linked = bool(applicant and applicant.egn and mrz_proves(applicant))
     try:
         with session.begin_nested():
             # A re-send after a hub restore keeps the number on the citizen's receipt when it can.
