@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.gui_gc import pin_gc_to_gui_thread
 from terminal_feedback.config import FeedbackConfig
-from terminal_feedback.terminal import FeedbackTerminal
+from terminal_feedback.terminal import FeedbackTerminal, PressOutcome
 
 __all__ = ["SmileyButton", "FeedbackFace", "run_face", "TEXTS"]
 
@@ -106,8 +106,9 @@ class SmileyButton(QAbstractButton):
 class FeedbackFace(QWidget):
     """Smileys → (optional) follow-up question → thank you; each answer goes through `terminal.press`.
 
-    The press is written when the person finishes (answer, skip, or the question timing out),
-    and "Благодарим!" is shown only once `terminal.press` reports it durable.
+    The press is written the moment a smiley is touched; the follow-up answer, if any, is attached
+    to it afterwards (`terminal.attach_reason`), so a power cut during the question loses only the
+    answer. "Благодарим!" is shown only once the press is durable.
     """
 
     answered = Signal(int, str)  # score, reason ("" when none) — after the durable write
@@ -117,7 +118,7 @@ class FeedbackFace(QWidget):
         super().__init__(parent)
         self.config, self.terminal = config, terminal
         self.lang = "bg"
-        self._score: int | None = None
+        self._pressed: PressOutcome | None = None  # written, its follow-up question on screen
         self.setAccessibleName("Оценка на обслужването")
         self.stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
@@ -190,7 +191,7 @@ class FeedbackFace(QWidget):
         return ("smileys", "question", "thanks")[self.stack.currentIndex()]
 
     def reset(self) -> None:
-        self._score = None
+        self._pressed = None
         self.stack.setCurrentIndex(0)
         self.smileys[0].setFocus()
 
@@ -223,22 +224,29 @@ class FeedbackFace(QWidget):
     def _chose(self, score: int) -> None:
         if self.page() != "smileys":
             return
-        self._score = score
+        outcome = self.terminal.press(score, source="touch")
         follow = self.config.follow_up
-        if follow is not None and score <= follow.ask_at_or_below:
+        if outcome.durable and follow is not None and score <= follow.ask_at_or_below:
+            self._pressed = outcome
             self.stack.setCurrentIndex(1)
             self._question_timeout.start()
             if self.answer_buttons:
                 self.answer_buttons[0].setFocus()
         else:
-            self._finish(None)
+            self._thank(outcome, None)
 
     def _finish(self, reason: str | None) -> None:
+        """The question answered, skipped or left: attach the answer to the press already stored."""
         self._question_timeout.stop()
-        if self._score is None:
+        outcome, self._pressed = self._pressed, None
+        if outcome is None:
             return
-        score, self._score = self._score, None
-        outcome = self.terminal.press(score, source="touch", reason=reason)
+        if reason is not None:
+            self.terminal.attach_reason(outcome, reason)
+        self._thank(outcome, reason)
+
+    def _thank(self, outcome: PressOutcome, reason: str | None) -> None:
+        score = outcome.press.score
         t = TEXTS[self.lang]
         self.thanks_label.setProperty("error", not outcome.durable)
         if outcome.durable:

@@ -26,6 +26,9 @@ class PressSink(Protocol):
     def record_press(self, score: int, **fields: Any) -> Any:
         """Return only once the press is durable; raise if it is not."""
 
+    def attach_press_reason(self, press_id: Any, reason: str) -> bool:
+        """Add the follow-up answer to a stored press; durable on return."""
+
 
 @dataclass(frozen=True)
 class PendingPress:
@@ -124,6 +127,18 @@ class FeedbackTerminal:
         except Exception:
             log.exception("acknowledgement failed for score %d", score)
         return outcome
+
+    def attach_reason(self, outcome: PressOutcome, reason: str) -> bool:
+        """The follow-up answer to a press already written (the touch face asks after the write, so
+        a power cut during the question loses only the answer). False when it could not be stored."""
+        if not outcome.durable or outcome.record is None:
+            return False
+        try:
+            return bool(self._sink.attach_press_reason(outcome.record.press_id, reason))
+        except Exception as exc:  # the press itself is safe; only the answer is lost
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            log.error("follow-up answer %r not saved: %s", reason, self.last_error)
+            return False
 
     def retry_pending(self) -> bool:
         """Write queued presses now (called by a timer); True when none are left."""

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from server_sync.protocol import Applicant, Location, Press, SubmissionKind, SubmissionRequest
 from server_sync.protocol.common import new_tracking_code
 from server_sync.protocol.sealing import seal_applicant
 from server_sync.store.engine import NotEnrolledError, driver, now_local
-from server_sync.store.schema import SubmissionRow
+from server_sync.store.schema import Outbox, SubmissionRow
 from server_sync.store.terminal_state import Identity, TerminalState
 
 __all__ = ["PressRecord", "SubmissionRecord", "Records"]
@@ -70,6 +70,22 @@ class Records(TerminalState):
             # durable commit itself (bench/press_durable.py)
             self._enqueue(conn, press_id, KIND_PRESS, press.model_dump(mode="json"), None, terminal_time, seq)
         return PressRecord(press_id, seq, terminal_time, seq)
+
+    def attach_press_reason(self, press_id: uuid.UUID | str, reason: str) -> bool:
+        """Add the follow-up answer to a press already stored (the touch face writes the press when
+        it is pressed, then asks why). A press the hub already has is sent again with its reason:
+        the hub fills in a reason it lacks. Returns False when no such press is kept."""
+        with self._write() as conn:
+            row = conn.execute(select(Outbox.payload, Outbox.state).where(
+                Outbox.client_id == str(press_id), Outbox.kind == KIND_PRESS)).first()
+            if row is None:
+                return False
+            payload = Press.model_validate({**json.loads(row.payload), "reason": reason}).model_dump(mode="json")
+            values: dict[str, Any] = {"payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":"))}
+            if row.state == "delivered":
+                values.update(state="pending", attempts=0, next_attempt_at=0.0, delivered_at=None)
+            conn.execute(update(Outbox).where(Outbox.client_id == str(press_id)).values(**values))
+        return True
 
     @staticmethod
     def _enqueue(conn: Connection, client_id: uuid.UUID, kind: str, payload: dict[str, Any],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -71,6 +72,14 @@ def ingest(*, session: Session, batch: FeedbackBatch, terminal_id: str,
         })
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(FeedbackPress).on_conflict_do_nothing(index_elements=["press_id"]).returning(FeedbackPress.press_id)
-    accepted = len(session.execute(stmt, rows).all())
+    inserted = {r[0] for r in session.execute(stmt, rows).all()}
+    accepted = len(inserted)
+    # A press sent again with the follow-up answer it did not have (the touch face writes the press
+    # first and attaches the answer after): fill in the missing reason, never overwrite one.
+    for row in rows:
+        if row["reason"] is not None and row["press_id"] not in inserted:
+            session.execute(update(FeedbackPress).where(
+                FeedbackPress.press_id == row["press_id"], FeedbackPress.terminal_id == terminal_id,
+                FeedbackPress.reason.is_(None)).values(reason=row["reason"]))
     note_event_seq(session=session, terminal_id=terminal_id, seq=max(p.seq for p in batch.presses))
     return FeedbackBatchResult(accepted=accepted, duplicates=len(batch.presses) - accepted)
