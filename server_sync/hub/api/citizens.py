@@ -47,7 +47,7 @@ def my_requests(hub: Hub, token: TerminalToken,
                 x_citizen_token: Annotated[str | None, Header(max_length=200)] = None) -> DossierResponse:
     """The citizen's dossier: the kiosk's own token in `Authorization: Bearer` and the citizen's
     session token (opened on that kiosk) in `X-Citizen-Token`."""
-    with hub.sessions() as session:
+    with hub.reads() as session:  # only reads: never waits for (or holds) the write lock
         t = terminal(session, token, KIOSKS_ONLY)
         if not x_citizen_token:
             raise ApiError(401, "citizen_session", "X-Citizen-Token: a citizen session token is required",
@@ -58,7 +58,7 @@ def my_requests(hub: Hub, token: TerminalToken,
 
 @router.get("/consultations", response_model=ConsultationList, tags=["consultations"])
 def consultations(hub: Hub, token: TerminalToken) -> ConsultationList:
-    with hub.sessions.begin() as session:
+    with hub.reads() as session:
         terminal(session, token, KIOSKS_ONLY)
         return consultation_service.list_open(session=session)
 

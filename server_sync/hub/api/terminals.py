@@ -91,7 +91,7 @@ def _etag_matches(header: str, etag: str) -> bool:
     304: {"description": "unchanged since If-None-Match"}, 401: {"model": ErrorResponse}})
 def catalogue(hub: Hub, token: TerminalToken,
               if_none_match: str | None = Header(default=None, max_length=2000)) -> Response:
-    with hub.sessions.begin() as session:
+    with hub.reads() as session:  # only reads: never waits for (or holds) the write lock
         terminal(session, token)
         current = hub.catalogue.get(session)
     if current is None:
