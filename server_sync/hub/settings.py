@@ -79,6 +79,32 @@ class HubSettings(BaseSettings):
     import_shipped_catalogue: bool = True
     log_level: str = "info"
 
+    @field_validator("rate_limit_opendata", "rate_limit_metrics", "rate_limit_tracking", "rate_limit_enrolment",
+                     "rate_limit_staff_login", mode="after")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        if value.strip():
+            from limits import parse
+
+            try:
+                parse(value)
+            except ValueError:
+                raise ValueError(f"{value!r}: expected e.g. '60/minute', '1000/hour' or empty") from None
+        return value.strip()
+
+    @field_validator("metrics_allowed_addresses", "trusted_proxies", mode="after")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        import ipaddress
+
+        for part in (p.strip() for p in value.split(",")):
+            if part and part != "*":
+                try:
+                    ipaddress.ip_network(part, strict=False)
+                except ValueError:
+                    raise ValueError(f"{part!r}: expected comma-separated addresses or networks") from None
+        return value.strip()
+
     @field_validator("data_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path) -> Path:

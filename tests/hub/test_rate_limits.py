@@ -149,3 +149,15 @@ def test_the_account_throttle_holds_for_basic_credentials_before_any_hash(hub, m
     assert answers == [401, 401, 401] and refused.status_code == 429
     assert refused.json()["error"]["field"] == "Authorization" and int(refused.headers["Retry-After"]) > 0
     assert len(hashed) == 3  # the refused attempt cost no hash
+
+
+@pytest.mark.parametrize("field,value", [("rate_limit_tracking", "often"), ("metrics_allowed_addresses", "10.0.0.300"),
+                                         ("trusted_proxies", "proxy.example")])
+def test_a_wrong_limit_or_address_setting_is_a_clear_error(tmp_path, field, value):
+    from pydantic import ValidationError
+
+    from server_sync.hub.settings import HubSettings
+
+    with pytest.raises(ValidationError) as caught:
+        HubSettings(data_dir=tmp_path, **{field: value})
+    assert value in str(caught.value) and field in str(caught.value)
