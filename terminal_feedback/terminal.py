@@ -95,6 +95,7 @@ class FeedbackTerminal:
         self._lock = threading.Lock()
         self._last_counted: float | None = None
         self.pending: deque[PendingPress] = deque()
+        self.pending_reasons: deque[tuple[Any, str]] = deque()  # (press id, follow-up answer)
         self.last_error: str | None = None
         self.failures = 0
         self.recorded = 0
@@ -133,17 +134,32 @@ class FeedbackTerminal:
         a power cut during the question loses only the answer). False when it could not be stored."""
         if not outcome.durable or outcome.record is None:
             return False
-        try:
-            return bool(self._sink.attach_press_reason(outcome.record.press_id, reason))
-        except Exception as exc:  # the press itself is safe; only the answer is lost
-            self.last_error = f"{type(exc).__name__}: {exc}"
-            log.error("follow-up answer %r not saved: %s", reason, self.last_error)
-            return False
+        with self._lock:
+            self.pending_reasons.append((outcome.record.press_id, reason))
+            self._flush_reasons()
+        return True
 
     def retry_pending(self) -> bool:
-        """Write queued presses now (called by a timer); True when none are left."""
+        """Write queued presses and answers now (called by a timer); True when no press is left."""
         with self._lock:
+            self._flush_reasons()
             return self._flush()
+
+    def _flush_reasons(self) -> None:
+        """Attach queued follow-up answers; one whose press is being sent right now waits for the
+        next retry (the answer is kept in memory only: a power cut loses it, never the press)."""
+        waiting: deque[tuple[Any, str]] = deque()
+        while self.pending_reasons:
+            press_id, reason = self.pending_reasons.popleft()
+            try:
+                done = self._sink.attach_press_reason(press_id, reason)
+            except Exception as exc:  # keep it for the next retry, say so
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.error("follow-up answer %r not saved: %s", reason, self.last_error)
+                done = None
+            if done is None:
+                waiting.append((press_id, reason))
+        self.pending_reasons = waiting
 
     def _classify(self, score: int, source: str, reason: str | None) -> PendingPress:
         mono, wall = self._clock(), self._wall_clock()

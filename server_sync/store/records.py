@@ -71,15 +71,18 @@ class Records(TerminalState):
             self._enqueue(conn, press_id, KIND_PRESS, press.model_dump(mode="json"), None, terminal_time, seq)
         return PressRecord(press_id, seq, terminal_time, seq)
 
-    def attach_press_reason(self, press_id: uuid.UUID | str, reason: str) -> bool:
+    def attach_press_reason(self, press_id: uuid.UUID | str, reason: str) -> bool | None:
         """Add the follow-up answer to a press already stored (the touch face writes the press when
         it is pressed, then asks why). A press the hub already has is sent again with its reason:
-        the hub fills in a reason it lacks. Returns False when no such press is kept."""
+        the hub fills in a reason it lacks. True: stored, and it will reach the hub; None: the press
+        is being sent right now (without it) — try again once that settles; False: no such press."""
         with self._write() as conn:
-            row = conn.execute(select(Outbox.payload, Outbox.state).where(
+            row = conn.execute(select(Outbox.payload, Outbox.state, Outbox.claimed_until).where(
                 Outbox.client_id == str(press_id), Outbox.kind == KIND_PRESS)).first()
             if row is None:
                 return False
+            if row.state == "pending" and row.claimed_until > time.time():
+                return None  # its delivery would be recorded after ours and hide the answer
             payload = Press.model_validate({**json.loads(row.payload), "reason": reason}).model_dump(mode="json")
             values: dict[str, Any] = {"payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":"))}
             if row.state == "delivered":

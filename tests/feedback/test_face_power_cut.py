@@ -92,3 +92,20 @@ def test_an_answer_given_after_delivery_reaches_the_hub(tmp_path, qtbot, clock):
         _deliver(store)
         assert _hub_presses(hub) == [(2, "staff")]  # the same press, now with its answer
         assert store.queue_stats().depth == 0
+
+
+def test_an_answer_given_while_the_press_is_in_flight_follows_it(tmp_path, qtbot, clock):
+    """The agent holds the press (sending it without the answer) when the answer comes: the answer
+    waits for that delivery to settle, then goes after it."""
+    with running_hub(tmp_path) as hub, Store(tmp_path / "terminal") as store:
+        _enrol(hub, store)
+        face = _face(qtbot, store, clock)
+        qtbot.mouseClick(face.smileys[0], Qt.LeftButton)
+        (in_flight,) = store.claim(["press"], 10, owner="agent-test", lease_s=60)
+        qtbot.mouseClick(face.answer_buttons[0], Qt.LeftButton)
+        assert face.terminal.pending_reasons  # held back: the delivery would hide it
+        store.mark_delivered([(in_flight.id, None, None)])  # the agent's send, without the answer
+        face.terminal.retry_pending()  # the terminal's timer
+        assert not face.terminal.pending_reasons
+        _deliver(store)
+        assert _hub_presses(hub) == [(1, "waiting")]
