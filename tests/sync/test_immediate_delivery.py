@@ -46,6 +46,8 @@ def test_timeout_after_commit_then_agent_delivers_the_same_request_once(hub, tmp
                       client_factory=lambda ident: HubClient(proxy.base_url, ident.token, timeout_s=5))
         agent.run(threading.Event(), until_empty=True)
         agent.close()
+        # Both scheduled faults hit a request (the one per request, whatever the connection).
+        assert proxy.injected == 2 and proxy.counts["blackhole"] == proxy.counts["commit_then_blackhole"] == 1
     with hub.session() as s:
         rows = s.execute(select(ServiceRequest.client_id, ServiceRequest.number)).all()
     assert sorted(r.client_id for r in rows) == sorted([str(first.client_id), str(second.client_id)])
