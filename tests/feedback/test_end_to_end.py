@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from hardware.buttons import SimulatedButtonPanel
 from server_sync.agent.agent import Agent
@@ -20,6 +21,11 @@ from terminal_feedback.terminal import FeedbackTerminal
 def test_presses_reach_the_hub_and_health_reaches_the_fleet_page(tmp_path, clock):
     with running_hub(tmp_path) as hub, Store(tmp_path / "terminal") as store:
         enrolled = hub.enroll("feedback", "Гише 3 — ГРАО")
+        # The terminal's (fake) clock is in March: enrolled before that, or the hub would flag every
+        # press as older than its terminal.
+        with hub.context.sessions.begin() as s:
+            s.execute(update(Terminal).where(Terminal.id == enrolled.terminal_id)
+                      .values(enrolled_at=clock.now() - timedelta(days=30)))
         store.save_identity(Identity(
             terminal_id=enrolled.terminal_id, kind=enrolled.kind.value, name=enrolled.name,
             location=enrolled.location, token=enrolled.token, hub_url=hub.base_url,
