@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -21,17 +23,39 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.hub.test_read_lock_attack import p95, run_attack  # noqa: E402
 
 
+@contextmanager
+def scratch_database(admin_url: str):
+    """A new PostgreSQL database for the run (its SQLAlchemy URL), dropped afterwards; "" without one."""
+    if not admin_url:
+        yield ""
+        return
+    import psycopg
+
+    name = f"eob_bench_attack_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = admin_url.rsplit("/", 1)[0]
+    try:
+        yield f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default="", help="PostgreSQL URL (default: a fresh SQLite file)")
+    parser.add_argument("--postgres", default="", metavar="ADMIN_URL",
+                        help="run on PostgreSQL: a scratch database is created through this server URL "
+                             "(e.g. postgresql://postgres@127.0.0.1:5432/test) and dropped after; "
+                             "default: a fresh SQLite file")
     parser.add_argument("--presses", type=int, default=200_000)
     parser.add_argument("--seconds", type=float, default=10.0, help="how long the attack is measured")
     parser.add_argument("--no-limits", action="store_true", help="rate limits off: the root fixes alone")
     args = parser.parse_args()
     limits = "no_rate_limits" if args.no_limits else "rate_limited"
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite:///{tmp}/hub.sqlite3"
-        run = run_attack(Path(tmp), url, limits, presses=args.presses, seconds=args.seconds)
+    with tempfile.TemporaryDirectory() as tmp, scratch_database(args.postgres) as url:
+        run = run_attack(Path(tmp), url or f"sqlite:///{tmp}/hub.sqlite3", limits, presses=args.presses,
+                         seconds=args.seconds)
     print(run.report(limits))
     value, floor = p95(run.times) * 1000, p95(run.quiet) * 1000
     server_errors = sum(n for code, n in run.answers.items() if code >= 500) + len(run.errors)
