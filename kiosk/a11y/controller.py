@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QScroller,
     QTextEdit,
     QWidget,
 )
@@ -327,8 +326,7 @@ class AccessibilityController(QObject):
         self.theme = name
         if large_text is not None:
             self.large_text = large_text
-        if self.large_text:
-            self._make_stack_scrollable()
+        # a screen taller than the panel scrolls its own body (kiosk.views.base.Screen.frame)
         apply_theme(self.app, self.theme, self.large_text, self.config.geometry)
         self._update_indicator()
         self.settings_changed.emit()
@@ -382,26 +380,6 @@ class AccessibilityController(QObject):
         self._update_indicator()
         if was_on:
             self.speech_mode_changed.emit(False)
-
-    def _make_stack_scrollable(self) -> None:
-        """Large text makes screens taller than the panel: put the screen stack in a scroll
-        area (once) so nothing is cut off; keypad focus scrolls it (see _ensure_visible)."""
-        stack = getattr(self.window, "stack", None)
-        layout = self.window.layout()
-        if stack is None or layout is None or isinstance(stack.parentWidget(), QWidget) and \
-                isinstance(stack.parentWidget().parentWidget(), QScrollArea):
-            return
-        index = layout.indexOf(stack)
-        if index < 0:
-            return
-        area = QScrollArea(objectName="a11yLargeTextScroll")
-        area.setWidgetResizable(True)
-        area.setFrameShape(QScrollArea.Shape.NoFrame)
-        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        layout.removeWidget(stack)
-        area.setWidget(stack)
-        layout.insertWidget(index, area, 1)
-        QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
 
     # -- the visible indicator (5.6) -----------------------------------------------------
     def _place_indicator(self) -> None:
@@ -671,7 +649,7 @@ class AccessibilityController(QObject):
 
     @staticmethod
     def _ensure_visible(widget: QWidget) -> None:
-        # inner scroll areas first, then the large-text one around the whole screen
+        # the screen's body (its one scroll area) brings the control into view
         parent = widget.parentWidget()
         while parent is not None:
             if isinstance(parent, QScrollArea):

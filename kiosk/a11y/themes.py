@@ -284,6 +284,9 @@ def stylesheet(theme: str, large_text: bool = False, geometry: ScreenGeometry | 
     # large text is already at the 0.7° minimum everywhere; headings grow less so screens still fit
     grow = (lambda k: 1.0 + (k - 1.0) * 0.25) if large_text else (lambda k: k)
     ring = max(3, g.mm_to_px(0.6))
+    # a focused button's thicker ring takes from its padding: focus moving never resizes a
+    # button (a focused welcome tile grew taller than the others)
+    focus_pad = f"{max(0, 4 - (ring - 2))}px {max(0, 12 - (ring - 2))}px"
     tile_px = int(size * grow(1.2))
     # every welcome tile as tall as a two-line label needs (a stylesheet's min-height is the
     # content box: two lines of ≈ 1.2 em): a one-line tile must not shrink beside the others,
@@ -300,7 +303,7 @@ QPushButton, QToolButton {{
 }}
 QPushButton[primary="true"] {{ background-color: {c['primary']}; color: {c['primary_text']}; border-color: {c['primary']}; }}
 QPushButton:disabled, QToolButton:disabled {{ background-color: {c['disabled_button']}; color: {c['disabled_text']}; border-color: {c['disabled_text']}; }}
-QPushButton:focus, QToolButton:focus {{ border: {ring}px solid {c['focus']}; }}
+QPushButton:focus, QToolButton:focus {{ border: {ring}px solid {c['focus']}; padding: {focus_pad}; }}
 QLineEdit, QTextEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox {{
     background-color: {c['input']}; color: {c['input_text']};
     border: 2px solid {c['input_border']}; min-height: {target}px;
@@ -320,17 +323,18 @@ QPushButton[kind="primary"] {{ background-color: {c['primary']}; color: {c['prim
 QPushButton[kind="list"] {{ text-align: left; padding-left: 20px; }}
 QPushButton[kind="smiley"] {{ font-size: {int(size * grow(1.8))}px; }}
 QPushButton[kind="key"] {{ padding: 4px; }}
-QPushButton[kind="tile"]:focus, QPushButton[kind="primary"]:focus {{ border: {ring}px solid {c['focus']}; }}
+QPushButton[kind="tile"]:focus, QPushButton[kind="primary"]:focus {{ border: {ring}px solid {c['focus']}; padding: {focus_pad}; }}
 QLineEdit[readOnly="true"] {{ background-color: {c['readonly']}; }}
 #Header {{ background-color: {c['header']}; }}
 #Header QLabel {{ background-color: transparent; color: {c['header_text']}; font-weight: bold; font-size: {int(size * grow(1.15))}px; }}
 #Header QPushButton {{ background-color: {c['header_button']}; color: {c['header_button_text']}; border: 2px solid {c['header_button_border']}; font-weight: bold; }}
 #Header QPushButton:checked {{ background-color: {c['selection']}; color: {c['selection_text']}; }}
-#Header QPushButton:focus {{ border: {ring}px solid {c['header_focus']}; }}
+#Header QPushButton:focus {{ border: {ring}px solid {c['header_focus']}; padding: {focus_pad}; }}
 #TimeoutWarning {{ background-color: {c['warning']}; border-bottom: 3px solid {c['warning_border']}; }}
 #TimeoutWarning QLabel {{ background-color: transparent; color: {c['warning_text']}; font-weight: bold; }}
 #LeaveConfirm {{ background-color: {c['warning']}; border-bottom: 3px solid {c['warning_border']}; }}
 #LeaveConfirm QLabel {{ background-color: transparent; color: {c['warning_text']}; font-weight: bold; }}
+#LeaveConfirm QPushButton[kind="primary"] {{ border: 3px solid {c['warning_border']}; }}
 QLabel#Heading {{ color: {c['heading_text']}; font-size: {int(size * grow(1.5))}px; font-weight: bold; }}
 QLabel#Subheading {{ color: {c['heading_text']}; font-size: {int(size * grow(1.2))}px; font-weight: bold; }}
 QLabel#Office {{ color: {c['muted_text']}; }}

@@ -256,7 +256,7 @@ def test_large_text_welcome_tiles_stand_in_one_column_and_are_not_cut(a11y_kiosk
     qtbot.waitUntil(lambda: _columns(screen) == 1)
     assert not _clipped_tiles(screen), _clipped_tiles(screen)
     _assert_even_tiles(screen)
-    # the last tile can be scrolled to (the stack scrolls in large text)
+    # the last tile can be scrolled to (the page's body scrolls in large text)
     last = screen.tiles["consultations"]
     assert last.isVisibleTo(a11y_kiosk.window)
     a11y_kiosk.a11y.toggle_large_text()
