@@ -91,6 +91,8 @@ class WelcomeScreen(Screen):
         self._columns = columns
         if hasattr(self, "bottom_row"):  # the two wide switches below the tiles stack too
             self.bottom_row.setDirection(QBoxLayout.TopToBottom if columns == 1 else QBoxLayout.LeftToRight)
+            # the footer's switches take their new widths with the tiles, not a pass later
+            self.bottom_row.activate()
         for button in self.tiles.values():
             self.tile_grid.removeWidget(button)
         for i, button in enumerate(self.tiles.values()):

@@ -253,6 +253,13 @@ class ButtonGrid(QWidget):
         super().resizeEvent(event)
         self._place(self.columns_for(event.size().width()))
 
+    def event(self, event) -> bool:  # noqa: N802 (Qt API)
+        # a button's size changed (a theme, large text) while the grid kept its width: the
+        # columns its words allow are counted again
+        if event.type() == QEvent.LayoutRequest and self.width() > 0:
+            self._place(self.columns_for(self.width()))
+        return super().event(event)
+
 
 class LinesEdit(QPlainTextEdit):
     """A text box a few lines tall (three; two in large text), not the 192 px Qt gives any
