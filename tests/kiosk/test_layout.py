@@ -170,6 +170,6 @@ def test_every_scene_fits_with_and_without_the_keyboard(qapp, lang, theme, large
         SCREENS.render(None, lang, theme, large_text=large_text, on_scene=check, panel=panel)
     finally:
         QApplication.instance().setStyleSheet("")
+    assert not problems, "\n".join(f"{name}: {'; '.join(bad)}" for name, bad in problems.items())
     # the walk did type somewhere: the forms, the signal, tracking, search
     assert {"request-form", "signal", "track", "hotlines"} <= set(typed_into), typed_into
-    assert not problems, "\n".join(f"{name}: {'; '.join(bad)}" for name, bad in problems.items())
