@@ -6,13 +6,10 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFrame,
     QGridLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
-    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -315,16 +312,6 @@ def paragraph(text: str, object_name: str = "Body") -> QLabel:
     label.setWordWrap(True)
     label.setObjectName(object_name)
     return label
-
-
-def scroll_area(inner: QWidget) -> QScrollArea:
-    """A list area that scrolls kinetically under a finger (and by mouse in the demo)."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.NoFrame)
-    area.setWidget(inner)
-    QScroller.grabGesture(area.viewport(), QScroller.LeftMouseButtonGesture)
-    return area
 
 
 def vbox(parent: QWidget | None = None, spacing: int = 12) -> QVBoxLayout:
