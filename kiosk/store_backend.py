@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 import uuid
 from datetime import datetime, timezone
@@ -69,7 +68,6 @@ class StoreBackend:
         self.store = store if isinstance(store, Store) else Store(store)
         self.deliver_timeout_s = deliver_timeout_s
         self.client_factory = client_factory or configured_client_factory(None)
-        self._lock = threading.Lock()
 
     def close(self) -> None:
         self.store.close()

@@ -31,8 +31,6 @@ PROP_SKIP = "a11y_skip"  # not part of keypad navigation
 PROP_REQUIRED = "required"  # a form field that must be filled in: said with the field, not only in the error
 PROP_SPOKEN_HINT = "spoken_hint"  # said for an empty field instead of its placeholder
 
-TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit)
-
 
 def is_masked(widget: QWidget | None) -> bool:
     if widget is None:

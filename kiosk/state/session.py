@@ -49,9 +49,6 @@ class Identity:
     def full_name(self) -> str:
         return f"{self.given_names} {self.surname}".strip()
 
-    def personal_strings(self) -> list[str]:
-        return [s for s in (self.egn, self.given_names, self.surname, self.document_number) if s]
-
 
 class Session(QObject):
     """Inactivity timing and the personal data of one citizen.
