@@ -29,18 +29,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, text
 
-from server_sync.hub.app import create_app  # noqa: E402
-from server_sync.hub.catalogue_store import import_catalogue  # noqa: E402
-from server_sync.hub.context import open_hub  # noqa: E402
-from server_sync.hub.deadlines import SOFIA, deadline_for  # noqa: E402
-from server_sync.hub.models import ServiceRequest, StaffUser, StatusChange, Terminal  # noqa: E402
-from server_sync.hub.security import hash_password  # noqa: E402
-from server_sync.hub.services import staff as staff_service  # noqa: E402
-from server_sync.hub.settings import HubSettings  # noqa: E402
-from server_sync.hub.testing import seed_catalogue  # noqa: E402
+from server_sync.hub.app import create_app
+from server_sync.hub.catalogue_store import import_catalogue
+from server_sync.hub.context import open_hub
+from server_sync.hub.deadlines import SOFIA, deadline_for
+from server_sync.hub.models import ServiceRequest, StaffUser, StatusChange, Terminal
+from server_sync.hub.security import hash_password
+from server_sync.hub.services import staff as staff_service
+from server_sync.hub.settings import HubSettings
+from server_sync.hub.testing import seed_catalogue
 
 TARGET_MS = 300.0
 CHUNK = 20_000

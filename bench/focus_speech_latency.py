@@ -23,15 +23,15 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
-from PySide6.QtGui import QKeyEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
 
-from hardware.speech import EspeakEngine, Speech  # noqa: E402
-from kiosk.a11y import A11yConfig, AccessibilityController  # noqa: E402
-from kiosk.app import KioskApp  # noqa: E402
-from kiosk.demo_catalogue import demo_catalogue  # noqa: E402
-from kiosk.simulated_backend import SimulatedBackend  # noqa: E402
+from hardware.speech import EspeakEngine, Speech
+from kiosk.a11y import A11yConfig, AccessibilityController
+from kiosk.app import KioskApp
+from kiosk.demo_catalogue import demo_catalogue
+from kiosk.simulated_backend import SimulatedBackend
 
 ROUNDS = 15
 LONG = "Добре дошли в електронната община. Изберете услуга от списъка. " * 10
@@ -130,7 +130,7 @@ def main() -> int:
             ctl.close()
             speech.close()
             kiosk.close()
-    med = lambda xs: statistics.median(xs) * 1000.0  # noqa: E731
+    med = lambda xs: statistics.median(xs) * 1000.0
     f, fd, k, kd = med(focus_ms), med(direct_ms), med(key_stop_ms), med(direct_stop_ms)
     print(f"# focus change -> first audio, median over {ROUNDS}: {f:.1f} ms (target < 150 ms)")
     print(f"# key press -> speech gone, median over {ROUNDS}: {k:.1f} ms (target < 100 ms)")

@@ -27,11 +27,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select, text
 
-from server_sync.hub import db  # noqa: E402
-from server_sync.hub.analytics import queries  # noqa: E402
-from server_sync.hub.models import FeedbackPress, Terminal  # noqa: E402
+from server_sync.hub import db
+from server_sync.hub.analytics import queries
+from server_sync.hub.models import FeedbackPress, Terminal
 
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)  # twelve months of presses from here
 MONTH = queries.Period(datetime(2026, 6, 1, tzinfo=timezone.utc), datetime(2026, 7, 1, tzinfo=timezone.utc))

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from served import best_under, lua_strings, served_bare, served_hub, wrk_available  # noqa: E402
+from served import best_under, lua_strings, served_bare, served_hub, wrk_available
 
 P99_LIMIT_MS = 100.0
 LEVELS = (2, 4, 8, 16, 32, 64)

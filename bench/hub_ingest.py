@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
-from sqlalchemy import delete, func, insert, select  # noqa: E402
+import httpx
+from sqlalchemy import delete, func, insert, select
 
-from server_sync.hub.models import FeedbackPress, Terminal  # noqa: E402
-from server_sync.hub.testing import running_hub  # noqa: E402
+from server_sync.hub.models import FeedbackPress, Terminal
+from server_sync.hub.testing import running_hub
 
 BATCH = 500
 

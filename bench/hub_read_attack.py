@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.hub.test_read_lock_attack import p95, run_attack  # noqa: E402
+from tests.hub.test_read_lock_attack import p95, run_attack
 
 
 @contextmanager

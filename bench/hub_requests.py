@@ -19,13 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from served import best_under, lua_strings, served_bare, served_hub, wrk_available  # noqa: E402
+from served import best_under, lua_strings, served_bare, served_hub, wrk_available
 
 P99_LIMIT_MS = 200.0
 LEVELS = (2, 4, 8, 16, 32)

@@ -14,15 +14,14 @@ its mayoralties' services) as `kiosk_search_p95_x10`.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.state.search import SearchIndex, fold  # noqa: E402
-from server_sync.hub.catalogue_store import SHIPPED_CATALOGUE, load_catalogue_path  # noqa: E402
+from kiosk.state.search import SearchIndex, fold
+from server_sync.hub.catalogue_store import SHIPPED_CATALOGUE, load_catalogue_path
 
 ROUNDS = 30
 QUERIES = [

@@ -40,7 +40,7 @@ def _first_frame(app, widget) -> None:
     painted = []
 
     class Watch(QObject):
-        def eventFilter(self, obj, event):  # noqa: N802
+        def eventFilter(self, obj, event):
             # paint events also reach the QWindow behind the widget: only widgets count
             if event.type() == QEvent.Paint and isinstance(obj, QWidget) and (
                     obj is widget or widget.isAncestorOf(obj)):
@@ -102,7 +102,7 @@ def child_kiosk(walk: bool, store: bool = True) -> dict:
         timings = []
         w = kiosk.window
         for _ in range(3):
-            for name, action in scenes(kiosk, backend):
+            for _name, action in scenes(kiosk, backend):
                 action()  # gets the state there (card read, request filed…), untimed
                 settle(app, kiosk)
                 # the kiosk runs app.exec(), whose loop deletes each page left (deleteLater);

@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
+import httpx
 
-from server_sync.hub.testing import running_hub  # noqa: E402
-from server_sync.protocol import FeedbackBatch, Press  # noqa: E402
-from server_sync.store import Store  # noqa: E402
+from server_sync.hub.testing import running_hub
+from server_sync.protocol import FeedbackBatch, Press
+from server_sync.store import Store
 
 BATCH = 500
 MAX_RSS_GROWTH = 1.25  # full-queue peak / tenth-queue peak; bounded memory gives ≈ 1.0
@@ -35,11 +35,11 @@ MAX_RSS_GROWTH = 1.25  # full-queue peak / tenth-queue peak; bounded memory give
 def fill(store: Store, n: int) -> None:
     """Queue n presses. Fast path for the bench only: one transaction, same rows as record_press."""
     now = datetime.now(timezone.utc)
-    with store._write() as conn:  # noqa: SLF001 - the bench seeds the queue, the API is measured elsewhere
+    with store._write() as conn:
         for i in range(n):
-            seq = store._next(conn, "event")  # noqa: SLF001
+            seq = store._next(conn, "event")
             press = Press(press_id=uuid.uuid4(), terminal_time=now, seq=seq, score=1 + i % 4)
-            store._enqueue(conn, press.press_id, "press", press.model_dump(mode="json"), None, now, seq)  # noqa: SLF001
+            store._enqueue(conn, press.press_id, "press", press.model_dump(mode="json"), None, now, seq)
 
 
 def enroll(hub, data_dir: Path) -> None:

@@ -16,10 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from hardware.buttons import SimulatedButtonPanel  # noqa: E402
-from server_sync.store import Store  # noqa: E402
-from terminal_feedback.config import parse_feedback_section  # noqa: E402
-from terminal_feedback.terminal import FeedbackTerminal  # noqa: E402
+from hardware.buttons import SimulatedButtonPanel
+from server_sync.store import Store
+from terminal_feedback.config import parse_feedback_section
+from terminal_feedback.terminal import FeedbackTerminal
 
 
 def percentile(values: list[float], q: float) -> float:

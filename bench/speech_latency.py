@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hardware.speech import EspeakEngine, Speech  # noqa: E402
+from hardware.speech import EspeakEngine, Speech
 
 ROUNDS = 15
 TEXT = "Добре дошли в електронната община. Изберете услуга от списъка или кажете какво търсите. " * 8

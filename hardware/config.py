@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from hardware.base import ConfigError, Device, DeviceState, DeviceUnavailable, Health, HardwareError
+from hardware.base import ConfigError, Device, DeviceState, DeviceUnavailable, HardwareError, Health
 
 __all__ = [
     "IdReaderConfig",
@@ -230,7 +230,7 @@ def _validate_reader_options(kind: str, cfg: Any, source: str) -> None:
     try:
         cls = _reader_class(kind, cfg.backend)
         parameters = inspect.signature(cls.__init__).parameters
-    except Exception:  # noqa: BLE001 - the driver module is broken or absent: open_devices reports it
+    except Exception:
         parameters = {}
     if not parameters or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
         _require_finder(kind, cfg, source)
@@ -372,7 +372,7 @@ def open_devices(config: HardwareConfig, listener: Any = None, simulate: bool = 
             continue
         try:
             setattr(devices, kind, _open_reader(kind, cfg, listener, simulate))
-        except Exception as exc:  # noqa: BLE001 - reported, not fatal: the kiosk runs without a reader
+        except Exception as exc:
             log.error("hardware.%s: cannot open: %s", kind, exc)
             devices.errors[kind] = str(exc)
             setattr(devices, kind, _FailedDevice(kind, str(exc)))
@@ -406,7 +406,7 @@ def open_devices(config: HardwareConfig, listener: Any = None, simulate: bool = 
             else:
                 factory = buttons_mod.make_pin_factory(str(config.buttons.get("pin_factory", "lgpio")))
                 devices.buttons = buttons_mod.ButtonPanel(panel_cfg, listener, pin_factory=factory)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.error("hardware.buttons: cannot open: %s", exc)
             devices.errors["buttons"] = str(exc)
             devices.buttons = _FailedDevice("buttons", str(exc))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-
 import errno
+import functools
 import logging
 import select
 import threading
@@ -304,7 +303,7 @@ class EvdevLineSource:
         while not self._stop.is_set():
             try:
                 device = self._acquire()
-            except Exception as exc:  # noqa: BLE001 - whatever the cause, report it and keep retrying
+            except Exception as exc:
                 self._on_state(Health(DeviceState.OFFLINE, str(exc) or type(exc).__name__))
                 self._stop.wait(delay)
                 delay = min(delay * 2, self.backoff_max)
@@ -317,7 +316,7 @@ class EvdevLineSource:
             self._on_state(Health(DeviceState.OK, None, {"device": str(getattr(device, "name", ""))}))
             try:
                 self._pump(device)
-            except Exception as exc:  # noqa: BLE001 - the thread must outlive any device or listener failure
+            except Exception as exc:
                 if not self._stop.is_set():
                     if isinstance(exc, OSError) and exc.errno == errno.ENODEV:
                         reason = "device unplugged"

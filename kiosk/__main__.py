@@ -79,7 +79,6 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     data_dir = Path(args.data_dir) if args.data_dir else None
     from hardware.config import load_hardware_config, parse_hardware_config
-
     from kiosk.bridge import DeviceBridge
 
     try:

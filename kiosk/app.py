@@ -103,7 +103,7 @@ class _FirstFrame(QObject):
         self._window, self._then = window, then
         window.installEventFilter(self)
 
-    def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+    def eventFilter(self, obj, event):
         if event.type() == QEvent.Paint and obj is self._window:
             self._window.removeEventFilter(self)
             # the paint is still in progress: the load starts once this frame is on screen

@@ -12,7 +12,6 @@ from typing import Any
 from kiosk.state.kiosk_state import KioskSettings
 from kiosk.state.session import SessionTimeouts
 
-
 log = logging.getLogger(__name__)
 
 

@@ -10,7 +10,6 @@ from typing import Any
 from kiosk.state.backend import Draft, NotFound, Offline, Refused, SubmitOutcome
 from server_sync.protocol.catalogue import Catalogue
 from server_sync.protocol.common import new_tracking_code
-from server_sync.protocol.tracking import tracking_url
 from server_sync.protocol.messages import (
     Consultation,
     ConsultationDocument,
@@ -22,6 +21,7 @@ from server_sync.protocol.messages import (
     SupportResult,
     TrackingResponse,
 )
+from server_sync.protocol.tracking import tracking_url
 
 
 class SimulatedBackend:

@@ -39,7 +39,7 @@ class SystemdNotifier(QObject):
         if stack is not None:
             stack.currentChanged.connect(lambda _i: self.update_status())
 
-    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, obj: Any, event: Any) -> bool:
         if event.type() == QEvent.Paint and obj is self.window and not self.ready:
             self.window.removeEventFilter(self)
             # the frame is being painted: READY once it is done, from the event loop
@@ -60,7 +60,7 @@ class SystemdNotifier(QObject):
     def status_text(self) -> str:
         try:
             problem = self.problem()
-        except Exception as exc:  # noqa: BLE001 - a status line must never stop the pings
+        except Exception as exc:
             problem = f"device state unreadable: {exc}"
         if problem:
             return problem

@@ -24,9 +24,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from server_sync.hub.testing import running_hub  # noqa: E402
-from tests.hub.browser import DESKTOP, PHONE, browser, log_in  # noqa: E402
-from tests.hub.web_support import PASSWORD, add_staff  # noqa: E402
+from server_sync.hub.testing import running_hub
+from tests.hub.browser import DESKTOP, PHONE, browser, log_in
+from tests.hub.web_support import PASSWORD, add_staff
 
 TERMINALS = [
     ("kiosk", "Киоск — фоайе", "center"), ("kiosk", "Киоск — кметство Изгрев", None),

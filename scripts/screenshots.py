@@ -10,18 +10,18 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QDeadlineTimer, QEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from types import SimpleNamespace
 
-from types import SimpleNamespace  # noqa: E402
+from PySide6.QtCore import QDeadlineTimer, QEvent
+from PySide6.QtWidgets import QApplication
 
-from hardware.idcard import parse_mrz  # noqa: E402
-from hardware.speech import RecordingSpeech  # noqa: E402
-from kiosk.app import KioskApp  # noqa: E402
-from kiosk.simulated_backend import SimulatedBackend  # noqa: E402
-from kiosk.simulator import demo_cards  # noqa: E402
-from kiosk.state.backend import Draft  # noqa: E402
-from kiosk.state.kiosk_state import KioskSettings  # noqa: E402
+from hardware.idcard import parse_mrz
+from hardware.speech import RecordingSpeech
+from kiosk.app import KioskApp
+from kiosk.simulated_backend import SimulatedBackend
+from kiosk.simulator import demo_cards
+from kiosk.state.backend import Draft
+from kiosk.state.kiosk_state import KioskSettings
 
 
 def shipped_catalogue():

@@ -16,6 +16,22 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from server_sync import __version__
+
+# The errors are re-exported: a caller of the client catches them from here or from
+# server_sync.client_errors alike.
+from server_sync.client_errors import (
+    ClientIdConflict,
+    HubBadResponse,
+    HubError,
+    HubRefused,
+    HubServerError,
+    HubTimeout,
+    HubUnreachable,
+    NotJsonResponse,
+    TokenRefused,
+    TruncatedResponse,
+    UnexpectedBody,
+)
 from server_sync.protocol import (
     MAX_FEEDBACK_BATCH,
     SCHEMA_VERSION,
@@ -37,22 +53,6 @@ from server_sync.protocol import (
     SupportRequest,
     SupportResult,
     TrackingResponse,
-)
-
-# The errors are re-exported: a caller of the client catches them from here or from
-# server_sync.client_errors alike.
-from server_sync.client_errors import (
-    ClientIdConflict,
-    HubBadResponse,
-    HubError,
-    HubRefused,
-    HubServerError,
-    HubTimeout,
-    HubUnreachable,
-    NotJsonResponse,
-    TokenRefused,
-    TruncatedResponse,
-    UnexpectedBody,
 )
 
 __all__ = [

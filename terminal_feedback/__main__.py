@@ -14,7 +14,6 @@ from typing import Any, Iterator, TextIO
 
 from hardware.base import ConfigError, DeviceState, DeviceUnavailable, Health
 from hardware.buttons import ButtonPanel, SimulatedButtonPanel, make_pin_factory
-
 from terminal_feedback.config import FeedbackConfig, OpeningSchedule, parse_feedback_section
 from terminal_feedback.terminal import FeedbackTerminal, PressOutcome
 

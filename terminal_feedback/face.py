@@ -68,14 +68,14 @@ class SmileyButton(QAbstractButton):
         self.setCursor(Qt.PointingHandCursor)
         self.setMinimumSize(QSize(120, 120))
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def sizeHint(self) -> QSize:
         return QSize(200, 200)
 
     def curvature(self) -> float:
         """−1 (deep frown) … +1 (broad smile)."""
         return -1.0 + 2.0 * (self.score - 1) / (self.scale - 1)
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, _event) -> None:
         side = min(self.width(), self.height()) - 8
         rect = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
         p = QPainter(self)

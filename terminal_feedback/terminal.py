@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Literal, Protocol
 
 from hardware.base import DeviceState, Health
-
 from terminal_feedback.config import FeedbackConfig, OpeningSchedule
 
 __all__ = ["PressSink", "PendingPress", "FeedbackTerminal", "PressOutcome"]

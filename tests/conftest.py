@@ -42,7 +42,7 @@ def _pg_reachable() -> str | None:
     try:
         _pg_connect(PG_ADMIN_URL).close()
         return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable" here
+    except Exception as exc:
         return f"{type(exc).__name__}: {exc}".strip()
 
 

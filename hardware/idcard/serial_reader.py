@@ -117,7 +117,7 @@ class SerialLineSource:
         while not self._stop.is_set():
             try:
                 conn = self._open()
-            except Exception as exc:  # noqa: BLE001 - whatever the cause, report it and keep retrying
+            except Exception as exc:
                 self._on_state(Health(DeviceState.OFFLINE, str(exc), {"port": self.port}))
                 self._stop.wait(delay)
                 delay = min(delay * 2, self.backoff_max)
@@ -132,7 +132,7 @@ class SerialLineSource:
             self._on_state(Health(DeviceState.OK, None, {"port": getattr(conn, "port", self.port)}))
             try:
                 self._pump(conn)
-            except Exception as exc:  # noqa: BLE001 - the thread must outlive any port or listener failure
+            except Exception as exc:
                 if not self._stop.is_set():
                     if not isinstance(exc, (serial.SerialException, OSError)):
                         log.exception("%s: reader loop failed", self._thread.name)

@@ -134,7 +134,7 @@ class EscposPrinter(ReceiptPrinter):
         if dev is not None and self.config.backend != "dummy":
             try:
                 dev.close()
-            except Exception:  # noqa: BLE001 - it is already broken
+            except Exception:
                 pass
 
     def print_receipt(self, receipt: Receipt) -> None:
@@ -152,7 +152,7 @@ class EscposPrinter(ReceiptPrinter):
                 dev._raw(data)
                 if hasattr(dev, "flush") and self.config.backend == "file":
                     dev.flush()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self._disconnect()
                 raise DeviceUnavailable(f"printer ({self.config.backend}): write failed: {exc}") from exc
 
@@ -170,14 +170,14 @@ class EscposPrinter(ReceiptPrinter):
             sock.settimeout(timeout)
             try:
                 return sock.recv(16)
-            except (socket.timeout, TimeoutError):
+            except TimeoutError:
                 return b""
             finally:
                 sock.settimeout(previous)
         if backend == "usb":
             try:
                 return bytes(dev.device.read(dev.in_ep, 16, int(timeout * 1000)))
-            except Exception:  # noqa: BLE001 - usb.core.USBTimeoutError and friends
+            except Exception:
                 return b""
         return b""  # file and dummy transports have no back channel
 
@@ -188,7 +188,7 @@ class EscposPrinter(ReceiptPrinter):
             dev = self._connect()
             try:
                 answers = {n: self._ask(dev, DLE_EOT[n]) for n in (1, 2, 4)}
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self._disconnect()
                 raise DeviceUnavailable(f"printer ({self.config.backend}): status query failed: {exc}") from exc
         return combine_status(answers[1], answers[2], answers[4])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 __all__ = [
     "Align",
@@ -71,7 +71,7 @@ class Cut:
     partial: bool = False
 
 
-Block = Union[Title, TextLine, KeyValue, Separator, QRCode, Blank, Cut]
+Block = Title | TextLine | KeyValue | Separator | QRCode | Blank | Cut
 
 
 @dataclass

@@ -294,7 +294,7 @@ class Speech:
         for listener in list(self._listeners):
             try:
                 listener(event, utterance)
-            except Exception:  # noqa: BLE001 - a faulty listener must not stop speech
+            except Exception:
                 log.exception("speech listener failed")
 
     # --- lifecycle ------------------------------------------------------------------------
@@ -351,7 +351,7 @@ class Speech:
                     playback = self.engine.start(
                         utterance, rate_step=self._rate, volume_step=self._volume, output=self._output
                     )
-                except Exception as exc:  # noqa: BLE001 - one failed utterance must not kill speech
+                except Exception as exc:
                     log.error("speech engine %s failed to start: %s", self.engine.name, exc)
                     self._emit("error", utterance)
                     # a failed start ends the utterance as much as a finished one does: whoever

@@ -74,7 +74,7 @@ def _worker(requests: Any, replies: Any, voices: dict[str, str], scratch_dir: st
                     replies.put(("error", f"audio player exited with {result.returncode}: {reason[0]}"))
                     continue
             replies.put(("done", None))
-        except Exception as exc:  # noqa: BLE001 - reported to the parent
+        except Exception as exc:
             replies.put(("error", repr(exc)))
 
 
@@ -131,7 +131,7 @@ class Pyttsx3Engine(SpeechEngine):
         self._process.start()
         try:
             kind, detail = self._replies.get(timeout=self._start_timeout)
-        except Exception as exc:  # noqa: BLE001 - queue.Empty
+        except Exception as exc:
             self._kill_worker()
             raise DeviceUnavailable("speech: pyttsx3 worker did not start") from exc
         if kind != "ready":
@@ -169,7 +169,7 @@ class Pyttsx3Engine(SpeechEngine):
             while not playback.done.is_set():
                 try:
                     kind, detail = replies.get(timeout=0.2)
-                except Exception:  # noqa: BLE001 - queue.Empty: check the worker is still there
+                except Exception:
                     if not process.is_alive():
                         if not playback.cancelled:
                             playback.error = f"the pyttsx3 worker died (exit code {process.exitcode})"

@@ -56,7 +56,7 @@ class SpeechdEngine(SpeechEngine):
         self._speechd = module or import_speechd()
         try:
             self._client = self._speechd.SSIPClient(client_name)
-        except Exception as exc:  # noqa: BLE001 - no socket, daemon not autospawnable
+        except Exception as exc:
             raise DeviceUnavailable(f"speech: cannot connect to speech-dispatcher: {exc}") from exc
         self.voices = dict(voices or {"bg": "bg", "en": "en"})
 
@@ -77,5 +77,5 @@ class SpeechdEngine(SpeechEngine):
     def close(self) -> None:
         try:
             self._client.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass

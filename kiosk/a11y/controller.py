@@ -30,13 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hardware.speech import STEPS, Priority
 from kiosk.a11y import describe as d
 from kiosk.a11y.keyboard_mode import KeyboardMode
 from kiosk.a11y.keypad import Action, RepeatGuard, lookup
 from kiosk.a11y.spoken_numbers import speakable
 from kiosk.a11y.strings import char_name, phrase
 from kiosk.a11y.themes import THEMES, ScreenGeometry, apply_theme
-from hardware.speech import STEPS, Priority
 
 __all__ = ["AccessibilityController", "A11yConfig"]
 
@@ -947,7 +947,7 @@ class AccessibilityController(QObject):
     def _in_window(self, obj: QObject) -> bool:
         return isinstance(obj, QWidget) and (obj is self.window or self.window.isAncestorOf(obj))
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.KeyPress:
             if self._synthetic or not self._in_window(obj):

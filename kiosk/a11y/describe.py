@@ -114,7 +114,8 @@ def is_readable_text(widget: QWidget) -> bool:
 
 def label_text(label: QLabel) -> str:
     text = label.text()
-    from PySide6.QtGui import Qt as GuiQt, QTextDocumentFragment
+    from PySide6.QtGui import Qt as GuiQt
+    from PySide6.QtGui import QTextDocumentFragment
 
     if GuiQt.mightBeRichText(text):
         text = QTextDocumentFragment.fromHtml(text).toPlainText()

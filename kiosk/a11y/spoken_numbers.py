@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation, ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
     "cardinal", "ordinal", "digits", "egn", "phone", "reference", "money", "date_words",

@@ -27,7 +27,6 @@ def printable_receipt(receipt: "ReceiptData", state: "KioskState"):
     (the receipt screen shows the same content). What was filed, where, by when it is answered,
     how to track it (number, code, QR) and whom to call."""
     from hardware.printer import Receipt
-
     from kiosk.state.tracking import tracking_qr_text
 
     bg = state.language != "en"

@@ -19,6 +19,6 @@ def hub_technicians(backend: Any):
 
     try:
         return technicians.from_json(store.setting(technicians.SETTING_KEY))
-    except Exception as exc:  # noqa: BLE001 - an unreadable store must not lock a technician out of the fallback
+    except Exception as exc:
         log.error("reading the hub's technicians failed: %s", exc)
         return None

@@ -56,7 +56,7 @@ class _Body(QWidget):
     height Qt would give it is the narrowest layout's (every grid in one column), which left a
     blank page's worth of scrolling below a large-text form."""
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def minimumSizeHint(self) -> QSize:
         return QSize(super().minimumSizeHint().width(), 0)
 
 
@@ -99,7 +99,7 @@ class BodyScroll(QScrollArea):
         lowest, highest = top + widget.height() + below - view, top - above
         bar.setValue(min(max(bar.value(), lowest), highest))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if event.size().height() < event.oldSize().height():
             self.reveal()

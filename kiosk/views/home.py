@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QBoxLayout, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QGridLayout, QLineEdit, QPushButton, QWidget
 
 from kiosk.views.base import Screen
 from kiosk.views.widgets import ButtonGrid, big_button, clear_layout, heading, paragraph, show_rows, vbox
@@ -100,7 +100,7 @@ class WelcomeScreen(Screen):
         for column in range(2):  # equal tiles whatever the theme's font does to the labels
             self.tile_grid.setColumnStretch(column, 1 if column < columns else 0)
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def changeEvent(self, event) -> None:
         # the themes set the stylesheet, then the a11y_large_text property: look once both are set
         if event.type() == QEvent.StyleChange and not self._arrange_pending:
             self._arrange_pending = True
@@ -163,7 +163,6 @@ class CatalogueScreen(Screen):
         clear_layout(self.list_layout)
 
     def _service_button(self, service) -> QPushButton:
-        fee = service.tiers[0]
         text = self.state.t(service.name)
         b = big_button(text, text, kind="list")
         b.clicked.connect(lambda _=False, s=service.id: self.navigate.emit("service", {"service_id": s}))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 LAYOUTS: dict[str, list[str]] = {
     # the traditional phonetic layout (ЯВЕРТЪ) that most Bulgarians type on
@@ -136,7 +136,7 @@ class OnScreenKeyboard(QWidget):
                 if w is not None:
                     w.show()
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def changeEvent(self, event) -> None:
         # large text switched on or off (the themes set the stylesheet, then the property)
         super().changeEvent(event)
         if event.type() == QEvent.StyleChange and not getattr(self, "_restyle_pending", False):

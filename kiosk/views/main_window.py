@@ -31,7 +31,7 @@ class _ActivityFilter(QObject):
         super().__init__(window)
         self._window = window
 
-    def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+    def eventFilter(self, obj, event):
         if event.type() in (QEvent.MouseButtonRelease, QEvent.KeyRelease, QEvent.TouchEnd):
             self._window.session.touch()
         return False
@@ -173,7 +173,7 @@ class MainWindow(QWidget):
             except (RuntimeError, TypeError):
                 pass
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def changeEvent(self, event) -> None:
         super().changeEvent(event)
         # large text on or off (the themes set the stylesheet, then the property): look once both are set
         if event.type() == QEvent.StyleChange and not getattr(self, "_restyle_pending", False):
@@ -184,7 +184,7 @@ class MainWindow(QWidget):
         self._restyle_pending = False
         self.back_button.setText("◀" if _large_text() else self.tr("◀ Back"))
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event) -> None:
         self.shutdown()
         super().closeEvent(event)
 

@@ -113,7 +113,7 @@ class ReceiptScreen(Screen):
         self.qr_row.setDirection(QBoxLayout.TopToBottom if large else QBoxLayout.LeftToRight)
         self.qr_row.setAlignment(self.qr_label, Qt.AlignLeft if large else Qt.AlignTop)
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def changeEvent(self, event) -> None:
         # large text on or off (the themes set the stylesheet, then the property): look once both are set
         super().changeEvent(event)
         if event.type() == QEvent.StyleChange and not getattr(self, "_restyle_pending", False):
@@ -173,7 +173,7 @@ class ReceiptScreen(Screen):
             parts.append(self.printer_label.text())
         return " ".join(parts)
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.announce.emit(self.spoken_summary(), False)
 

@@ -311,7 +311,7 @@ class ReviewScreen(Screen):
             rows.append((self.tr("E-mail"), d.contact["email"], True))
         return rows
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def showEvent(self, event) -> None:
         """Speech mode reads what is about to be sent: public rows aloud, personal ones only
         through the headset (the accessibility layer drops private text on the speaker)."""
         super().showEvent(event)

@@ -58,7 +58,7 @@ class _WrapText:
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
 
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+    def setText(self, text: str) -> None:
         self._full = text
         self._measured = None
         self._base.setText(self, text)
@@ -95,20 +95,20 @@ class _WrapText:
             wrapped = self._wrapped[room] = wrap_lines(self._full, self.fontMetrics(), room)
         return wrapped
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+    def heightForWidth(self, width: int) -> int:
         _, pad_h, _, _, spacing = self._measures()
         lines = self._lines_for(width).count("\n") + 1
         return max(self.minimumHeight(), lines * spacing + pad_h)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         pad_w, _, natural, _, _ = self._measures()
         width = natural + pad_w
         return QSize(width, self.heightForWidth(width))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def minimumSizeHint(self) -> QSize:
         pad_w, _, _, longest_word, _ = self._measures()
         width = max(self.minimumWidth(), longest_word + pad_w)
         return QSize(width, self.heightForWidth(width))
@@ -118,11 +118,11 @@ class _WrapText:
         if wrapped != self._base.text(self):
             self._base.setText(self, wrapped)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event) -> None:
         self._base.resizeEvent(self, event)
         self._rewrap()
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def changeEvent(self, event) -> None:
         self._base.changeEvent(self, event)
         if event.type() in (QEvent.FontChange, QEvent.StyleChange):  # a theme or large text
             self._measured = None
@@ -130,7 +130,7 @@ class _WrapText:
                 self._rewrap()
                 self.updateGeometry()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def showEvent(self, event) -> None:
         self._rewrap()
         self._base.showEvent(self, event)
 
@@ -163,10 +163,10 @@ class ElidedLabel(QLabel):
         super().__init__(text, **kwargs)
         self.setProperty("elided", True)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def minimumSizeHint(self) -> QSize:
         return QSize(0, super().minimumSizeHint().height())
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         rect = self.contentsRect()
         shown = self.fontMetrics().elidedText(self.text(), Qt.ElideRight, rect.width())
@@ -226,10 +226,10 @@ class ButtonGrid(QWidget):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
         self.updateGeometry()
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+    def heightForWidth(self, width: int) -> int:
         columns = self.columns_for(width)
         column_width = max(1, (width - self.spacing * (columns - 1)) // columns)
         rows = [self.buttons[i:i + columns] for i in range(0, len(self.buttons), columns)]
@@ -237,20 +237,20 @@ class ButtonGrid(QWidget):
                        for b in row) for row in rows]
         return sum(heights) + self.spacing * max(0, len(rows) - 1)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def minimumSizeHint(self) -> QSize:
         width = max((b.minimumSizeHint().width() for b in self.buttons), default=0)
         return QSize(width, self.heightForWidth(width))
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         width = sum(b.sizeHint().width() for b in self.buttons[:self.max_columns])
         width += self.spacing * max(0, min(len(self.buttons), self.max_columns) - 1)
         return QSize(width, self.heightForWidth(width))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._place(self.columns_for(event.size().width()))
 
-    def event(self, event) -> bool:  # noqa: N802 (Qt API)
+    def event(self, event) -> bool:
         # a button's size changed (a theme, large text) while the grid kept its width: the
         # columns its words allow are counted again
         if event.type() == QEvent.LayoutRequest and self.width() > 0:
@@ -273,16 +273,16 @@ class LinesEdit(QPlainTextEdit):
         app = QApplication.instance()
         return max(2, self.lines - 1) if app is not None and app.property("a11y_large_text") else self.lines
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         margins = self.contentsMargins()
         height = self._shown_lines() * self.fontMetrics().lineSpacing() + 2 * int(self.document().documentMargin())
         height += margins.top() + margins.bottom()
         return QSize(super().sizeHint().width(), max(self.minimumHeight(), height))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.FontChange, QEvent.StyleChange):
             self.updateGeometry()

@@ -118,7 +118,7 @@ def cmd_run(args, config, store) -> int:
 
     import fcntl
 
-    lock = open(store.data_dir / "sync-agent.lock", "a+")  # noqa: SIM115 - held for the process's life
+    lock = open(store.data_dir / "sync-agent.lock", "a+")
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

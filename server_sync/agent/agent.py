@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable
 
-from server_sync import __version__, sdnotify
+from server_sync import __version__, delivery, sdnotify
 from server_sync.agent import system
-from server_sync import delivery
 from server_sync.client import HubClient
 from server_sync.client_errors import HubError, HubRefused, TokenRefused, UnexpectedBody
 from server_sync.config import HubSection, SyncSection

@@ -208,7 +208,7 @@ class Updater:
             self.install(offer, download)
         except UpdateError as exc:
             self._fail(str(exc))
-        except Exception as exc:  # noqa: BLE001 - a failed update must never stop the agent
+        except Exception as exc:
             log.exception("update to %s", offer.version)
             self._fail(f"{type(exc).__name__}: {exc}")
         finally:
@@ -327,7 +327,7 @@ class Updater:
                 self._prune()
                 return "healthy"
             if self.clock() > float(self.state.get("deadline") or 0):
-                self.rollback("not healthy within %d s" % self.settings.health_timeout_s)
+                self.rollback(f"not healthy within {int(self.settings.health_timeout_s)} s")
                 return "rolled_back"
         return None
 
@@ -393,6 +393,6 @@ def check_after_start(settings: UpdateSettings, data_dir: Path, *,
     if updater.clock() > float(updater.state.get("deadline") or 0):
         # The agent starting next restarts the other programs (`restart_pending`): this runs inside
         # the agent unit's start, which must not queue a restart of itself.
-        updater.rollback("not healthy within %d s" % settings.health_timeout_s, restart=False)
+        updater.rollback(f"not healthy within {int(settings.health_timeout_s)} s", restart=False)
         return "rolled_back"
     return None

@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from server_sync.hub.aggregate_cache import AggregateCache
 from server_sync.hub.api import terminals
 from server_sync.hub.context import HubContext, open_hub
-from server_sync.hub.ratelimit import RateLimitMiddleware, RateLimits
 from server_sync.hub.errors import BodyLimitMiddleware, ShieldMiddleware, install_error_handlers
+from server_sync.hub.ratelimit import RateLimitMiddleware, RateLimits
 from server_sync.hub.settings import HubSettings
 
 log = logging.getLogger("server_sync.hub.access")

@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - a clear line, not a traceback, for operators
+    except Exception as exc:
         from sqlalchemy.exc import OperationalError
 
         if isinstance(exc, (OperationalError, OSError)):

@@ -115,6 +115,6 @@ def open_hub(settings: HubSettings) -> HubContext:
 
                 version = import_catalogue(session, load_catalogue_path(SHIPPED_CATALOGUE), "shipped")
                 log.info("imported the shipped catalogue, version %s", version)
-            except Exception as exc:  # noqa: BLE001 - a broken shipped file must not stop the hub
+            except Exception as exc:
                 log.error("shipped catalogue not imported: %s", exc)
     return HubContext(settings=settings, engine=engine, sessions=sessions, keyring=keyring, hub_epoch=epoch)

@@ -1,6 +1,6 @@
 """Deadlines live in `server_sync.protocol.deadlines`: the kiosk prints the same due date offline."""
 
-from server_sync.protocol.deadlines import *  # noqa: F401,F403
+from server_sync.protocol.deadlines import *  # noqa: F403
 from server_sync.protocol.deadlines import (  # noqa: F401
     END_OF_WORKDAY,
     SIGNAL_TERM_MONTHS,

@@ -113,7 +113,7 @@ class ShieldMiddleware:
 
         try:
             await self.app(scope, receive, send_and_note)
-        except Exception as exc:  # noqa: BLE001 - answered and logged here, on purpose not re-raised
+        except Exception as exc:
             log_unexpected(exc, scope.get("method", "?"), scope.get("path", "?"))
             if not started:
                 await internal_error()(scope, receive, send)

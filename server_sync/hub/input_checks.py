@@ -19,7 +19,7 @@ import json
 import math
 from datetime import datetime, timezone
 from enum import Enum
-from functools import lru_cache
+from functools import cache
 from typing import Annotated, Literal, get_args, get_origin
 from urllib.parse import parse_qsl
 from uuid import UUID
@@ -131,7 +131,7 @@ def _may_hold_trouble(annotation) -> bool:
     return issubclass(annotation, (int, float, datetime, BaseModel))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fields(model_class: type[BaseModel]) -> tuple[str, ...]:
     return tuple(name for name, info in model_class.model_fields.items() if _may_hold_trouble(info.annotation))
 

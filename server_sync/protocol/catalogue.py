@@ -12,7 +12,6 @@ from server_sync.protocol.common import (
     SCHEMA_VERSION,
     I18n,
     Identifier,
-    Name,
     ShortText,
     WireModel,
 )

@@ -10,16 +10,15 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from server_sync.protocol.catalogue import SignalType, Tier
-from server_sync.protocol.releases import ReleaseOffer, UpdateReport
 from server_sync.protocol.common import (
     SCHEMA_VERSION,
+    TRACKING_CODE_PATTERN,
     I18n,
     Identifier,
     Lang,
     LongText,
     Name,
     ShortText,
-    TRACKING_CODE_PATTERN,
     Text,
     WireModel,
 )
@@ -29,6 +28,7 @@ from server_sync.protocol.identifiers import (
     DocumentNumber,
     EgnOrLnch,
 )
+from server_sync.protocol.releases import ReleaseOffer, UpdateReport
 
 __all__ = [
     "TerminalKind",

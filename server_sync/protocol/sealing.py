@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 
 from nacl.exceptions import CryptoError
-from pydantic import ValidationError
 from nacl.public import PrivateKey, PublicKey, SealedBox
+from pydantic import ValidationError
 
 from server_sync.protocol.messages import Applicant
 

@@ -103,7 +103,7 @@ def _apply_pragmas(dbapi_conn: sqlite3.Connection) -> None:
 
 def _install_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
+    def _on_connect(dbapi_conn, _record) -> None:
         _apply_pragmas(dbapi_conn)
 
     @event.listens_for(engine, "begin")

@@ -218,7 +218,7 @@ class OutboxQueue(TerminalState):
         now = time.time() if now is None else now
         retention = self.personal_retention_s
 
-        def chunk(*where):  # noqa: ANN002, ANN202
+        def chunk(*where):
             return _o.c.id.in_(select(_o.c.id).where(*where).limit(CHUNK_ROWS).scalar_subquery())
 
         blobs = self._in_chunks(lambda: update(_o).where(chunk(

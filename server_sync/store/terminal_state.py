@@ -13,8 +13,8 @@ from sqlalchemy.engine import Connection
 
 from server_sync.protocol import Catalogue, DeviceHealth
 from server_sync.store.engine import StoreEngine
-from server_sync.store.token_file import read_token, write_token
 from server_sync.store.schema import CatalogueCache, DeviceHealthRow, ErrorLog, IdentityRow, SyncStateRow
+from server_sync.store.token_file import read_token, write_token
 
 __all__ = ["Identity", "SyncState", "TerminalState", "device_health_for_store"]
 

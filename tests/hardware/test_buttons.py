@@ -46,7 +46,7 @@ def rig(clock):
 
 def test_each_button_reports_its_score(rig, clock):
     panel, factory, listener = rig
-    for score, pin in enumerate((5, 6, 13, 19), start=1):
+    for _score, pin in enumerate((5, 6, 13, 19), start=1):
         factory.pin(pin).drive_low()
         clock.advance(0.1)
         factory.pin(pin).drive_high()
@@ -255,7 +255,8 @@ def test_real_pin_factories_fail_clearly_without_gpio():
             make_pin_factory(name)
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 # One human press: bounce on the way down, a hold, bounce on the way up, then a rest.
 _press = st.tuples(

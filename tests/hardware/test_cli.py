@@ -13,7 +13,6 @@ import wave
 from pathlib import Path
 
 import pytest
-
 from escpos_decoder import decode
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from hardware.base import ConfigError, DeviceState, Health
-from hardware.config import HardwareConfig, _FailedDevice as _failed, load_hardware_config, open_devices, parse_hardware_config
+from hardware.config import HardwareConfig, load_hardware_config, open_devices, parse_hardware_config
+from hardware.config import _FailedDevice as _failed
 from hardware.health import device_health, parse_throttled, system_health
 from hardware.printer import SimulatedPrinter
 from hardware.speech import RecordingSpeech

@@ -7,9 +7,9 @@ import os
 
 import pytest
 from evdev import ecodes
+from evdev_fakes import DOWN, HOLD, UP, Collector, FakeDevice, Opener, key, press, type_line
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from evdev_fakes import DOWN, HOLD, UP, Collector, FakeDevice, Opener, key, press, type_line
 from mrz_specimens import TODAY, bulgarian_td1, passport_td3
 
 from hardware.base import DeviceState, DeviceUnavailable

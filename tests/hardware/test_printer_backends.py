@@ -9,8 +9,8 @@ import threading
 import tty
 
 import pytest
-
 from escpos_decoder import decode
+
 from hardware.base import DeviceState, DeviceUnavailable
 from hardware.config import PrinterConfig
 from hardware.printer import EscposPrinter, PaperState, SimulatedPrinter, open_printer, sample_receipt

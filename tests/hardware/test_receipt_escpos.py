@@ -6,9 +6,9 @@ import io
 
 import pytest
 from escpos.printer import Dummy
+from escpos_decoder import decode
 from PIL import Image
 
-from escpos_decoder import decode
 from hardware.base import ConfigError
 from hardware.printer import (
     EscposWriter,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from escpos_decoder import decode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from escpos_decoder import decode
 from hardware.printer import Receipt, render_escpos, transliterate
 
 # Bulgarian letters, punctuation a clerk types, and arbitrary Unicode besides.

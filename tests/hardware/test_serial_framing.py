@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mrz_specimens import TODAY, bulgarian_td1, passport_td3
 
 from hardware.idcard import IdDocument, MrzError
 from hardware.idcard.assembler import LineFramer, MrzAssembler
-from mrz_specimens import TODAY, bulgarian_td1, passport_td3
 
 
 class FakeClock:

@@ -11,16 +11,16 @@ from sqlalchemy import event, func, select, text
 from server_sync.hub.analytics import queries
 from server_sync.hub.models import FeedbackPress
 
-from .test_analytics import hub, local  # noqa: F401 - the fixture with February's known presses
+from .test_analytics import hub, local  # noqa: F401 (fixture)
 
 FEBRUARY = queries.Period(datetime(2026, 2, 1, tzinfo=timezone.utc), datetime(2026, 3, 1, tzinfo=timezone.utc))
 
 
-def _sent_over_presses(hub, work) -> list[str]:  # noqa: F811
+def _sent_over_presses(hub, work) -> list[str]:
     """Run `work(session)`; return the SQL it sent that reads the presses."""
     sent: list[str] = []
 
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def before(conn, cursor, statement, parameters, context, executemany):
         if "feedback_presses" in statement:
             sent.append(statement)
 
@@ -34,7 +34,7 @@ def _sent_over_presses(hub, work) -> list[str]:  # noqa: F811
     return sent
 
 
-def test_summaries_group_in_the_database(hub):  # noqa: F811
+def test_summaries_group_in_the_database(hub):
     for work in (
         lambda s: queries.satisfaction(session=s, group_by="counter", period=FEBRUARY),
         lambda s: queries.heatmap(session=s, period=FEBRUARY, tz="Europe/Sofia")["cells"],
@@ -46,7 +46,7 @@ def test_summaries_group_in_the_database(hub):  # noqa: F811
         assert all("GROUP BY" in s for s in sent), sent
 
 
-def test_heatmap_groups_are_few_and_add_up(hub):  # noqa: F811
+def test_heatmap_groups_are_few_and_add_up(hub):
     """The database returns one row per UTC hour and kind of press, not one per press (F01's two
     presses of 4 an hour come back as one row of n = 2), and the cells still add up to every press."""
     with hub.sessions() as session:
@@ -65,7 +65,7 @@ def test_heatmap_groups_are_few_and_add_up(hub):  # noqa: F811
     assert datetime.fromtimestamp(first * 3600, timezone.utc) == local(2, 9, 0)
 
 
-def test_a_month_is_read_from_the_covering_index(hub):  # noqa: F811
+def test_a_month_is_read_from_the_covering_index(hub):
     if hub.engine.dialect.name != "sqlite":
         return  # PostgreSQL's plan depends on its statistics; the bench shows its index-only scan
     with hub.sessions() as session:
@@ -78,7 +78,7 @@ def test_a_month_is_read_from_the_covering_index(hub):  # noqa: F811
     assert "COVERING INDEX ix_feedback_presses_time_cover" in plan, plan
 
 
-def test_every_press_stores_its_utc_hour_as_it_is_inserted(hub):  # noqa: F811
+def test_every_press_stores_its_utc_hour_as_it_is_inserted(hub):
     """The heatmap groups by the stored hour: rows inserted in bulk and presses arriving from a
     terminal both carry it (a missing one would be computed per row, the slow way)."""
     import uuid

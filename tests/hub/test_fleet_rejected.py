@@ -6,10 +6,10 @@ from __future__ import annotations
 import html
 
 from .conftest import enroll
-from .test_web_fleet import send_beat, table_ids, tech  # noqa: F401 - the fixture
+from .test_web_fleet import send_beat, table_ids, tech  # noqa: F401 (fixture)
 
 
-def test_parked_rejected_items_show_with_their_reason(tech, client, hub):  # noqa: F811
+def test_parked_rejected_items_show_with_their_reason(tech, client, hub):
     healthy = enroll(client, hub, name="Фоайе")
     parked = enroll(client, hub, name="Гише 5")
     send_beat(client, healthy, queue_depth=0)

@@ -27,7 +27,8 @@ from server_sync.hub.settings import HubSettings
 from server_sync.hub.testing import fixture_catalogue
 from server_sync.protocol import EnrollRequest
 
-from .conftest import sealed, service_request, signal as signal_body
+from .conftest import sealed, service_request
+from .conftest import signal as signal_body
 
 pytestmark = pytest.mark.postgres
 HMAC_KEY = "multiprocess-test-hmac-key"

@@ -22,7 +22,8 @@ from server_sync.hub.open311.models import Open311Key
 from server_sync.hub.testing import fixture_catalogue
 from server_sync.protocol import CatalogueData
 
-from .conftest import signal as kiosk_signal, service_request as kiosk_request
+from .conftest import service_request as kiosk_request
+from .conftest import signal as kiosk_signal
 from .web_support import csrf_of, page_csrf, staff_client
 
 V2 = "/open311/v2"
@@ -217,7 +218,7 @@ def test_posts_are_rate_limited_per_key(client, hub, api_key, fmt):
 def test_rate_limit_window_rolls_over(hub, api_key):
     now = datetime.now(timezone.utc)
     window = timedelta(seconds=60)
-    for i in range(3):
+    for _i in range(3):
         with hub.sessions.begin() as s:
             assert key_service.admit(session=s, key=api_key, limit=3, window=window, now=now).status == 200
     with hub.sessions.begin() as s:

@@ -7,7 +7,6 @@ import sqlite3
 import time
 
 import httpx
-import pytest
 
 from server_sync.hub.testing import running_hub
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import logging
 import uuid
+from datetime import datetime
 from urllib.parse import quote
 
 import pytest

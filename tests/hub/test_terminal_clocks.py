@@ -69,6 +69,7 @@ def test_presses_before_enrolment_or_in_the_future_are_kept_flagged_and_out_of_p
     assert {p.filter_reason for p in stored(hub, old)} == {"clock_before_enrolment"}
     assert {p.filter_reason for p in stored(hub, ahead)} == {"clock_future"}
     assert all(p.filtered for p in stored(hub, old + ahead))  # kept, flagged
+    assert not any(p.filtered for p in stored(hub, good))
 
     with hub.sessions.begin() as s:
         assert alerts.evaluate(session=s) == []  # eight negative presses, no alert

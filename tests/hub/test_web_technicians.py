@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from server_sync.hub.models import AuditEntry, TechnicianCredential
-from server_sync.protocol import HeartbeatResponse, technicians as wire_technicians
+from server_sync.protocol import HeartbeatResponse
+from server_sync.protocol import technicians as wire_technicians
 
 from .conftest import enroll
 from .web_support import csrf_of, page_csrf, staff_client

@@ -6,9 +6,8 @@ import pytest
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QGroupBox, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.a11y import A11yConfig, AccessibilityController
 from hardware.speech import RecordingSpeech
-from kiosk.a11y import spoken_numbers, testing
+from kiosk.a11y import A11yConfig, AccessibilityController, spoken_numbers, testing
 from kiosk.a11y.testing import settle, spoken_text
 from kiosk.views.base import Screen
 

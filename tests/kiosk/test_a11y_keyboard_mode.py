@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from test_a11y_controller import FakeWindow, FormScreen
 
 from hardware.speech import RecordingSpeech
 from kiosk.a11y import A11yConfig, AccessibilityController, testing
 from kiosk.views.keyboard import OnScreenKeyboard
-from test_a11y_controller import FakeWindow, FormScreen
 
 K = Qt.Key
 

@@ -4,7 +4,6 @@ at the screen or a receipt is printing (server_sync.activity, server_sync.agent.
 from __future__ import annotations
 
 from server_sync.activity import terminal_is_quiet
-
 from tests.kiosk.test_signals_receipts import _open_signal, _printed, _tick
 
 

@@ -81,16 +81,16 @@ def test_tracking_result_after_the_citizen_left_is_dropped(slow_kiosk, qtbot):
 
 # -- device health: the right names, in maintenance mode and in the store's heartbeat data --------
 
-from types import SimpleNamespace  # noqa: E402
+from types import SimpleNamespace
 
-from hardware.base import DeviceState, Health  # noqa: E402
-from hardware.badge import SimulatedBadgeReader, hash_uid  # noqa: E402
-from hardware.health import device_health  # noqa: E402
-from hardware.idcard import SimulatedIdReader  # noqa: E402
-from hardware.printer import SimulatedPrinter  # noqa: E402
-from hardware.scanner import SimulatedScanner  # noqa: E402
-from kiosk.bridge import DeviceBridge, device_role  # noqa: E402
-from kiosk.store_backend import StoreBackend  # noqa: E402
+from hardware.badge import SimulatedBadgeReader, hash_uid
+from hardware.base import DeviceState, Health
+from hardware.health import device_health
+from hardware.idcard import SimulatedIdReader
+from hardware.printer import SimulatedPrinter
+from hardware.scanner import SimulatedScanner
+from kiosk.bridge import DeviceBridge, device_role
+from kiosk.store_backend import StoreBackend
 
 
 @pytest.mark.parametrize("driver, role", [

@@ -124,7 +124,7 @@ def test_the_test_print_prints_what_its_screen_says(kiosk):
     shown = screen.test_page.text()
     printed = kiosk.printer.receipts[0].plain_text()
     assert "Пробната страница отпечатва:" in shown
-    for key, value in kiosk.state.check_page()[0][:4]:  # code page, Cyrillic, €, terminal (time may tick)
+    for _key, value in kiosk.state.check_page()[0][:4]:  # code page, Cyrillic, €, terminal (time may tick)
         assert value in shown and value in printed
     assert "АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЬЮЯ" in printed and "€" in printed
     qr = shown.rsplit("и QR код: ", 1)[1]

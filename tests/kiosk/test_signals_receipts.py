@@ -14,7 +14,7 @@ from hardware.printer import PaperState
 from kiosk.state.backend import Draft
 from server_sync.hub.models import ServiceRequest
 from tests.hardware.escpos_decoder import decode
-from tests.kiosk.test_a11y_eyes_closed import blind  # noqa: F401 (a fixture)
+from tests.kiosk.test_a11y_eyes_closed import blind  # noqa: F401 (fixture)
 from tests.kiosk.test_flows import _file_current_address_request
 
 
@@ -84,7 +84,7 @@ def test_a_lighting_signal_needs_a_place_and_carries_it_with_a_landmark_and_a_ph
     office = kiosk.state.office_name()
     for expected in ("Сигнал: Улично осветление", "Официален сигнал, подаден с лична карта",
                      park.name.bg, "до детската площадка", receipt.reference, receipt.tracking_code,
-                     f"Отговор до", receipt.due.strftime("%d.%m.%Y"), "Подадено в", office,
+                     "Отговор до", receipt.due.strftime("%d.%m.%Y"), "Подадено в", office,
                      "Телефон за справки", "0700 10 104"):
         assert _flat(expected) in paper, f"{expected!r} not on the receipt:\n{paper}"
     assert qrs and receipt.tracking_code in qrs[0]
@@ -126,7 +126,7 @@ def test_a_service_receipt_says_what_was_filed_when_it_is_due_and_where(kiosk):
     assert receipt.due is not None and receipt.due >= date.today()
     paper, qrs = _printed(kiosk)
     assert "Заявление за удостоверение за настоящ адрес" in paper
-    assert f"Подадено в" in paper and kiosk.state.office_name() in paper
+    assert "Подадено в" in paper and kiosk.state.office_name() in paper
     assert receipt.due.strftime("%d.%m.%Y") in paper and "Телефон за справки" in paper
     assert qrs == [receipt.tracking_url]
     assert kiosk.sees(f"Подадено в: {kiosk.state.office_name()}")
@@ -154,7 +154,7 @@ def test_out_of_paper_is_said_before_filing_and_the_number_shows_large_with_a_qr
     assert kiosk.printer.receipts == []
 
 
-def test_the_number_is_read_aloud_on_request_without_speech_mode(blind):  # noqa: F811
+def test_the_number_is_read_aloud_on_request_without_speech_mode(blind):
     c = blind
     c.printer.set_paper(PaperState.OUT)
     state = c.app.state

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from kiosk.state.forms import validate_field, valid_egn_or_lnch
+from kiosk.state.forms import valid_egn_or_lnch, validate_field
 from server_sync.protocol import FormField
 
 COPIES = FormField(name="copies", label={"bg": "Брой"}, type="number", min_value=1, max_value=10)

@@ -6,10 +6,9 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt, QThread
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, QScrollArea, QScroller
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QScrollArea, QScroller
 
 from kiosk.app import KioskApp
-from kiosk.bridge import DeviceBridge
 from kiosk.demo_catalogue import demo_catalogue
 from kiosk.simulated_backend import SimulatedBackend
 from kiosk.simulator import demo_cards
@@ -111,7 +110,7 @@ def test_bridge_delivers_driver_thread_callbacks_on_the_gui_thread(app_kiosk, qt
 def test_language_switch_rebuilds_the_screen_in_english(app_kiosk, qtbot):
     w = app_kiosk.window
     w.show_screen("service", service_id="heirs-certificate")
-    texts = lambda: [b.text() for b in w.findChildren(QAbstractButton) if b.isVisible()]  # noqa: E731
+    texts = lambda: [b.text() for b in w.findChildren(QAbstractButton) if b.isVisible()]
     assert "Подай тук с личната си карта" in texts()
     w.language_button.click()
     qtbot.waitUntil(lambda: "Apply here with my ID card" in texts())

@@ -134,7 +134,7 @@ class FaultProxy:
             try:
                 if not conn.recv(1024):
                     return  # the client gave up (its timeout)
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return

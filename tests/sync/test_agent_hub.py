@@ -15,9 +15,9 @@ from hardware.idcard.mrz import compose_td1
 from server_sync.agent import Agent
 from server_sync.agent.__main__ import main as agent_main
 from server_sync.client import HubClient
+from server_sync.config import SyncSection
 from server_sync.connect import client_for_store
 from server_sync.delivery import deliver_now
-from server_sync.config import SyncSection
 from server_sync.protocol import Applicant, DeviceHealth, I18n
 from server_sync.store import Store
 

@@ -223,7 +223,7 @@ def test_client_for_store_follows_the_hub_section_like_the_agent(enrolled_store:
     loaded = []
     real_context = ssl.create_default_context
 
-    def spy(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+    def spy(*args, **kw):
         loaded.append(kw.get("cafile"))
         return real_context(*args, **kw)
 

@@ -11,9 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from server_sync.agent import Agent
-from server_sync.client import HubClient
-from server_sync.connect import client_for_store
 from server_sync.config import HubSection, SyncSection
+from server_sync.connect import client_for_store
 from server_sync.protocol import Applicant
 from server_sync.store import Store
 
@@ -103,7 +102,7 @@ def test_every_item_arrives_exactly_once_through_faults(any_hub, tmp_path) -> No
     assert {r.client_id: r.provisional_ref for r in hub_requests} == local
     # The terminal recorded exactly the number the hub registered, even when the first
     # answer was lost after the hub committed (the replay returned the same receipt).
-    for client_id, number, ref in hub_requests:
+    for _client_id, number, ref in hub_requests:
         assert store.submission(ref)["number"] == number
     print(f"faults: {dict(proxy.counts)}; {proxy.injected} injected into {proxy.requests} requests on "
           f"{proxy.connections} connections; drained in {elapsed:.1f} s")

@@ -11,9 +11,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import AfterValidator, Field, StringConstraints
 
+from server_sync.hub.aggregate_cache import ttl_for_period
 from server_sync.hub.analytics import alerts as alert_service
 from server_sync.hub.analytics import queries
-from server_sync.hub.aggregate_cache import ttl_for_period
 from server_sync.hub.analytics.metrics import CONTENT_TYPE, metrics_text
 from server_sync.hub.api.deps import Hub, StaffCredentials, staff_user
 from server_sync.hub.errors import ApiError

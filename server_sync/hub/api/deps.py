@@ -17,6 +17,7 @@ from server_sync.hub.models import StaffUser, Terminal
 from server_sync.hub.services import staff as staff_service
 from server_sync.hub.services import terminals as terminal_service
 
+
 class StaffBasicCredentials(HTTPBasicCredentials):
     address: str = ""  # the client's address: failed logins are throttled per address too
 

@@ -162,7 +162,7 @@ async def requests_post(request: Request, fmt: str) -> Response:
         fmt = _format(fmt)
         try:
             form = await request.form(max_files=0, max_fields=200)
-        except Exception:  # noqa: BLE001 - a malformed body is the client's error, in GeoReport's shape
+        except Exception:
             raise Open311Error(400, "body: not a form (application/x-www-form-urlencoded)") from None
         return await run_in_threadpool(_post, _hub(request), form, fmt)
     except Open311Error as exc:

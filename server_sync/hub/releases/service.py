@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server_sync.hub.db import utcnow
-from server_sync.hub.releases.models import Release, TerminalChannel
 from server_sync.hub.models import Terminal
+from server_sync.hub.releases.models import Release, TerminalChannel
 from server_sync.protocol.releases import (
     RELEASE_CHANNELS,
     VERSION_PATTERN,

@@ -14,13 +14,13 @@ from server_sync.hub.models import AuthFailure, Citizen, CitizenSession, Service
 from server_sync.hub.security import Keyring, hash_secret, new_token, token_hash, verify_secret
 from server_sync.hub.services.submissions import tracking
 from server_sync.hub.settings import HubSettings
-from server_sync.protocol.identifiers import egn_problem
 from server_sync.protocol import (
     CitizenSessionRequest,
     CitizenSessionResponse,
     DossierItem,
     DossierResponse,
 )
+from server_sync.protocol.identifiers import egn_problem
 
 # Verified against when the ЕГН is unknown, so both answers cost the same time.
 _DUMMY_HASH = hash_secret("not-a-real-code")

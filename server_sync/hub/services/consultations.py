@@ -11,8 +11,8 @@ from server_sync.hub.errors import ApiError
 from server_sync.hub.identity_proof import proof_problem
 from server_sync.hub.models import Consultation, ConsultationSupport
 from server_sync.hub.security import Keyring
-from server_sync.protocol import ConsultationList, SupportRequest, SupportResult
 from server_sync.protocol import Consultation as WireConsultation
+from server_sync.protocol import ConsultationList, SupportRequest, SupportResult
 from server_sync.protocol.sealing import SealError, open_applicant
 
 

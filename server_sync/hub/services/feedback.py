@@ -14,7 +14,6 @@ from server_sync.hub.models import FeedbackPress
 from server_sync.hub.services.terminals import note_event_seq
 from server_sync.protocol import FeedbackBatch, FeedbackBatchResult
 
-
 # Terminal clocks. A skew measured from heartbeats smaller than this is noise (network, queueing)
 # and left alone; a press further than the tolerance before its terminal's enrolment or after now
 # (once corrected) is flagged.

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from server_sync.hub.db import utcnow
 from server_sync.hub.models import EnrollmentCode, Heartbeat, Terminal
-from server_sync.hub.services.terminals import PROBLEM_DEVICE_STATES as PROBLEM_STATES
 
 STATES = ("online", "stale", "offline", "never", "revoked")
 # Queue depth from which a terminal counts as backlogged (its deliveries are not getting through).

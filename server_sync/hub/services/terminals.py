@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import Boolean, Connection, Engine, bindparam, case, delete, func, insert, select, update
-from sqlalchemy.sql.expression import Executable
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import Executable
 
 from server_sync.hub.db import utcnow
 from server_sync.hub.errors import ApiError

@@ -12,7 +12,6 @@ from fastapi.responses import FileResponse, Response
 
 from server_sync.hub.security import hash_password, password_needs_rehash
 from server_sync.hub.services import staff as staff_service
-from server_sync.hub.services.staff import Role
 from server_sync.hub.web.common import (
     HERE,
     LOGIN_CSRF_COOKIE,

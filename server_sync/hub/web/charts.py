@@ -27,8 +27,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # never a GUI backend on the hub (harmless when pyplot is not imported)
 
-from matplotlib import dates as mdates  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import dates as mdates
+from matplotlib.figure import Figure
 
 FONT = {"font.family": "DejaVu Sans", "font.size": 10, "svg.fonttype": "path"}
 INK, GRID, ACCENT = "#1b1b1b", "#c8c8c8", "#0b5cad"  # contrast ≥ 4.5:1 on white

@@ -9,9 +9,8 @@ Revises: 0002
 
 from pathlib import Path
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0003'
 down_revision = '0002'
