@@ -6,7 +6,6 @@ import random
 import socket
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 import httpx
@@ -248,15 +247,25 @@ def test_a_full_disk_pauses_the_agent_without_killing_it_and_the_hub_hears_of_it
                   rng=random.Random(2),
                   client_factory=lambda ident: HubClient(ident.hub_url, ident.token,
                                                          transport=httpx.MockTransport(hub)))
-    stop = threading.Event()
-    worker = threading.Thread(target=agent.run, args=(stop,))
-    worker.start()
-    time.sleep(1.0)
-    assert worker.is_alive()  # a StoreFullError did not end the agent
-    stop.set()
-    worker.join(timeout=5)
-    assert not worker.is_alive()
-    assert 3 <= full["refused"] < 200  # it retried, with a backoff, not in a hot loop
+    class Stop(threading.Event):
+        """Records every wait the agent asks for (without spending it) and stops the agent once
+        it has been refused three times and has told the hub: no wall-clock time in the test."""
+
+        waits: list[float] = []
+
+        def wait(self, timeout=None):
+            self.waits.append(timeout)
+            if (full["refused"] >= 3 and heartbeats) or len(self.waits) > 10_000:
+                self.set()
+            return super().wait(0)
+
+    stop = Stop()
+    agent.run(stop)  # returns only when stopped: a StoreFullError did not end the agent
+    assert len(stop.waits) <= 10_000, "the agent never retried or never told the hub"
+    assert full["refused"] >= 3
+    # It retried with a backoff, not in a hot loop: a few refused writes per round, and a wait
+    # of its backoff after each round.
+    assert full["refused"] <= 3 * (len(stop.waits) + 1) and all(w and w > 0 for w in stop.waits)
     assert len(heartbeats) == 1 and "cannot be written" in heartbeats[0]["last_errors"][0]  # the hub hears
     assert posted == []  # nothing can be claimed, so nothing is sent
     full["on"] = False
