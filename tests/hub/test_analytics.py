@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
@@ -240,11 +241,40 @@ def test_presses_committed_after_an_evaluation_that_began_before_are_still_judge
         assert len([a for a in alerts.alerts(session=s) if a.counter_id == "k1"]) == 1
 
 
+def wait_until_blocked(hub, thread, timeout_s: float = 30.0) -> None:
+    """Until `thread` waits on a lock another transaction holds: on SQLite, once it has issued its
+    BEGIN IMMEDIATE (the write lock, which A holds); on PostgreSQL, once a lock request is not
+    granted. A condition, not a fixed sleep."""
+    import time
+
+    from sqlalchemy import event, text
+
+    started = threading.Event()
+
+    def _seen(conn, cursor, statement, *args):
+        if threading.current_thread() is thread:
+            started.set()
+
+    event.listen(hub.engine, "before_cursor_execute", _seen)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if hub.engine.dialect.name == "sqlite":
+                if started.wait(0.01):
+                    return
+            else:
+                with hub.engine.connect() as conn:
+                    if conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
+                        return
+                time.sleep(0.01)
+        raise AssertionError("the second evaluation never waited for the first")
+    finally:
+        event.remove(hub.engine, "before_cursor_execute", _seen)
+
+
 def test_two_hubs_evaluating_at_once_on_a_schema_without_the_watermark_row(hub):
     # create_all makes no watermark row (the migration inserts it): the first two evaluations,
     # from two hub processes at once, both tried to insert it and one failed (a 500 on /metrics).
-    import threading
-    import time
 
     from sqlalchemy import delete
 
@@ -267,7 +297,7 @@ def test_two_hubs_evaluating_at_once_on_a_schema_without_the_watermark_row(hub):
         alerts.evaluate(session=s, now=RECEIVED + timedelta(minutes=1))  # A makes the row, uncommitted
         thread = threading.Thread(target=evaluate_b)
         thread.start()
-        time.sleep(0.5)  # B now waits for A (row lock on PostgreSQL, the write lock on SQLite)
+        wait_until_blocked(hub, thread)  # B now waits for A (row lock on PostgreSQL, write lock on SQLite)
         assert not b_done.is_set()
     thread.join(30)
     assert b_done.is_set() and errors == []
