@@ -2,59 +2,158 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="bg_BG" sourcelanguage="en">
 <context>
+    <name>CardMessages</name>
+    <message>
+        <location filename="../state/messages.py" line="17"/>
+        <source>This does not look like a document&apos;s machine-readable zone — please insert the card again.</source>
+        <translation>Това не прилича на машинночетимата зона на документ — поставете картата отново.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="18"/>
+        <source>The document was not read completely — please try again.</source>
+        <translation>Документът не беше прочетен изцяло — опитайте отново.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="19"/>
+        <source>The document was not read correctly — please try again.</source>
+        <translation>Документът не беше прочетен правилно — опитайте отново.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="20"/>
+        <source>This kind of document is not supported. Please use an ID card or a passport.</source>
+        <translation>Този вид документ не се поддържа. Използвайте лична карта или паспорт.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="21"/>
+        <source>The document number could not be read correctly — please try again.</source>
+        <translation>Номерът на документа не можа да се прочете правилно — опитайте отново.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="22"/>
+        <source>The date of birth could not be read correctly — please try again.</source>
+        <translation>Датата на раждане не можа да се прочете правилно — опитайте отново.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="23"/>
+        <source>The expiry date could not be read correctly — please try again.</source>
+        <translation>Срокът на валидност не можа да се прочете правилно — опитайте отново.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="24"/>
+        <source>The personal number could not be read correctly — please try again.</source>
+        <translation>Личният номер не можа да се прочете правилно — опитайте отново.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="25"/>
+        <source>The document data could not be read correctly — please try again.</source>
+        <translation>Данните от документа не можаха да се прочетат правилно — опитайте отново.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="26"/>
+        <source>The date of birth on the document is not valid.</source>
+        <translation>Датата на раждане в документа е невалидна.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="27"/>
+        <source>The expiry date on the document is not valid.</source>
+        <translation>Срокът на валидност в документа е невалиден.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="28"/>
+        <source>The sex field could not be read — please try again.</source>
+        <translation>Полът в документа не можа да се прочете — опитайте отново.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="29"/>
+        <source>The card has expired ({0}).</source>
+        <translation>Картата е с изтекъл срок на валидност ({0}).</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="30"/>
+        <source>The personal number (EGN) on the document is not valid. Please ask a clerk.</source>
+        <translation>ЕГН в документа е невалидно. Обърнете се към служител.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="31"/>
+        <source>The personal number (EGN) does not match the date of birth on the document. Please ask a clerk.</source>
+        <translation>ЕГН не съответства на датата на раждане в документа. Обърнете се към служител.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="32"/>
+        <source>The foreigner&apos;s personal number (LNCH) on the document is not valid. Please ask a clerk.</source>
+        <translation>ЛНЧ в документа е невалиден. Обърнете се към служител.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="45"/>
+        <location filename="../state/messages.py" line="46"/>
+        <source>The card could not be read: </source>
+        <translation>Картата не може да бъде прочетена: </translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="51"/>
+        <source>The receipt is printed — please take it.</source>
+        <translation>Разписката е отпечатана — моля, вземете я.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="52"/>
+        <source>The printer is not working right now. Please write down the number shown on the screen.</source>
+        <translation>Принтерът не работи в момента. Моля, запишете номера от екрана.</translation>
+    </message>
+</context>
+<context>
     <name>CatalogueScreen</name>
     <message>
-        <location filename="../views/home.py" line="132"/>
+        <location filename="../views/home.py" line="137"/>
         <source>Search, e.g. “heirs” or “udostoverenie”</source>
         <translation>Търсене, напр. „наследници“ или „udostoverenie“</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="133"/>
+        <location filename="../views/home.py" line="138"/>
         <source>Search for a service</source>
         <translation>Търсене на услуга</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="139"/>
+        <location filename="../views/home.py" line="144"/>
         <source>By life situation</source>
         <translation>По житейска ситуация</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="140"/>
+        <location filename="../views/home.py" line="145"/>
         <source>By municipal unit</source>
         <translation>По звено на общината</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="170"/>
+        <location filename="../views/home.py" line="175"/>
         <source>The list of services is not loaded yet.</source>
         <translation>Списъкът с услуги още не е зареден.</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="175"/>
+        <location filename="../views/home.py" line="180"/>
         <source>Found: {n}</source>
         <translation>Намерени: {n}</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="176"/>
+        <location filename="../views/home.py" line="181"/>
         <source>Nothing found. Try another word or browse the lists.</source>
         <translation>Няма намерени. Опитайте с друга дума или разгледайте списъците.</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="180"/>
+        <location filename="../views/home.py" line="185"/>
         <source>Choose a life situation</source>
         <translation>Изберете житейска ситуация</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="180"/>
+        <location filename="../views/home.py" line="185"/>
         <source>Choose a unit</source>
         <translation>Изберете звено</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="199"/>
+        <location filename="../views/home.py" line="204"/>
         <source>Services and certificates</source>
         <translation>Услуги и удостоверения</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="202"/>
+        <location filename="../views/home.py" line="207"/>
         <source>Choose a group, or type in the search field with the keyboard below.</source>
         <translation>Изберете група или пишете в полето за търсене с клавиатурата долу.</translation>
     </message>
@@ -62,82 +161,82 @@
 <context>
     <name>Common</name>
     <message>
-        <location filename="../views/citizen.py" line="20"/>
+        <location filename="../views/citizen.py" line="18"/>
         <source>There is no connection to the municipality right now. Please try again later or ask at the counter.</source>
         <translation>В момента няма връзка с общината. Опитайте по-късно или попитайте на гишето.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="22"/>
+        <location filename="../views/citizen.py" line="20"/>
         <source>This request is saved on this kiosk and will be sent as soon as there is a connection. Try again later.</source>
         <translation>Заявлението е записано на този киоск и ще бъде изпратено веднага щом има връзка. Опитайте по-късно.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="24"/>
+        <location filename="../views/citizen.py" line="22"/>
         <source>No request with this number and code was found. Check both and try again.</source>
         <translation>Няма заявление с този номер и код. Проверете ги и опитайте отново.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="26"/>
+        <location filename="../views/citizen.py" line="24"/>
         <source>The access code is not correct.</source>
         <translation>Кодът за достъп не е верен.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="27"/>
+        <location filename="../views/citizen.py" line="25"/>
         <source>Something went wrong. Please try again or ask a clerk.</source>
         <translation>Нещо се обърка. Опитайте отново или попитайте служител.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="32"/>
+        <location filename="../views/citizen.py" line="30"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="391"/>
+        <location filename="../views/tracking.py" line="149"/>
         <source>registered</source>
         <translation>регистрирано</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="392"/>
+        <location filename="../views/tracking.py" line="150"/>
         <source>pending</source>
         <translation>чакащ</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="393"/>
+        <location filename="../views/tracking.py" line="151"/>
         <source>in progress</source>
         <translation>в изпълнение</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="394"/>
+        <location filename="../views/tracking.py" line="152"/>
         <source>resolved</source>
         <translation>разрешен</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="395"/>
+        <location filename="../views/tracking.py" line="153"/>
         <source>rejected</source>
         <translation>отхвърлен</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="382"/>
+        <location filename="../views/request.py" line="362"/>
         <source>Problem</source>
         <translation>Проблем</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="383"/>
+        <location filename="../views/request.py" line="363"/>
         <source>Complaint</source>
         <translation>Жалба</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="384"/>
+        <location filename="../views/request.py" line="364"/>
         <source>Praise</source>
         <translation>Похвала</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="385"/>
+        <location filename="../views/request.py" line="365"/>
         <source>Proposal</source>
         <translation>Предложение</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="386"/>
+        <location filename="../views/request.py" line="366"/>
         <source>Question</source>
         <translation>Въпрос</translation>
     </message>
@@ -145,58 +244,58 @@
 <context>
     <name>ConsultationsScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="542"/>
-        <location filename="../views/citizen.py" line="561"/>
+        <location filename="../views/citizen.py" line="294"/>
+        <location filename="../views/citizen.py" line="314"/>
         <source>Loading…</source>
         <translation>Зареждане…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="562"/>
+        <location filename="../views/citizen.py" line="315"/>
         <source>Open consultations: {n}</source>
         <translation>Открити консултации: {n}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="563"/>
+        <location filename="../views/citizen.py" line="316"/>
         <source>There are no open consultations now.</source>
         <translation>В момента няма открити консултации.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="567"/>
+        <location filename="../views/citizen.py" line="320"/>
         <source>Open until {date}</source>
         <translation>Открита до {date}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="570"/>
+        <location filename="../views/citizen.py" line="323"/>
         <source>Support with my ID card</source>
         <translation>Подкрепям с личната си карта</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="570"/>
+        <location filename="../views/citizen.py" line="323"/>
         <source>Support: {title}</source>
         <translation>Подкрепа: {title}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="593"/>
+        <location filename="../views/citizen.py" line="346"/>
         <source>Sending your support…</source>
         <translation>Изпращане на подкрепата…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="597"/>
+        <location filename="../views/citizen.py" line="350"/>
         <source>You have already supported this consultation. Each person can support it once.</source>
         <translation>Вече сте подкрепили тази консултация. Всеки човек може да я подкрепи веднъж.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="599"/>
+        <location filename="../views/citizen.py" line="352"/>
         <source>Thank you, your support is recorded. Supporters so far: {n}</source>
         <translation>Благодарим, подкрепата Ви е записана. Подкрепили досега: {n}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="613"/>
+        <location filename="../views/citizen.py" line="366"/>
         <source>Public consultations</source>
         <translation>Обществени консултации</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="616"/>
+        <location filename="../views/citizen.py" line="369"/>
         <source>Read the consultations. To support one, touch its button and place your ID card on the reader.</source>
         <translation>Прочетете консултациите. За да подкрепите някоя, докоснете бутона ѝ и поставете личната си карта на четеца.</translation>
     </message>
@@ -204,58 +303,58 @@
 <context>
     <name>DossierScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="409"/>
+        <location filename="../views/tracking.py" line="164"/>
         <source>You need your ID card and the personal access code the municipality gave you. This works only while the kiosk is connected.</source>
         <translation>Нужни са личната Ви карта и персоналният код за достъп, даден Ви от общината. Работи само когато киоскът има връзка.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="415"/>
-        <location filename="../views/citizen.py" line="416"/>
+        <location filename="../views/tracking.py" line="170"/>
+        <location filename="../views/tracking.py" line="171"/>
         <source>Personal access code</source>
         <translation>Персонален код за достъп</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="419"/>
+        <location filename="../views/tracking.py" line="174"/>
         <source>Show my requests</source>
         <translation>Покажи моите заявления</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="437"/>
+        <location filename="../views/tracking.py" line="191"/>
         <source>Place your ID card on the reader.</source>
         <translation>Поставете личната си карта на четеца.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="439"/>
+        <location filename="../views/tracking.py" line="193"/>
         <source>ID card read: {name}</source>
         <translation>Прочетена лична карта: {name}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="449"/>
+        <location filename="../views/tracking.py" line="203"/>
         <source>Place your ID card on the reader first.</source>
         <translation>Първо поставете личната си карта на четеца.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="451"/>
+        <location filename="../views/tracking.py" line="205"/>
         <source>Personal access code: type at least 4 characters.</source>
         <translation>Персонален код за достъп: въведете поне 4 знака.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="453"/>
+        <location filename="../views/tracking.py" line="207"/>
         <source>Looking it up…</source>
         <translation>Търсене…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="461"/>
+        <location filename="../views/tracking.py" line="215"/>
         <source>Your requests: {n}</source>
         <translation>Вашите заявления: {n}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="481"/>
+        <location filename="../views/tracking.py" line="235"/>
         <source>My requests</source>
         <translation>Моите заявления</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="484"/>
+        <location filename="../views/tracking.py" line="238"/>
         <source>Place your ID card on the reader, type your access code, then touch Show my requests.</source>
         <translation>Поставете личната си карта на четеца, въведете кода си и докоснете „Покажи моите заявления“.</translation>
     </message>
@@ -263,57 +362,57 @@
 <context>
     <name>FeedbackScreen</name>
     <message>
-        <location filename="../views/request.py" line="573"/>
+        <location filename="../views/receipt.py" line="203"/>
         <source>How was it?</source>
         <translation>Как беше?</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="575"/>
+        <location filename="../views/receipt.py" line="205"/>
         <source>Very bad</source>
         <translation>Много лошо</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="575"/>
+        <location filename="../views/receipt.py" line="205"/>
         <source>Bad</source>
         <translation>Лошо</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="575"/>
+        <location filename="../views/receipt.py" line="205"/>
         <source>Good</source>
         <translation>Добре</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="575"/>
+        <location filename="../views/receipt.py" line="205"/>
         <source>Very good</source>
         <translation>Много добре</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="591"/>
+        <location filename="../views/receipt.py" line="220"/>
         <source>Something else</source>
         <translation>Друго</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="593"/>
+        <location filename="../views/receipt.py" line="222"/>
         <source>Finish</source>
         <translation>Край</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="593"/>
+        <location filename="../views/receipt.py" line="222"/>
         <source>Finish and clear my data</source>
         <translation>Край и изтриване на моите данни</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="603"/>
+        <location filename="../views/receipt.py" line="231"/>
         <source>Thank you for your opinion!</source>
         <translation>Благодарим за мнението!</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="608"/>
+        <location filename="../views/receipt.py" line="236"/>
         <source>Your opinion</source>
         <translation>Вашето мнение</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="611"/>
+        <location filename="../views/receipt.py" line="239"/>
         <source>How was it? Touch one of the four faces, from very bad to very good.</source>
         <translation>Как беше? Докоснете едно от четирите лица — от много лошо до много добре.</translation>
     </message>
@@ -321,32 +420,32 @@
 <context>
     <name>HotlinesScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="496"/>
+        <location filename="../views/citizen.py" line="248"/>
         <source>Search by name or unit</source>
         <translation>Търсене по име или звено</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="497"/>
+        <location filename="../views/citizen.py" line="249"/>
         <source>Search phone numbers</source>
         <translation>Търсене на телефони</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="513"/>
+        <location filename="../views/citizen.py" line="266"/>
         <source>Other</source>
         <translation>Други</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="515"/>
+        <location filename="../views/citizen.py" line="268"/>
         <source>Nothing found.</source>
         <translation>Няма намерени.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="525"/>
+        <location filename="../views/citizen.py" line="278"/>
         <source>Phone numbers</source>
         <translation>Телефони</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="528"/>
+        <location filename="../views/citizen.py" line="281"/>
         <source>Phone numbers of the municipality, grouped by unit. Type in the search field to filter.</source>
         <translation>Телефоните на общината, подредени по звена. Пишете в полето за търсене, за да филтрирате.</translation>
     </message>
@@ -354,37 +453,37 @@
 <context>
     <name>IdentifyScreen</name>
     <message>
-        <location filename="../views/request.py" line="33"/>
+        <location filename="../views/request.py" line="23"/>
         <source>Place your ID card on the reader</source>
         <translation>Поставете личната си карта на четеца</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="34"/>
+        <location filename="../views/request.py" line="24"/>
         <source>Put the card with the photo side down, the three lines of letters and digits towards the reader. We read only your name, ЕГН, document number and dates; nothing is kept after you finish.</source>
         <translation>Поставете картата със снимката надолу, трите реда букви и цифри към четеца. Четем само името, ЕГН, номера на документа и датите; нищо не се пази, след като приключите.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="37"/>
+        <location filename="../views/request.py" line="27"/>
         <source>Error</source>
         <translation>Грешка</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="41"/>
+        <location filename="../views/request.py" line="31"/>
         <source>Cancel</source>
         <translation>Отказ</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="51"/>
+        <location filename="../views/request.py" line="41"/>
         <source>Please try another document or ask a clerk.</source>
         <translation>Опитайте с друг документ или попитайте служител.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="66"/>
+        <location filename="../views/request.py" line="56"/>
         <source>Identification</source>
         <translation>Идентификация</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="69"/>
+        <location filename="../views/request.py" line="59"/>
         <source>Place your ID card on the reader below the screen.</source>
         <translation>Поставете личната си карта на четеца под екрана.</translation>
     </message>
@@ -392,17 +491,17 @@
 <context>
     <name>IdentityPanel</name>
     <message>
-        <location filename="../views/request.py" line="79"/>
+        <location filename="../views/request.py" line="69"/>
         <source>Name</source>
         <translation>Име</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="79"/>
+        <location filename="../views/request.py" line="69"/>
         <source>ЕГН</source>
         <translation>ЕГН</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="80"/>
+        <location filename="../views/request.py" line="70"/>
         <source>ID card number</source>
         <translation>Номер на личната карта</translation>
     </message>
@@ -410,78 +509,78 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="57"/>
-        <location filename="../views/main_window.py" line="396"/>
+        <location filename="../views/main_window.py" line="54"/>
+        <location filename="../views/main_window.py" line="409"/>
         <source>e-Municipality kiosk</source>
-        <extracomment>room kept above and below a field scrolled into view: its label stands above it</extracomment>
         <translation>Киоск е-Община</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="344"/>
+        <location filename="../views/main_window.py" line="357"/>
         <source>What you have entered will be deleted. Do you want to cancel?</source>
-        <extracomment>the embedded on-screen keyboard (added by the app when built); None until then</extracomment>
         <translation>Въведеното ще бъде изтрито. Да се откажа ли?</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="350"/>
-        <location filename="../views/main_window.py" line="351"/>
+        <location filename="../views/main_window.py" line="363"/>
+        <location filename="../views/main_window.py" line="364"/>
         <source>No, continue</source>
         <translation>Не, продължи</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="352"/>
-        <location filename="../views/main_window.py" line="353"/>
+        <location filename="../views/main_window.py" line="365"/>
+        <location filename="../views/main_window.py" line="366"/>
         <source>Yes, delete it</source>
         <translation>Да, изтрий</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="359"/>
+        <location filename="../views/main_window.py" line="372"/>
         <source>Press Back again to delete it, or Enter to continue.</source>
         <translation>Натиснете Назад отново, за да го изтриете, или Enter, за да продължите.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="377"/>
+        <location filename="../views/main_window.py" line="390"/>
         <source>You can continue.</source>
         <translation>Можете да продължите.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="397"/>
+        <location filename="../views/main_window.py" line="185"/>
+        <location filename="../views/main_window.py" line="411"/>
         <source>◀ Back</source>
+        <extracomment>the embedded on-screen keyboard (added by the app when built); None until then</extracomment>
         <translation>◀ Назад</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="398"/>
+        <location filename="../views/main_window.py" line="412"/>
         <source>Back</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="404"/>
+        <location filename="../views/main_window.py" line="418"/>
         <source>Finish</source>
         <translation>Край</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="405"/>
+        <location filename="../views/main_window.py" line="419"/>
         <source>Finish and clear my data</source>
         <translation>Край и изтриване на моите данни</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="406"/>
-        <location filename="../views/main_window.py" line="407"/>
+        <location filename="../views/main_window.py" line="420"/>
+        <location filename="../views/main_window.py" line="421"/>
         <source>More time</source>
         <translation>Още време</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="437"/>
+        <location filename="../views/main_window.py" line="451"/>
         <source>ЕГН {egn} · {name}</source>
         <translation>ЕГН {egn} · {name}</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="439"/>
+        <location filename="../views/main_window.py" line="453"/>
         <source>ID card: {who}</source>
         <translation>Лична карта: {who}</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="454"/>
+        <location filename="../views/main_window.py" line="468"/>
         <source>Are you still there? The session ends in {seconds} s. Touch “More time” to continue.</source>
         <translation>Още ли сте тук? Сесията приключва след {seconds} сек. Докоснете „Още време“, за да продължите.</translation>
     </message>
@@ -489,42 +588,42 @@
 <context>
     <name>MaintenanceScreen</name>
     <message>
-        <location filename="../views/maintenance.py" line="32"/>
+        <location filename="../views/maintenance.py" line="31"/>
         <source>Technician PIN or badge</source>
         <translation>ПИН на техник или карта</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="33"/>
+        <location filename="../views/maintenance.py" line="32"/>
         <source>Technician PIN</source>
         <translation>ПИН на техник</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="37"/>
+        <location filename="../views/maintenance.py" line="36"/>
         <source>Unlock</source>
         <translation>Отключи</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="42"/>
+        <location filename="../views/maintenance.py" line="40"/>
         <source>State of the terminal</source>
         <translation>Състояние на терминала</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="56"/>
+        <location filename="../views/maintenance.py" line="54"/>
         <source>Yes</source>
         <translation>Да</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="58"/>
+        <location filename="../views/maintenance.py" line="56"/>
         <source>No</source>
         <translation>Не</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="66"/>
+        <location filename="../views/maintenance.py" line="63"/>
         <source>Refresh</source>
         <translation>Обнови</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="68"/>
+        <location filename="../views/maintenance.py" line="65"/>
         <source>Test print</source>
         <translation>Пробен печат</translation>
     </message>
@@ -533,298 +632,298 @@
         <translation type="vanished">Изход от приложението</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="125"/>
+        <location filename="../views/maintenance.py" line="128"/>
         <source>Not allowed.</source>
         <translation>Нямате достъп.</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="120"/>
+        <location filename="../views/maintenance.py" line="123"/>
         <source>Badge recognised. Enter your PIN.</source>
         <translation>Значката е разпозната. Въведете своя ПИН.</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="70"/>
+        <location filename="../views/maintenance.py" line="67"/>
         <source>Leave maintenance</source>
         <translation>Изход от поддръжката</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="72"/>
+        <location filename="../views/maintenance.py" line="69"/>
         <source>Restart the kiosk application</source>
         <translation>Рестартиране на приложението</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="74"/>
+        <location filename="../views/maintenance.py" line="71"/>
         <source>Restart the terminal</source>
         <translation>Рестартиране на терминала</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="139"/>
+        <location filename="../views/maintenance.py" line="142"/>
         <source>You may try again.</source>
         <translation>Може да опитате отново.</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="142"/>
+        <location filename="../views/maintenance.py" line="145"/>
         <source>Too many wrong attempts. Entry is locked for {minutes} min {seconds} s.</source>
         <translation>Твърде много грешни опити. Входът е заключен за {minutes} мин. {seconds} сек.</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="158"/>
+        <location filename="../views/maintenance.py" line="161"/>
         <source>Reading the state of the terminal…</source>
         <translation>Четене на състоянието на терминала…</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="169"/>
+        <location filename="../views/maintenance.py" line="172"/>
         <source>Devices: cannot be read ({error})</source>
         <translation>Устройства: не могат да се прочетат ({error})</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="172"/>
-        <location filename="../views/maintenance.py" line="240"/>
+        <location filename="../views/maintenance.py" line="175"/>
+        <location filename="../views/maintenance.py" line="243"/>
         <source>Terminal</source>
         <translation>Терминал</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="172"/>
+        <location filename="../views/maintenance.py" line="175"/>
         <source>Hub</source>
         <translation>Сървър</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="173"/>
+        <location filename="../views/maintenance.py" line="176"/>
         <source>Waiting to be sent</source>
         <translation>Чакат изпращане</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="174"/>
+        <location filename="../views/maintenance.py" line="177"/>
         <source>Oldest waiting item</source>
         <translation>Най-старият чакащ запис</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="175"/>
+        <location filename="../views/maintenance.py" line="178"/>
         <source>Refused by the hub</source>
         <translation>Отказани от сървъра</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="175"/>
+        <location filename="../views/maintenance.py" line="178"/>
         <source>Last synchronisation</source>
         <translation>Последна синхронизация</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="176"/>
+        <location filename="../views/maintenance.py" line="179"/>
         <source>Last synchronisation error</source>
         <translation>Последна грешка при синхронизация</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="176"/>
+        <location filename="../views/maintenance.py" line="179"/>
         <source>Store error</source>
         <translation>Грешка в базата данни</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="177"/>
+        <location filename="../views/maintenance.py" line="180"/>
         <source>Online</source>
         <translation>Връзка</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="177"/>
+        <location filename="../views/maintenance.py" line="180"/>
         <source>Delivered</source>
         <translation>Доставени</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="182"/>
+        <location filename="../views/maintenance.py" line="185"/>
         <source>Catalogue version</source>
         <translation>Версия на каталога</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="182"/>
+        <location filename="../views/maintenance.py" line="185"/>
         <source>none</source>
         <translation>няма</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="188"/>
+        <location filename="../views/maintenance.py" line="191"/>
         <source>yes</source>
         <translation>да</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="190"/>
+        <location filename="../views/maintenance.py" line="193"/>
         <source>no</source>
         <translation>не</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="192"/>
+        <location filename="../views/maintenance.py" line="195"/>
         <source>never reached</source>
         <translation>никога не е достигнат</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="192"/>
+        <location filename="../views/maintenance.py" line="195"/>
         <source>never</source>
         <translation>никога</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="193"/>
+        <location filename="../views/maintenance.py" line="196"/>
         <source>not enrolled</source>
         <translation>не е регистриран</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="196"/>
+        <location filename="../views/maintenance.py" line="199"/>
         <source> s ago)</source>
         <translation> сек. по-рано)</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="197"/>
+        <location filename="../views/maintenance.py" line="200"/>
         <source> min ago)</source>
         <translation> мин. по-рано)</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="197"/>
+        <location filename="../views/maintenance.py" line="200"/>
         <source> h ago)</source>
         <translation> ч. по-рано)</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="198"/>
+        <location filename="../views/maintenance.py" line="201"/>
         <source> days ago)</source>
         <translation> дни по-рано)</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="198"/>
+        <location filename="../views/maintenance.py" line="201"/>
         <source>last contact </source>
         <translation>последна връзка </translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="208"/>
+        <location filename="../views/maintenance.py" line="211"/>
         <source>ID card reader</source>
         <translation>Четец за лични карти</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="208"/>
+        <location filename="../views/maintenance.py" line="211"/>
         <source>Scanner</source>
         <translation>Скенер</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="209"/>
+        <location filename="../views/maintenance.py" line="212"/>
         <source>Badge reader</source>
         <translation>Четец за карти на техници</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="209"/>
+        <location filename="../views/maintenance.py" line="212"/>
         <source>Printer</source>
         <translation>Принтер</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="210"/>
+        <location filename="../views/maintenance.py" line="213"/>
         <source>Speech</source>
         <translation>Говор</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="210"/>
+        <location filename="../views/maintenance.py" line="213"/>
         <source>Buttons</source>
         <translation>Бутони</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="210"/>
+        <location filename="../views/maintenance.py" line="213"/>
         <source>Headset</source>
         <translation>Слушалки</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="211"/>
+        <location filename="../views/maintenance.py" line="214"/>
         <source>working</source>
         <translation>работи</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="211"/>
+        <location filename="../views/maintenance.py" line="214"/>
         <source>working with a problem</source>
         <translation>работи с проблем</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="212"/>
+        <location filename="../views/maintenance.py" line="215"/>
         <source>not working</source>
         <translation>не работи</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="212"/>
+        <location filename="../views/maintenance.py" line="215"/>
         <source>state unknown</source>
         <translation>неизвестно състояние</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="216"/>
+        <location filename="../views/maintenance.py" line="219"/>
         <source>connected</source>
         <translation>свързан</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="223"/>
+        <location filename="../views/maintenance.py" line="226"/>
         <source>last read {time}</source>
         <translation>последно четене {time}</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="224"/>
+        <location filename="../views/maintenance.py" line="227"/>
         <source>nothing read yet</source>
         <translation>още нищо не е прочетено</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="226"/>
+        <location filename="../views/maintenance.py" line="229"/>
         <source>error since {time}: {error}</source>
         <translation>грешка от {time}: {error}</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="231"/>
+        <location filename="../views/maintenance.py" line="234"/>
         <source>Reading the state failed: %1</source>
         <translation>Състоянието не можа да се прочете: %1</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="239"/>
+        <location filename="../views/maintenance.py" line="242"/>
         <source>Code page</source>
         <translation>Кодова страница</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="239"/>
+        <location filename="../views/maintenance.py" line="242"/>
         <source>Cyrillic</source>
         <translation>Кирилица</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="239"/>
+        <location filename="../views/maintenance.py" line="242"/>
         <source>Euro</source>
         <translation>Евро</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="240"/>
+        <location filename="../views/maintenance.py" line="243"/>
         <source>Time</source>
         <translation>Час</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="241"/>
+        <location filename="../views/maintenance.py" line="244"/>
         <source>The test page prints:</source>
         <translation>Пробната страница отпечатва:</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="242"/>
+        <location filename="../views/maintenance.py" line="245"/>
         <source>and a QR code: {text}</source>
         <translation>и QR код: {text}</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="250"/>
+        <location filename="../views/maintenance.py" line="254"/>
         <source>The test page was not printed: {error}</source>
         <translation>Пробната страница не е отпечатана: {error}</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="256"/>
+        <location filename="../views/maintenance.py" line="260"/>
         <source>Leave maintenance mode and go back to the citizen screens?</source>
         <translation>Да се излезе ли от поддръжката и да се върнат екраните за гражданите?</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="257"/>
+        <location filename="../views/maintenance.py" line="261"/>
         <source>Restart the kiosk application now?</source>
         <translation>Да се рестартира ли приложението сега?</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="258"/>
+        <location filename="../views/maintenance.py" line="262"/>
         <source>Restart the whole terminal now?</source>
         <translation>Да се рестартира ли целият терминал сега?</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="307"/>
+        <location filename="../views/maintenance.py" line="312"/>
         <source>Maintenance</source>
         <translation>Поддръжка</translation>
     </message>
     <message>
-        <location filename="../views/maintenance.py" line="310"/>
+        <location filename="../views/maintenance.py" line="315"/>
         <source>For technicians only.</source>
         <translation>Само за техници.</translation>
     </message>
@@ -832,95 +931,95 @@
 <context>
     <name>ReceiptScreen</name>
     <message>
-        <location filename="../views/request.py" line="417"/>
+        <location filename="../views/receipt.py" line="40"/>
         <source>Your request is registered</source>
         <translation>Заявлението Ви е регистрирано</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="421"/>
+        <location filename="../views/receipt.py" line="44"/>
         <source>Incoming number:</source>
         <translation>Входящ номер:</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="419"/>
+        <location filename="../views/receipt.py" line="42"/>
         <source>Your request is saved</source>
         <translation>Заявлението Ви е записано</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="415"/>
+        <location filename="../views/receipt.py" line="38"/>
         <source>Your signal is registered</source>
         <translation>Сигналът Ви е регистриран</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="415"/>
+        <location filename="../views/receipt.py" line="38"/>
         <source>Your signal is saved</source>
         <translation>Сигналът Ви е записан</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="423"/>
+        <location filename="../views/receipt.py" line="46"/>
         <source>There is no connection to the municipality right now. It will be sent automatically. Your reference number (valid for tracking):</source>
         <translation>В момента няма връзка с общината. То ще бъде изпратено автоматично. Вашият номер (важи и за проследяване):</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="432"/>
+        <location filename="../views/receipt.py" line="55"/>
         <source>Tracking code: {code}</source>
         <translation>Код за проследяване: {code}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="437"/>
+        <location filename="../views/receipt.py" line="60"/>
         <source>Accepted as information: filed without an ID card, so no proceedings are opened and no answer is sent (АПК, art. 111).</source>
         <translation>Приет за информация: подаден е без лична карта, затова по него не се образува производство и не се изпраща отговор (АПК, чл. 111).</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="439"/>
+        <location filename="../views/receipt.py" line="62"/>
         <source>An official signal, filed with your ID card: the municipality answers it.</source>
         <translation>Официален сигнал, подаден с лична карта: общината ще Ви отговори.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="442"/>
+        <location filename="../views/receipt.py" line="65"/>
         <source>Place: {place}</source>
         <translation>Място: {place}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="444"/>
+        <location filename="../views/receipt.py" line="67"/>
         <source>Date and time: {when}</source>
         <translation>Дата и час: {when}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="446"/>
-        <location filename="../views/request.py" line="529"/>
+        <location filename="../views/receipt.py" line="69"/>
+        <location filename="../views/receipt.py" line="167"/>
         <source>Fee: {fee}</source>
         <translation>Такса: {fee}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="448"/>
-        <location filename="../views/request.py" line="531"/>
+        <location filename="../views/receipt.py" line="71"/>
+        <location filename="../views/receipt.py" line="169"/>
         <source>Deadline: {deadline}</source>
         <translation>Срок: {deadline}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="450"/>
-        <location filename="../views/request.py" line="533"/>
+        <location filename="../views/receipt.py" line="73"/>
+        <location filename="../views/receipt.py" line="171"/>
         <source>Answer due by: {date}</source>
         <translation>Отговор до: {date}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="452"/>
+        <location filename="../views/receipt.py" line="75"/>
         <source>Filed at: {office}</source>
         <translation>Подадено в: {office}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="453"/>
+        <location filename="../views/receipt.py" line="76"/>
         <source>Track it with the number and the code on a kiosk, or with the QR code.</source>
         <translation>Проследете го с номера и кода на киоск или с QR кода.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="455"/>
+        <location filename="../views/receipt.py" line="78"/>
         <source>Questions: {hotline}</source>
         <translation>Телефон за справки — {hotline}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="499"/>
+        <location filename="../views/receipt.py" line="137"/>
         <source>The printer is not working right now. Please write down the number or photograph the QR code.</source>
         <translation>Принтерът не работи в момента. Моля, запишете номера или снимайте QR кода.</translation>
     </message>
@@ -929,61 +1028,61 @@
         <translation type="vanished">Място: {office}</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="458"/>
+        <location filename="../views/receipt.py" line="81"/>
         <source>QR code for tracking this request</source>
         <translation>QR код за проследяване на заявлението</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="464"/>
+        <location filename="../views/receipt.py" line="32"/>
         <source>Printing your receipt…</source>
         <translation>Отпечатване на разписката…</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="467"/>
+        <location filename="../views/receipt.py" line="89"/>
         <source>Done</source>
         <translation>Готово</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="470"/>
+        <location filename="../views/receipt.py" line="92"/>
         <source>Read the number aloud</source>
         <translation>Прочети номера на глас</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="477"/>
+        <location filename="../views/receipt.py" line="99"/>
         <source>Another request for me</source>
         <translation>Друго заявление за мен</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="478"/>
+        <location filename="../views/receipt.py" line="100"/>
         <source>Another request for me, with the same ID card</source>
         <translation>Друго заявление за мен, със същата лична карта</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="498"/>
+        <location filename="../views/receipt.py" line="136"/>
         <source>The receipt is printed — please take it.</source>
         <translation>Разписката е отпечатана — моля, вземете я.</translation>
     </message>
     <message>
         <source>The printer is not working right now. Please write down the number shown on the screen.</source>
-        <translation type="vanished">Принтерът не работи в момента. Моля, запишете номера от екрана.</translation>
+        <translation>Принтерът не работи в момента. Моля, запишете номера от екрана.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="525"/>
+        <location filename="../views/receipt.py" line="163"/>
         <source>Number {number}.</source>
         <translation>Номер {number}.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="527"/>
+        <location filename="../views/receipt.py" line="165"/>
         <source>Tracking code {code}.</source>
         <translation>Код за проследяване {code}.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="549"/>
+        <location filename="../views/receipt.py" line="187"/>
         <source>Receipt</source>
         <translation>Разписка</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="552"/>
+        <location filename="../views/receipt.py" line="190"/>
         <source>Take your printed receipt. The number and the code are also on the screen.</source>
         <translation>Вземете отпечатаната разписка. Номерът и кодът са и на екрана.</translation>
     </message>
@@ -991,67 +1090,67 @@
 <context>
     <name>RequestFormScreen</name>
     <message>
-        <location filename="../views/request.py" line="102"/>
+        <location filename="../views/request.py" line="91"/>
         <source>This service is no longer in the list.</source>
         <translation>Тази услуга вече не е в списъка.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="109"/>
+        <location filename="../views/request.py" line="96"/>
         <source>Applicant (from your ID card)</source>
         <translation>Заявител (от личната карта)</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="113"/>
+        <location filename="../views/request.py" line="100"/>
         <source>Details of the request</source>
         <translation>Данни за заявлението</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="137"/>
+        <location filename="../views/request.py" line="124"/>
         <source>DD.MM.YYYY</source>
         <translation>ДД.ММ.ГГГГ</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="139"/>
+        <location filename="../views/request.py" line="126"/>
         <source>day, month and year, with dots</source>
         <translation>ден, месец и година, с точки</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="151"/>
+        <location filename="../views/request.py" line="138"/>
         <source>How fast?</source>
         <translation>Колко бързо?</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="154"/>
+        <location filename="../views/request.py" line="141"/>
         <source>Ordinary</source>
         <translation>Обикновена</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="154"/>
+        <location filename="../views/request.py" line="141"/>
         <source>Fast</source>
         <translation>Бърза</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="154"/>
+        <location filename="../views/request.py" line="141"/>
         <source>Express</source>
         <translation>Експресна</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="170"/>
+        <location filename="../views/request.py" line="155"/>
         <source>Continue to review</source>
         <translation>Продължи към преглед</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="201"/>
+        <location filename="../views/request.py" line="186"/>
         <source>Please correct: </source>
         <translation>Моля, поправете: </translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="220"/>
+        <location filename="../views/request.py" line="205"/>
         <source>Request</source>
         <translation>Заявление</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="223"/>
+        <location filename="../views/request.py" line="208"/>
         <source>Fill in the fields marked with a star, choose how fast, then touch Continue.</source>
         <translation>Попълнете полетата със звездичка, изберете колко бързо и докоснете „Продължи“.</translation>
     </message>
@@ -1059,117 +1158,117 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../views/request.py" line="244"/>
+        <location filename="../views/request.py" line="228"/>
         <source>Please check before sending</source>
         <translation>Моля, проверете преди изпращане</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="264"/>
+        <location filename="../views/request.py" line="244"/>
         <source>Change</source>
         <translation>Промяна</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="266"/>
+        <location filename="../views/request.py" line="246"/>
         <source>Confirm and send</source>
         <translation>Потвърди и изпрати</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="285"/>
+        <location filename="../views/request.py" line="264"/>
         <source>The printer is out of paper: there will be no printed receipt. You will get the number on the screen, large, with a QR code to photograph, and you can have it read aloud.</source>
         <translation>В принтера няма хартия: няма да получите разпечатана разписка. Номерът ще се покаже на екрана, с едри цифри и QR код, който можете да снимате, и можете да го чуете на глас.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="297"/>
+        <location filename="../views/request.py" line="276"/>
         <source>Service</source>
         <translation>Услуга</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="301"/>
+        <location filename="../views/request.py" line="280"/>
         <source>Deadline</source>
         <translation>Срок</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="302"/>
+        <location filename="../views/request.py" line="281"/>
         <source>Fee</source>
         <translation>Такса</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="314"/>
+        <location filename="../views/request.py" line="293"/>
         <source>Type</source>
         <translation>Вид</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="316"/>
+        <location filename="../views/request.py" line="295"/>
         <source>Category</source>
         <translation>Категория</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="317"/>
+        <location filename="../views/request.py" line="296"/>
         <source>Description</source>
         <translation>Описание</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="320"/>
+        <location filename="../views/request.py" line="299"/>
         <source>Location</source>
         <translation>Място</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="321"/>
+        <location filename="../views/request.py" line="300"/>
         <source>Filed as</source>
         <translation>Подава се като</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="321"/>
+        <location filename="../views/request.py" line="300"/>
         <source>information only (without an ID card)</source>
         <translation>само за информация (без лична карта)</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="322"/>
+        <location filename="../views/request.py" line="301"/>
         <source>an official signal (with your ID card)</source>
         <translation>официален сигнал (с лична карта)</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="326"/>
+        <location filename="../views/request.py" line="305"/>
         <source>Sender</source>
         <translation>Подател</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="326"/>
+        <location filename="../views/request.py" line="305"/>
         <source>anonymous (only recorded)</source>
         <translation>анонимен (само се регистрира)</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="328"/>
+        <location filename="../views/request.py" line="307"/>
         <source>Applicant</source>
         <translation>Заявител</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="330"/>
+        <location filename="../views/request.py" line="309"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="332"/>
+        <location filename="../views/request.py" line="311"/>
         <source>E-mail</source>
         <translation>Имейл</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="353"/>
+        <location filename="../views/request.py" line="332"/>
         <source>Sending… please wait.</source>
         <translation>Изпращане… моля, изчакайте.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="364"/>
+        <location filename="../views/request.py" line="344"/>
         <source>Your request could not be saved on this kiosk. Nothing was sent. Please ask a clerk.</source>
         <translation>Заявлението не можа да бъде записано на този киоск. Нищо не е изпратено. Моля, обърнете се към служител.</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="374"/>
+        <location filename="../views/request.py" line="354"/>
         <source>Review</source>
         <translation>Преглед</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="377"/>
+        <location filename="../views/request.py" line="357"/>
         <source>Check the details. Touch “Confirm and send” to file it, or “Change” to go back.</source>
         <translation>Проверете данните. Докоснете „Потвърди и изпрати“, за да го подадете, или „Промяна“, за да се върнете.</translation>
     </message>
@@ -1177,52 +1276,52 @@
 <context>
     <name>ServiceScreen</name>
     <message>
-        <location filename="../views/home.py" line="217"/>
+        <location filename="../views/home.py" line="219"/>
         <source>This service is no longer in the list.</source>
         <translation>Тази услуга вече не е в списъка.</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="226"/>
+        <location filename="../views/home.py" line="227"/>
         <source>Unit: {unit}</source>
         <translation>Звено: {unit}</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="227"/>
+        <location filename="../views/home.py" line="228"/>
         <source>Deadline and fee</source>
         <translation>Срок и такса</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="230"/>
+        <location filename="../views/home.py" line="231"/>
         <source>Ordinary</source>
         <translation>Обикновена</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="230"/>
+        <location filename="../views/home.py" line="231"/>
         <source>Fast</source>
         <translation>Бърза</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="230"/>
+        <location filename="../views/home.py" line="231"/>
         <source>Express</source>
         <translation>Експресна</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="232"/>
+        <location filename="../views/home.py" line="233"/>
         <source>{tier}: {deadline}, fee {fee}</source>
         <translation>{tier}: {deadline}, такса {fee}</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="236"/>
+        <location filename="../views/home.py" line="237"/>
         <source>Documents you need</source>
         <translation>Необходими документи</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="240"/>
+        <location filename="../views/home.py" line="241"/>
         <source>Where to go</source>
         <translation>Къде да отидете</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="243"/>
+        <location filename="../views/home.py" line="244"/>
         <source>Legal basis</source>
         <translation>Правно основание</translation>
     </message>
@@ -1245,110 +1344,110 @@
 <context>
     <name>SignalScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="50"/>
+        <location filename="../views/citizen.py" line="45"/>
         <source>What kind of signal?</source>
         <translation>Какъв е сигналът?</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="61"/>
+        <location filename="../views/citizen.py" line="56"/>
         <source>About what?</source>
         <translation>За какво?</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="74"/>
+        <location filename="../views/citizen.py" line="69"/>
         <source>Describe it</source>
         <translation>Опишете го</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="76"/>
+        <location filename="../views/citizen.py" line="71"/>
         <source>Description</source>
         <translation>Описание</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="80"/>
-        <location filename="../views/citizen.py" line="156"/>
+        <location filename="../views/citizen.py" line="75"/>
+        <location filename="../views/citizen.py" line="150"/>
         <source>Where? (optional)</source>
         <translation>Къде? (по желание)</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="82"/>
+        <location filename="../views/citizen.py" line="77"/>
         <source>Choose a place or a street of the municipality, or type the street and number.</source>
         <translation>Изберете място или улица в общината или напишете улицата и номера.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="93"/>
-        <location filename="../views/citizen.py" line="94"/>
+        <location filename="../views/citizen.py" line="88"/>
+        <location filename="../views/citizen.py" line="89"/>
         <source>Street and number</source>
         <translation>Улица и номер</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="99"/>
+        <location filename="../views/citizen.py" line="94"/>
         <source>Landmark (optional), e.g. next to the bus stop</source>
         <translation>Ориентир (по желание), напр. до спирката</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="100"/>
+        <location filename="../views/citizen.py" line="95"/>
         <source>Landmark (optional)</source>
         <translation>Ориентир (по желание)</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="107"/>
+        <location filename="../views/citizen.py" line="102"/>
         <source>With your ID card, or as information?</source>
         <translation>С лична карта или само за информация?</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="108"/>
-        <location filename="../views/citizen.py" line="109"/>
+        <location filename="../views/citizen.py" line="103"/>
+        <location filename="../views/citizen.py" line="104"/>
         <source>Without my ID card: only as information</source>
         <translation>Без лична карта: само за информация</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="118"/>
+        <location filename="../views/citizen.py" line="113"/>
         <source>How can the municipality answer you? (optional)</source>
         <translation>Как общината да Ви отговори? (по желание)</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="120"/>
+        <location filename="../views/citizen.py" line="115"/>
         <source>Phone, e.g. 0888 123 456</source>
         <translation>Телефон, напр. 0888 123 456</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="121"/>
+        <location filename="../views/citizen.py" line="116"/>
         <source>Phone (optional)</source>
         <translation>Телефон (по желание)</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="124"/>
+        <location filename="../views/citizen.py" line="119"/>
         <source>E-mail</source>
         <translation>Имейл</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="125"/>
+        <location filename="../views/citizen.py" line="120"/>
         <source>E-mail (optional)</source>
         <translation>Имейл (по желание)</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="156"/>
+        <location filename="../views/citizen.py" line="150"/>
         <source>Where? *</source>
         <translation>Къде? *</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="163"/>
+        <location filename="../views/citizen.py" line="157"/>
         <source>Signals in this category need your ID card: they are official and the municipality answers them.</source>
         <translation>Сигналите в тази категория се подават с лична карта: те са официални и общината отговаря на тях.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="165"/>
+        <location filename="../views/citizen.py" line="159"/>
         <source>Without the ID card the signal is accepted as information only: by law (АПК, art. 111) no proceedings are opened on anonymous signals, and you get no answer.</source>
         <translation>Без лична карта сигналът се приема само за информация: по закон (АПК, чл. 111) по анонимни сигнали не се образува производство и не получавате отговор.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="168"/>
+        <location filename="../views/citizen.py" line="162"/>
         <source>With your ID card the signal is official: it is registered and the municipality answers within two months. Without it, it is accepted as information only (АПК, art. 111).</source>
         <translation>С лична карта сигналът е официален: регистрира се и общината отговаря в срок от два месеца. Без нея се приема само за информация (АПК, чл. 111).</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="238"/>
+        <location filename="../views/citizen.py" line="236"/>
         <source>Choose the kind and the category, describe the problem, say where it is, then touch Continue. With your ID card the signal is official; without it, it is accepted as information.</source>
         <translation>Изберете вида и категорията, опишете проблема, посочете къде е и докоснете „Продължи“. С лична карта сигналът е официален, без нея се приема за информация.</translation>
     </message>
@@ -1369,7 +1468,7 @@
         <translation type="vanished">По закон (чл. 111 от АПК) анонимните сигнали само се регистрират: по тях не се образува производство и не получавате отговор. За да получите отговор, изпратете сигнала с личната си карта.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="137"/>
+        <location filename="../views/citizen.py" line="131"/>
         <source>Continue</source>
         <translation>Продължи</translation>
     </message>
@@ -1378,37 +1477,37 @@
         <translation type="vanished">Сигналите в тази категория изискват името Ви: анонимно изпращане не е възможно.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="180"/>
+        <location filename="../views/citizen.py" line="174"/>
         <source>Category: choose what the signal is about</source>
         <translation>Категория: изберете за какво е сигналът</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="183"/>
+        <location filename="../views/citizen.py" line="177"/>
         <source>Description: write at least a few words</source>
         <translation>Описание: напишете поне няколко думи</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="188"/>
+        <location filename="../views/citizen.py" line="182"/>
         <source>Where: choose a place or type the street, so the municipality can find it</source>
         <translation>Къде: изберете място или напишете улицата, за да може общината да го намери</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="196"/>
+        <location filename="../views/citizen.py" line="193"/>
         <source>Phone: digits only, e.g. 0888 123 456</source>
         <translation>Телефон: само цифри, напр. 0888 123 456</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="198"/>
+        <location filename="../views/citizen.py" line="195"/>
         <source>E-mail: for example name@example.bg</source>
         <translation>Имейл: например ime@primer.bg</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="203"/>
+        <location filename="../views/citizen.py" line="201"/>
         <source>Please correct: </source>
         <translation>Моля, поправете: </translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="235"/>
+        <location filename="../views/citizen.py" line="233"/>
         <source>Signal</source>
         <translation>Сигнал</translation>
     </message>
@@ -1420,63 +1519,63 @@
 <context>
     <name>TrackScreen</name>
     <message>
-        <location filename="../views/citizen.py" line="264"/>
+        <location filename="../views/tracking.py" line="24"/>
         <source>Type the number and the tracking code from your receipt, or hold the receipt&apos;s QR code under the scanner.</source>
         <translation>Въведете номера и кода за проследяване от разписката или поднесете QR кода на разписката към скенера.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="266"/>
+        <location filename="../views/tracking.py" line="26"/>
         <source>Number, e.g. 94-00012/05.01.2026 or K07-000123</source>
         <translation>Номер, напр. 94-00012/05.01.2026 или K07-000123</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="267"/>
+        <location filename="../views/tracking.py" line="27"/>
         <source>Request number</source>
         <translation>Номер на заявлението</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="269"/>
-        <location filename="../views/citizen.py" line="270"/>
+        <location filename="../views/tracking.py" line="29"/>
+        <location filename="../views/tracking.py" line="30"/>
         <source>Tracking code</source>
         <translation>Код за проследяване</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="274"/>
+        <location filename="../views/tracking.py" line="34"/>
         <source>Show status</source>
         <translation>Покажи състоянието</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="300"/>
+        <location filename="../views/tracking.py" line="58"/>
         <source>This code is not from one of our receipts.</source>
         <translation>Този код не е от наша разписка.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="310"/>
+        <location filename="../views/tracking.py" line="68"/>
         <source>Please type the number (and the tracking code, if your receipt has one).</source>
         <translation>Моля, въведете номера (и кода за проследяване, ако разписката Ви има такъв).</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="324"/>
+        <location filename="../views/tracking.py" line="82"/>
         <source>Looking it up…</source>
         <translation>Търсене…</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="334"/>
+        <location filename="../views/tracking.py" line="92"/>
         <source>{number}: {title} — {status}</source>
         <translation>{number}: {title} — {status}</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="355"/>
+        <location filename="../views/tracking.py" line="113"/>
         <source>No request with this number and code was found. Type the incoming number from your receipt, e.g. {full} or {short}, and the tracking code.</source>
         <translation>Няма заявление с този номер и код. Въведете входящия номер от разписката, напр. {full} или {short}, и кода за проследяване.</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="383"/>
+        <location filename="../views/tracking.py" line="141"/>
         <source>Track a request</source>
         <translation>Проследяване на заявление</translation>
     </message>
     <message>
-        <location filename="../views/citizen.py" line="386"/>
+        <location filename="../views/tracking.py" line="144"/>
         <source>Type the number and the tracking code, then touch Show status. Or scan the QR code of your receipt.</source>
         <translation>Въведете номера и кода и докоснете „Покажи състоянието“. Или сканирайте QR кода от разписката.</translation>
     </message>
@@ -1484,82 +1583,82 @@
 <context>
     <name>WelcomeScreen</name>
     <message>
-        <location filename="../views/home.py" line="21"/>
-        <location filename="../views/home.py" line="78"/>
+        <location filename="../views/home.py" line="20"/>
+        <location filename="../views/home.py" line="80"/>
         <source>Municipality</source>
         <translation>Община</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="33"/>
+        <location filename="../views/home.py" line="32"/>
         <source>The list of services is not loaded yet. Tracking and signals still work.</source>
         <translation>Списъкът с услуги още не е зареден. Проследяването и сигналите работят.</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="34"/>
+        <location filename="../views/home.py" line="33"/>
         <source>How can we help you? Touch a button.</source>
         <translation>С какво можем да помогнем? Докоснете бутон.</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="46"/>
+        <location filename="../views/home.py" line="45"/>
         <source>Phone numbers</source>
         <translation>Телефони</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="40"/>
+        <location filename="../views/home.py" line="39"/>
         <source>Public consultations</source>
         <translation>Обществени консултации</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="42"/>
+        <location filename="../views/home.py" line="41"/>
         <source>Services
 and certificates</source>
         <translation>Услуги
 и удостоверения</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="43"/>
+        <location filename="../views/home.py" line="42"/>
         <source>Report a problem
 or send a signal</source>
         <translation>Сигнал
 за проблем</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="44"/>
+        <location filename="../views/home.py" line="43"/>
         <source>Track my request</source>
         <translation>Проследяване
 на заявление</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="45"/>
+        <location filename="../views/home.py" line="44"/>
         <source>My requests
 (ID card and code)</source>
         <translation>Моите заявления
 (карта и код)</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="47"/>
+        <location filename="../views/home.py" line="46"/>
         <source>Public
 consultations</source>
         <translation>Обществени
 консултации</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="59"/>
+        <location filename="../views/home.py" line="61"/>
         <source>Spoken guidance</source>
         <translation>Гласово упътване</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="59"/>
+        <location filename="../views/home.py" line="61"/>
         <source>Spoken guidance (headphones)</source>
         <translation>Гласово упътване (слушалки)</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="117"/>
+        <location filename="../views/home.py" line="121"/>
         <source>Welcome</source>
         <translation>Добре дошли</translation>
     </message>
     <message>
-        <location filename="../views/home.py" line="120"/>
+        <location filename="../views/home.py" line="124"/>
         <source>Choose what you need: services, a signal, tracking, your requests, phone numbers or consultations.</source>
         <translation>Изберете какво Ви трябва: услуги, сигнал, проследяване, Вашите заявления, телефони или консултации.</translation>
     </message>

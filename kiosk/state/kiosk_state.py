@@ -300,9 +300,9 @@ class KioskState(QObject):
         self.document_read.emit(identity)
 
     def reject_document(self, error: Any) -> None:
-        text = getattr(error, "message_en" if self.language == "en" else "message_bg", None) or str(error)
-        prefix = "The card could not be read: " if self.language == "en" else "Картата не може да бъде прочетена: "
-        self.document_refused.emit(prefix + text)
+        from kiosk.state.messages import card_error_text
+
+        self.document_refused.emit(card_error_text(error))
 
     def applicant(self) -> dict[str, Any] | None:
         ident = self.session.identity
@@ -452,20 +452,15 @@ class KioskState(QObject):
     def _printed(self, receipt: ReceiptData, ok: bool, exc: Exception | None = None) -> None:
         if self._printing is not None and self._printing[0] is receipt:
             self._printing = (receipt, ok)
-        self.printer_status.emit(self._printer_text(ok, exc), ok)
+        from kiosk.state.messages import printer_text
+
+        self.printer_status.emit(printer_text(ok), ok)
 
     def print_outcome(self, receipt: ReceiptData) -> bool | None:
         """How printing `receipt` went: True printed, False not, None still printing (or not asked)."""
         if self._printing is not None and self._printing[0] is receipt:
             return self._printing[1]
         return None
-
-    def _printer_text(self, ok: bool, exc: Exception | None = None) -> str:
-        if ok:
-            return "The receipt is printed — please take it." if self.language == "en" else "Разписката е отпечатана — моля, вземете я."
-        if self.language == "en":
-            return "The printer is not working right now. Please write down the number shown on the screen."
-        return "Принтерът не работи в момента. Моля, запишете номера от екрана."
 
     def record_press(self, score: int, service_id: str | None = None, on_done=None, on_error=None) -> None:
         self.tasks.run(

@@ -37,7 +37,7 @@ def test_no_string_in_the_source_is_missing_from_the_catalogue(tmp_path):
         pytest.skip("pyside6-lupdate not installed")
     work = tmp_path / "kiosk_bg.ts"
     shutil.copy(TS, work)
-    sources = sorted(str(p) for p in (ROOT / "kiosk" / "views").glob("*.py"))
+    sources = sorted(str(p) for p in (ROOT / "kiosk" / "views").glob("*.py")) + [str(ROOT / "kiosk" / "state" / "messages.py")]
     subprocess.run([str(lupdate), *sources, "-ts", str(work)], check=True, capture_output=True)
     missing = _unfinished(work)
     assert not missing, f"untranslated strings (add them to kiosk/i18n/kiosk_bg.ts): {missing}"
@@ -51,3 +51,26 @@ def test_compiled_qm_is_not_older_than_the_ts():
     if lrelease.exists():
         out = subprocess.run([str(lrelease), str(TS), "-qm", "/dev/null"], capture_output=True, text=True).stdout
         assert "0 unfinished" in out
+
+
+def test_card_and_printer_messages_come_from_the_kiosks_translations(qapp):
+    """What the citizen reads about a card or the printer follows the kiosk's language through the
+    Qt catalogue, like the screens (the MRZ reader gives a code; the words are the kiosk's)."""
+    from hardware.idcard.mrz import _MESSAGES, MrzError
+    from kiosk.i18n import LanguageSwitcher
+    from kiosk.state.messages import CARD_ERRORS, card_error_text, printer_text
+
+    assert set(CARD_ERRORS) == set(_MESSAGES)  # every code the reader can give has its words
+    switch = LanguageSwitcher(qapp)
+    try:
+        switch("bg")
+        assert card_error_text(MrzError("expired", "22.11.2026")) == (
+            "Картата не може да бъде прочетена: Картата е с изтекъл срок на валидност (22.11.2026).")
+        assert card_error_text(RuntimeError("usb")).startswith("Картата не може да бъде прочетена: Това не прилича")
+        assert printer_text(False) == "Принтерът не работи в момента. Моля, запишете номера от екрана."
+        switch("en")
+        assert card_error_text(MrzError("expired", "22.11.2026")) == (
+            "The card could not be read: The card has expired (22.11.2026).")
+        assert printer_text(True) == "The receipt is printed — please take it."
+    finally:
+        switch("en")
