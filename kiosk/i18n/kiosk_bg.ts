@@ -4,98 +4,108 @@
 <context>
     <name>CardMessages</name>
     <message>
-        <location filename="../state/messages.py" line="17"/>
+        <location filename="../state/messages.py" line="18"/>
         <source>This does not look like a document&apos;s machine-readable zone — please insert the card again.</source>
         <translation>Това не прилича на машинночетимата зона на документ — поставете картата отново.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="18"/>
+        <location filename="../state/messages.py" line="19"/>
         <source>The document was not read completely — please try again.</source>
         <translation>Документът не беше прочетен изцяло — опитайте отново.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="19"/>
+        <location filename="../state/messages.py" line="20"/>
         <source>The document was not read correctly — please try again.</source>
         <translation>Документът не беше прочетен правилно — опитайте отново.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="20"/>
+        <location filename="../state/messages.py" line="21"/>
         <source>This kind of document is not supported. Please use an ID card or a passport.</source>
         <translation>Този вид документ не се поддържа. Използвайте лична карта или паспорт.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="21"/>
+        <location filename="../state/messages.py" line="22"/>
         <source>The document number could not be read correctly — please try again.</source>
         <translation>Номерът на документа не можа да се прочете правилно — опитайте отново.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="22"/>
+        <location filename="../state/messages.py" line="23"/>
         <source>The date of birth could not be read correctly — please try again.</source>
         <translation>Датата на раждане не можа да се прочете правилно — опитайте отново.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="23"/>
+        <location filename="../state/messages.py" line="24"/>
         <source>The expiry date could not be read correctly — please try again.</source>
         <translation>Срокът на валидност не можа да се прочете правилно — опитайте отново.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="24"/>
+        <location filename="../state/messages.py" line="25"/>
         <source>The personal number could not be read correctly — please try again.</source>
         <translation>Личният номер не можа да се прочете правилно — опитайте отново.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="25"/>
+        <location filename="../state/messages.py" line="26"/>
         <source>The document data could not be read correctly — please try again.</source>
         <translation>Данните от документа не можаха да се прочетат правилно — опитайте отново.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="26"/>
+        <location filename="../state/messages.py" line="27"/>
         <source>The date of birth on the document is not valid.</source>
         <translation>Датата на раждане в документа е невалидна.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="27"/>
+        <location filename="../state/messages.py" line="28"/>
         <source>The expiry date on the document is not valid.</source>
         <translation>Срокът на валидност в документа е невалиден.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="28"/>
+        <location filename="../state/messages.py" line="29"/>
         <source>The sex field could not be read — please try again.</source>
         <translation>Полът в документа не можа да се прочете — опитайте отново.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="29"/>
+        <location filename="../state/messages.py" line="30"/>
         <source>The card has expired ({0}).</source>
         <translation>Картата е с изтекъл срок на валидност ({0}).</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="30"/>
+        <location filename="../state/messages.py" line="31"/>
         <source>The personal number (EGN) on the document is not valid. Please ask a clerk.</source>
         <translation>ЕГН в документа е невалидно. Обърнете се към служител.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="31"/>
+        <location filename="../state/messages.py" line="32"/>
         <source>The personal number (EGN) does not match the date of birth on the document. Please ask a clerk.</source>
         <translation>ЕГН не съответства на датата на раждане в документа. Обърнете се към служител.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="32"/>
+        <location filename="../state/messages.py" line="33"/>
         <source>The foreigner&apos;s personal number (LNCH) on the document is not valid. Please ask a clerk.</source>
         <translation>ЛНЧ в документа е невалиден. Обърнете се към служител.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="45"/>
         <location filename="../state/messages.py" line="46"/>
+        <location filename="../state/messages.py" line="47"/>
         <source>The card could not be read: </source>
         <translation>Картата не може да бъде прочетена: </translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="51"/>
+        <location filename="../state/messages.py" line="54"/>
+        <source>The document has expired.</source>
+        <translation>Документът е с изтекъл срок на валидност.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="56"/>
+        <source>The document carries no ЕГН — please ask a clerk.</source>
+        <translation>В документа няма ЕГН — обърнете се към служител.</translation>
+    </message>
+    <message>
+        <location filename="../state/messages.py" line="62"/>
         <source>The receipt is printed — please take it.</source>
         <translation>Разписката е отпечатана — моля, вземете я.</translation>
     </message>
     <message>
-        <location filename="../state/messages.py" line="52"/>
+        <location filename="../state/messages.py" line="63"/>
         <source>The printer is not working right now. Please write down the number shown on the screen.</source>
         <translation>Принтерът не работи в момента. Моля, запишете номера от екрана.</translation>
     </message>
@@ -1064,7 +1074,7 @@
     </message>
     <message>
         <source>The printer is not working right now. Please write down the number shown on the screen.</source>
-        <translation>Принтерът не работи в момента. Моля, запишете номера от екрана.</translation>
+        <translation type="vanished">Принтерът не работи в момента. Моля, запишете номера от екрана.</translation>
     </message>
     <message>
         <location filename="../views/receipt.py" line="163"/>

@@ -78,15 +78,11 @@ class ReceiptData:
     hotline: str | None = None
 
 
-def identity_refusal(doc: Any, today: date | None = None) -> tuple[str, str] | None:
-    """Why an ID document cannot be used (bg, en), or None if it can."""
-    today = today or date.today()
-    expiry = getattr(doc, "expiry_date", None)
-    if expiry is not None and expiry < today:
-        return ("Документът е с изтекъл срок на валидност.", "The document has expired.")
-    if not getattr(doc, "egn", None):
-        return ("В документа няма ЕГН — обърнете се към служител.", "The document carries no ЕГН — please ask a clerk.")
-    return None
+def identity_refusal(doc: Any, today: date | None = None) -> str | None:
+    """Why an ID document cannot be used, in the current language, or None if it can."""
+    from kiosk.state.messages import document_refusal_text
+
+    return document_refusal_text(doc, today or date.today())
 
 
 class KioskState(QObject):
@@ -283,7 +279,7 @@ class KioskState(QObject):
     def accept_document(self, doc: Any) -> None:
         refusal = identity_refusal(doc, self._today())
         if refusal:
-            self.document_refused.emit(refusal[1] if self.language == "en" else refusal[0])
+            self.document_refused.emit(refusal)
             return
         identity = Identity(
             egn=doc.egn,

@@ -8,6 +8,7 @@ date); the words for it live here. QtCore only: no widgets.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -44,6 +45,16 @@ def card_error_text(error: Any) -> str:
     if source is None:
         return QCoreApplication.translate("CardMessages", "The card could not be read: ") + _tr(CARD_ERRORS["not_mrz"])
     return QCoreApplication.translate("CardMessages", "The card could not be read: ") + _tr(source).format(getattr(error, "detail", None) or "")
+
+
+def document_refusal_text(doc: Any, today: date) -> str | None:
+    """Why a card that was read cannot be used (expired, no ЕГН), or None when it can."""
+    expiry = getattr(doc, "expiry_date", None)
+    if expiry is not None and expiry < today:
+        return QCoreApplication.translate("CardMessages", "The document has expired.")
+    if not getattr(doc, "egn", None):
+        return QCoreApplication.translate("CardMessages", "The document carries no ЕГН — please ask a clerk.")
+    return None
 
 
 def printer_text(ok: bool) -> str:

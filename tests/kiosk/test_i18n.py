@@ -6,7 +6,9 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -58,7 +60,7 @@ def test_card_and_printer_messages_come_from_the_kiosks_translations(qapp):
     Qt catalogue, like the screens (the MRZ reader gives a code; the words are the kiosk's)."""
     from hardware.idcard.mrz import _MESSAGES, MrzError
     from kiosk.i18n import LanguageSwitcher
-    from kiosk.state.messages import CARD_ERRORS, card_error_text, printer_text
+    from kiosk.state.messages import CARD_ERRORS, card_error_text, document_refusal_text, printer_text
 
     assert set(CARD_ERRORS) == set(_MESSAGES)  # every code the reader can give has its words
     switch = LanguageSwitcher(qapp)
@@ -68,6 +70,10 @@ def test_card_and_printer_messages_come_from_the_kiosks_translations(qapp):
             "Картата не може да бъде прочетена: Картата е с изтекъл срок на валидност (22.11.2026).")
         assert card_error_text(RuntimeError("usb")).startswith("Картата не може да бъде прочетена: Това не прилича")
         assert printer_text(False) == "Принтерът не работи в момента. Моля, запишете номера от екрана."
+        assert document_refusal_text(SimpleNamespace(expiry_date=date(2020, 1, 1), egn="7501020018"),
+                                     date(2026, 1, 1)) == "Документът е с изтекъл срок на валидност."
+        assert document_refusal_text(SimpleNamespace(expiry_date=None, egn=""), date(2026, 1, 1)) == (
+            "В документа няма ЕГН — обърнете се към служител.")
         switch("en")
         assert card_error_text(MrzError("expired", "22.11.2026")) == (
             "The card could not be read: The card has expired (22.11.2026).")
