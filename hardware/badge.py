@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol, runtime_checkable
 
 from hardware.base import DeviceState, Health
-from hardware.evdev_input import EvdevLineSource, InputDeviceMatch, WedgeDecoder, device_opener
+from hardware.evdev_input import InputDeviceMatch
+from hardware.line_devices import LineSourceDevice
 from hardware.scanner import LineInputDevice
 
 __all__ = [
@@ -91,7 +92,7 @@ class BadgeReader(LineInputDevice):
         self._emit("on_badge", uid)
 
 
-class EvdevBadgeReader(BadgeReader):
+class EvdevBadgeReader(LineSourceDevice, BadgeReader):
     """A USB RFID reader that types the UID and Enter, grabbed so it never types into the kiosk."""
 
     name = "badge_reader_evdev"
@@ -112,22 +113,9 @@ class EvdevBadgeReader(BadgeReader):
         start: bool = True,
     ) -> None:
         super().__init__(listener)
-        open_device = device_opener("EvdevBadgeReader", match, open_device, device=device, name=name, phys=phys, usb_id=usb_id)
-        self.source = EvdevLineSource(
-            open_device,
-            on_line=self._line,
-            on_state=self._set_health,
-            decoder=WedgeDecoder(max_line=64),
-            poll_interval=poll_interval,
-            backoff_initial=backoff_initial,
-            backoff_max=backoff_max,
-            name=self.name,
-        )
-        if start:
-            self.source.start()
-
-    def close(self) -> None:
-        self.source.close()
+        self._open_evdev(match, open_device, device=device, name=name, phys=phys, usb_id=usb_id, max_line=64,
+                         poll_interval=poll_interval, backoff_initial=backoff_initial, backoff_max=backoff_max,
+                         start=start)
 
 
 class SimulatedBadgeReader(BadgeReader):

@@ -11,9 +11,9 @@ from typing import Any, Protocol, runtime_checkable
 import serial
 
 from hardware.base import Device, DeviceState, Health
-from hardware.evdev_input import EvdevLineSource, InputDeviceMatch, WedgeDecoder, device_opener
+from hardware.evdev_input import InputDeviceMatch
 from hardware.idcard.assembler import LineFramer
-from hardware.idcard.serial_reader import SerialLineSource
+from hardware.line_devices import LineSourceDevice
 
 __all__ = [
     "ScannerListener",
@@ -101,7 +101,7 @@ class Scanner(LineInputDevice):
         self._emit("on_scan", text)
 
 
-class EvdevScanner(Scanner):
+class EvdevScanner(LineSourceDevice, Scanner):
     """A USB HID scanner in keyboard mode, grabbed so scans never type into the kiosk's widgets."""
 
     name = "scanner_evdev"
@@ -122,25 +122,12 @@ class EvdevScanner(Scanner):
         start: bool = True,
     ) -> None:
         super().__init__(listener)
-        open_device = device_opener("EvdevScanner", match, open_device, device=device, name=name, phys=phys, usb_id=usb_id)
-        self.source = EvdevLineSource(
-            open_device,
-            on_line=self._line,
-            on_state=self._set_health,
-            decoder=WedgeDecoder(max_line=MAX_SCAN_LENGTH),
-            poll_interval=poll_interval,
-            backoff_initial=backoff_initial,
-            backoff_max=backoff_max,
-            name=self.name,
-        )
-        if start:
-            self.source.start()
-
-    def close(self) -> None:
-        self.source.close()
+        self._open_evdev(match, open_device, device=device, name=name, phys=phys, usb_id=usb_id,
+                         max_line=MAX_SCAN_LENGTH, poll_interval=poll_interval, backoff_initial=backoff_initial,
+                         backoff_max=backoff_max, start=start)
 
 
-class SerialScanner(Scanner):
+class SerialScanner(LineSourceDevice, Scanner):
     """A scanner in serial / USB-CDC mode: one scan per line (CR, LF or CRLF), UTF-8 allowed."""
 
     name = "scanner_serial"
@@ -160,24 +147,10 @@ class SerialScanner(Scanner):
         start: bool = True,
     ) -> None:
         super().__init__(listener)
-        self.source = SerialLineSource(
-            port or device,
-            on_line=self._line,
-            on_state=self._set_health,
-            baudrate=baudrate,
-            usb_id=usb_id,
-            read_timeout=read_timeout,
-            backoff_initial=backoff_initial,
-            backoff_max=backoff_max,
-            framer=LineFramer(max_line=MAX_SCAN_LENGTH, utf8=True),
-            serial_factory=serial_factory,
-            name=self.name,
-        )
-        if start:
-            self.source.start()
-
-    def close(self) -> None:
-        self.source.close()
+        self._open_serial(port or device, baudrate=baudrate, usb_id=usb_id, read_timeout=read_timeout,
+                          backoff_initial=backoff_initial, backoff_max=backoff_max,
+                          framer=LineFramer(max_line=MAX_SCAN_LENGTH, utf8=True), serial_factory=serial_factory,
+                          start=start)
 
 
 class SimulatedScanner(Scanner):

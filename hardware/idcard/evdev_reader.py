@@ -7,14 +7,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from hardware.evdev_input import EvdevLineSource, InputDeviceMatch, WedgeDecoder, device_opener
+from hardware.evdev_input import InputDeviceMatch
 from hardware.idcard.assembler import MrzAssembler
 from hardware.idcard.base import LineFedIdReader
+from hardware.line_devices import LineSourceDevice
 
 __all__ = ["EvdevMrzReader"]
 
 
-class EvdevMrzReader(LineFedIdReader):
+class EvdevMrzReader(LineSourceDevice, LineFedIdReader):
     """A keyboard-wedge MRZ reader: each MRZ line arrives as keystrokes ending in Enter.
 
     Give `match` (found again by name/phys/vendor:product after a replug) or, for tests and
@@ -42,18 +43,7 @@ class EvdevMrzReader(LineFedIdReader):
         start: bool = True,
     ) -> None:
         super().__init__(listener)
-        open_device = device_opener("EvdevMrzReader", match, open_device, device=device, name=name, phys=phys, usb_id=usb_id)
         self.assembler = MrzAssembler(window=window, today=today, clock=clock)
-        self.source = EvdevLineSource(
-            open_device,
-            on_line=self._line,
-            on_state=self._state,
-            on_idle=self._idle,
-            decoder=WedgeDecoder(),
-            poll_interval=poll_interval,
-            backoff_initial=backoff_initial,
-            backoff_max=backoff_max,
-            name=self.name,
-        )
-        if start:
-            self.source.start()
+        self._open_evdev(match, open_device, device=device, name=name, phys=phys, usb_id=usb_id, max_line=None,
+                         poll_interval=poll_interval, backoff_initial=backoff_initial, backoff_max=backoff_max,
+                         start=start)

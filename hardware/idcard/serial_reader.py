@@ -16,6 +16,7 @@ from serial.tools import list_ports
 from hardware.base import DeviceState, DeviceUnavailable, Health
 from hardware.idcard.assembler import LineFramer, MrzAssembler
 from hardware.idcard.base import LineFedIdReader
+from hardware.line_devices import LineSourceDevice
 
 __all__ = ["SerialLineSource", "SerialMrzReader", "resolve_serial_port"]
 
@@ -169,7 +170,7 @@ def _reason(exc: BaseException) -> str:
     return text[:200]
 
 
-class SerialMrzReader(LineFedIdReader):
+class SerialMrzReader(LineSourceDevice, LineFedIdReader):
     """An MRZ reader on a serial / USB-CDC port (Access IS, Desko, 3M…): lines in, documents out."""
 
     name = "id_reader_serial"
@@ -193,19 +194,6 @@ class SerialMrzReader(LineFedIdReader):
     ) -> None:
         super().__init__(listener)
         self.assembler = MrzAssembler(window=window, today=today, clock=clock)
-        self.source = SerialLineSource(
-            port or device,
-            on_line=self._line,
-            on_state=self._state,
-            on_idle=self._idle,
-            baudrate=baudrate,
-            usb_id=usb_id,
-            read_timeout=read_timeout,
-            backoff_initial=backoff_initial,
-            backoff_max=backoff_max,
-            framer=LineFramer(clock=clock),
-            serial_factory=serial_factory,
-            name=self.name,
-        )
-        if start:
-            self.source.start()
+        self._open_serial(port or device, baudrate=baudrate, usb_id=usb_id, read_timeout=read_timeout,
+                          backoff_initial=backoff_initial, backoff_max=backoff_max, framer=LineFramer(clock=clock),
+                          serial_factory=serial_factory, start=start)
