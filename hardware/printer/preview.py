@@ -6,10 +6,9 @@ import io
 import textwrap
 from functools import lru_cache
 
-import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from hardware.printer.escpos_render import PAPER_DOTS, columns_for
+from hardware.printer.escpos_render import PAPER_DOTS, columns_for, qr_image
 from hardware.printer.receipt import Blank, Cut, KeyValue, QRCode, Receipt, Separator, TextLine, Title
 
 __all__ = ["render_png", "render_image", "FONT_DIR"]
@@ -74,10 +73,7 @@ def render_image(receipt: Receipt, *, paper_width_mm: int = 80) -> Image.Image:
             draw.line((_MARGIN, y, width - _MARGIN, y), fill=0, width=2)
             y += _NORMAL_PX // 2
         elif isinstance(block, QRCode):
-            qr = qrcode.QRCode(box_size=max(1, block.size), border=1)
-            qr.add_data(block.payload)
-            qr.make(fit=True)
-            img = qr.make_image().get_image().convert("L")
+            img = qr_image(block.payload, block.size).convert("L")  # the printer's own QR settings
             if img.width > inner:
                 img = img.resize((inner, inner), Image.NEAREST)
             canvas.paste(img, ((width - img.width) // 2, y))
