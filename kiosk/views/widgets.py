@@ -322,12 +322,9 @@ def vbox(parent: QWidget | None = None, spacing: int = 12) -> QVBoxLayout:
 
 def qr_pixmap(text: str, size: int = 220) -> QPixmap:
     """The receipt's QR, drawn from qrcode's module matrix (the same data the printer prints)."""
-    import qrcode
+    from server_sync.protocol.qr import screen_qr
 
-    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(text)
-    qr.make(fit=True)
-    matrix = qr.get_matrix()
+    matrix = screen_qr(text).get_matrix()
     n = len(matrix)
     image = QImage(n, n, QImage.Format_RGB32)
     image.fill(QColor("white"))

@@ -207,10 +207,11 @@ def enrol_page(request: Request, staff: Tech) -> Response:
 
 def qr_svg(text: str) -> str:
     """The code as a QR code, an inline <svg> (qrcode's SVG path factory: no raster, no style attribute)."""
-    import qrcode
     import qrcode.image.svg
 
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    from server_sync.protocol.qr import screen_qr
+
+    image = screen_qr(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10).make_image()
     buf = BytesIO()
     image.save(buf)
     svg = buf.getvalue().decode("utf-8")
