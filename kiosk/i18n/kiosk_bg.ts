@@ -939,6 +939,89 @@
     </message>
 </context>
 <context>
+    <name>Receipt</name>
+    <message>
+        <location filename="../state/paper.py" line="35"/>
+        <source>Municipality</source>
+        <translation>Община</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="38"/>
+        <source>Accepted as information: filed without an ID card, no proceedings are opened and no answer is sent (Administrative Procedure Code, art. 111).</source>
+        <translation>Приет за информация: подаден без лична карта, по него не се образува производство и не се изпраща отговор (АПК, чл. 111).</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="41"/>
+        <source>Official signal, filed with an ID card.</source>
+        <translation>Официален сигнал, подаден с лична карта.</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="43"/>
+        <source>Place</source>
+        <translation>Място</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="44"/>
+        <source>Incoming number</source>
+        <translation>Входящ номер</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="45"/>
+        <source>Reference (provisional)</source>
+        <translation>Номер (временен)</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="47"/>
+        <source>Tracking code</source>
+        <translation>Код за проследяване</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="48"/>
+        <source>Date and time</source>
+        <translation>Дата и час</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="51"/>
+        <source>Fee</source>
+        <translation>Такса</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="53"/>
+        <source>Deadline</source>
+        <translation>Срок</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="55"/>
+        <source>Answer due by</source>
+        <translation>Отговор до</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="57"/>
+        <source>Filed at</source>
+        <translation>Подадено в</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="59"/>
+        <source>Your request is saved and will be sent automatically.</source>
+        <translation>Заявлението е записано и ще бъде изпратено автоматично.</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="62"/>
+        <source>Track your request</source>
+        <translation>Проследете заявлението си</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="63"/>
+        <source>Tracking: with the number and the code on a kiosk, or at the QR code&apos;s address.</source>
+        <translation>Проследяване: с номера и кода на киоска или на адреса от QR кода.</translation>
+    </message>
+    <message>
+        <location filename="../state/paper.py" line="67"/>
+        <source>Questions — </source>
+        <translation>Телефон за справки — </translation>
+    </message>
+</context>
+<context>
     <name>ReceiptScreen</name>
     <message>
         <location filename="../views/receipt.py" line="40"/>

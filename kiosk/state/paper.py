@@ -26,41 +26,43 @@ def printable_receipt(receipt: "ReceiptData", state: "KioskState"):
     """The receipt on paper, as `hardware.printer.Receipt` blocks: the one paper layout of the kiosk
     (the receipt screen shows the same content). What was filed, where, by when it is answered,
     how to track it (number, code, QR) and whom to call."""
+    from PySide6.QtCore import QCoreApplication
+
     from hardware.printer import Receipt
     from kiosk.state.tracking import tracking_qr_text
 
-    bg = state.language != "en"
-    r = Receipt().title(state.municipality_name() or ("Община" if bg else "Municipality"))
+    # In the kiosk's language: the Qt catalogue (context "Receipt") is installed for Bulgarian.
+    r = Receipt().title(state.municipality_name() or QCoreApplication.translate("Receipt", "Municipality"))
     r.separator().bold(receipt.title)
     if receipt.kind == "signal":
-        r.text(("Приет за информация: подаден без лична карта, по него не се образува производство "
-                "и не се изпраща отговор (АПК, чл. 111)." if bg else
-                "Accepted as information: filed without an ID card, no proceedings are opened and no "
-                "answer is sent (Administrative Procedure Code, art. 111).") if receipt.information_only else
-               ("Официален сигнал, подаден с лична карта." if bg else "Official signal, filed with an ID card."))
+        r.text(QCoreApplication.translate(
+            "Receipt", "Accepted as information: filed without an ID card, no proceedings are opened and no "
+                       "answer is sent (Administrative Procedure Code, art. 111).") if receipt.information_only else
+               QCoreApplication.translate("Receipt", "Official signal, filed with an ID card."))
     if receipt.place:
-        r.kv("Място" if bg else "Place", receipt.place)
-    r.kv("Входящ номер" if bg and receipt.official else "Incoming number" if receipt.official
-         else "Номер (временен)" if bg else "Reference (provisional)", receipt.reference, bold=True)
+        r.kv(QCoreApplication.translate("Receipt", "Place"), receipt.place)
+    r.kv(QCoreApplication.translate("Receipt", "Incoming number") if receipt.official
+         else QCoreApplication.translate("Receipt", "Reference (provisional)"), receipt.reference, bold=True)
     if receipt.tracking_code:
-        r.kv("Код за проследяване" if bg else "Tracking code", receipt.tracking_code, bold=True)
-    r.kv("Дата и час" if bg else "Date and time", receipt.created_at.astimezone().strftime("%d.%m.%Y %H:%M"))
+        r.kv(QCoreApplication.translate("Receipt", "Tracking code"), receipt.tracking_code, bold=True)
+    r.kv(QCoreApplication.translate("Receipt", "Date and time"),
+         receipt.created_at.astimezone().strftime("%d.%m.%Y %H:%M"))
     if receipt.fee_eur:
-        r.kv("Такса" if bg else "Fee", receipt.fee_eur)
+        r.kv(QCoreApplication.translate("Receipt", "Fee"), receipt.fee_eur)
     if receipt.deadline:
-        r.kv("Срок" if bg else "Deadline", receipt.deadline)
+        r.kv(QCoreApplication.translate("Receipt", "Deadline"), receipt.deadline)
     if receipt.due is not None:
-        r.kv("Отговор до" if bg else "Answer due by", receipt.due.strftime("%d.%m.%Y"), bold=True)
+        r.kv(QCoreApplication.translate("Receipt", "Answer due by"), receipt.due.strftime("%d.%m.%Y"), bold=True)
     if receipt.office:
-        r.kv("Подадено в" if bg else "Filed at", receipt.office)
+        r.kv(QCoreApplication.translate("Receipt", "Filed at"), receipt.office)
     if not receipt.official:
-        r.text("Заявлението е записано и ще бъде изпратено автоматично." if bg
-               else "Your request is saved and will be sent automatically.")
+        r.text(QCoreApplication.translate("Receipt", "Your request is saved and will be sent automatically."))
     r.separator()
     if receipt.reference != "TEST":
-        r.qr(tracking_qr_text(state, receipt), caption="Проследете заявлението си" if bg else "Track your request")
-        r.text("Проследяване: с номера и кода на киоска или на адреса от QR кода." if bg
-               else "Tracking: with the number and the code on a kiosk, or at the QR code's address.", align="center")
+        r.qr(tracking_qr_text(state, receipt), caption=QCoreApplication.translate("Receipt", "Track your request"))
+        r.text(QCoreApplication.translate(
+            "Receipt", "Tracking: with the number and the code on a kiosk, or at the QR code's address."),
+            align="center")
     if receipt.hotline:
-        r.text(("Телефон за справки — " if bg else "Questions — ") + receipt.hotline, align="center")
+        r.text(QCoreApplication.translate("Receipt", "Questions — ") + receipt.hotline, align="center")
     return r.blank().cut()

@@ -39,7 +39,7 @@ def test_no_string_in_the_source_is_missing_from_the_catalogue(tmp_path):
         pytest.skip("pyside6-lupdate not installed")
     work = tmp_path / "kiosk_bg.ts"
     shutil.copy(TS, work)
-    sources = sorted(str(p) for p in (ROOT / "kiosk" / "views").glob("*.py")) + [str(ROOT / "kiosk" / "state" / "messages.py")]
+    sources = sorted(str(p) for p in (ROOT / "kiosk" / "views").glob("*.py")) + [str(ROOT / "kiosk" / "state" / n) for n in ("messages.py", "paper.py")]
     subprocess.run([str(lupdate), *sources, "-ts", str(work)], check=True, capture_output=True)
     missing = _unfinished(work)
     assert not missing, f"untranslated strings (add them to kiosk/i18n/kiosk_bg.ts): {missing}"
@@ -78,5 +78,29 @@ def test_card_and_printer_messages_come_from_the_kiosks_translations(qapp):
         assert card_error_text(MrzError("expired", "22.11.2026")) == (
             "The card could not be read: The card has expired (22.11.2026).")
         assert printer_text(True) == "The receipt is printed — please take it."
+    finally:
+        switch("en")
+
+
+def test_the_paper_receipt_speaks_the_kiosks_language_through_the_catalogue(qapp):
+    from datetime import datetime, timezone
+
+    from hardware.printer.receipt import KeyValue
+    from kiosk.i18n import LanguageSwitcher
+    from kiosk.state.kiosk_state import ReceiptData
+    from kiosk.state.paper import printable_receipt
+
+    receipt = ReceiptData(reference="94-00012/05.01.2026", official=True, title="Удостоверение",
+                          created_at=datetime(2026, 1, 5, 9, tzinfo=timezone.utc), office="",
+                          tracking_code="AB12CD34", tracking_url="https://obshtina.example/t/x?code=AB12CD34")
+    state = SimpleNamespace(municipality_name=lambda: "Община Пример", catalogue=None)
+    switch = LanguageSwitcher(qapp)
+    try:
+        switch("bg")
+        keys = [b.key for b in printable_receipt(receipt, state).blocks if isinstance(b, KeyValue)]
+        assert keys[:2] == ["Входящ номер", "Код за проследяване"]
+        switch("en")
+        keys = [b.key for b in printable_receipt(receipt, state).blocks if isinstance(b, KeyValue)]
+        assert keys[:2] == ["Incoming number", "Tracking code"]
     finally:
         switch("en")
