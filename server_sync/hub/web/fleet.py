@@ -130,7 +130,7 @@ def health(report: dict[str, Any] | None) -> dict[str, Any]:
         "software_update": report.get("update") if isinstance(report.get("update"), dict) else {},
         # queued items the hub refused (parked on the terminal, never retried) and the newest reason
         "rejected": report.get("rejected_items") or 0, "last_rejection": report.get("last_rejection") or "",
-        "problem": any(d["state"] in fleet_service.PROBLEM_STATES for d in devices)
+        "problem": any(d["state"] in terminal_service.PROBLEM_DEVICE_STATES for d in devices)
         or bool(report.get("under_voltage")) or bool(report.get("rejected_items"))
         or (report.get("queue_depth") or 0) >= fleet_service.BACKLOG_ITEMS,
     }
