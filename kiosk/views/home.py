@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QBoxLayout, QGridLayout, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QLineEdit, QPushButton, QWidget
 
 from kiosk.views.base import Screen
-from kiosk.views.widgets import ButtonGrid, big_button, clear_layout, heading, paragraph, show_rows, vbox
+from kiosk.views.widgets import (
+    ButtonGrid,
+    after_style_change,
+    big_button,
+    clear_layout,
+    heading,
+    large_text,
+    paragraph,
+    show_rows,
+    vbox,
+)
 
 
 class WelcomeScreen(Screen):
@@ -15,7 +25,7 @@ class WelcomeScreen(Screen):
     def __init__(self, state) -> None:
         super().__init__()
         self.state = state
-        self._columns, self._arrange_pending = 0, False
+        self._columns = 0
         layout = self.frame((32, 24, 32, 24), 16)
         name = state.municipality_name() or self.tr("Municipality")
         self.name_label = heading(name)
@@ -52,6 +62,7 @@ class WelcomeScreen(Screen):
             button.clicked.connect(lambda _=False, t=target, kw=kwargs: self.navigate.emit(t, kw))
             self.tiles[target] = button
         self._arrange_tiles()
+        after_style_change(self, self._arrange_tiles)
         layout.addLayout(self.tile_grid)
         layout.addStretch(1)
         # spoken guidance and the language in the footer: on screen whatever the tiles need
@@ -84,8 +95,7 @@ class WelcomeScreen(Screen):
     def _arrange_tiles(self) -> None:
         """Two wide columns; one in large text, where long Bulgarian words ("удостоверения") would
         not fit half the panel (the page's body scrolls, so a taller page is fine)."""
-        app = QApplication.instance()
-        columns = 1 if app is not None and app.property("a11y_large_text") else 2
+        columns = 1 if large_text() else 2
         if columns == self._columns:
             return
         self._columns = columns
@@ -99,17 +109,6 @@ class WelcomeScreen(Screen):
             self.tile_grid.addWidget(button, i // columns, i % columns)
         for column in range(2):  # equal tiles whatever the theme's font does to the labels
             self.tile_grid.setColumnStretch(column, 1 if column < columns else 0)
-
-    def changeEvent(self, event) -> None:
-        # the themes set the stylesheet, then the a11y_large_text property: look once both are set
-        if event.type() == QEvent.StyleChange and not self._arrange_pending:
-            self._arrange_pending = True
-            QTimer.singleShot(0, self, self._arrange_after_style_change)
-        super().changeEvent(event)
-
-    def _arrange_after_style_change(self) -> None:
-        self._arrange_pending = False
-        self._arrange_tiles()
 
     def _count_tap(self, event) -> None:
         self._taps += 1

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.views.widgets import after_style_change, large_text
 
 LAYOUTS: dict[str, list[str]] = {
     # the traditional phonetic layout (ЯВЕРТЪ) that most Bulgarians type on
@@ -62,6 +64,7 @@ class OnScreenKeyboard(QWidget):
         self._rows.setContentsMargins(8, 8, 8, 8)
         self._rows.setSpacing(6)
         self._build()
+        after_style_change(self, self._after_style_change)
 
     def _key(self, label: str, text: str | None = None, key: int = 0, width: int = 1) -> QPushButton:
         button = QPushButton(label)
@@ -106,8 +109,7 @@ class OnScreenKeyboard(QWidget):
         shift.setCheckable(True)
         shift.setChecked(self.shift)
         self._add(bottom, shift, KeySpec("shift"))
-        app = QApplication.instance()
-        self._large = bool(app is not None and app.property("a11y_large_text"))
+        self._large = large_text()
         labels = LAYOUT_SHORT_LABELS if self._large else LAYOUT_LABELS
         for name in LAYOUTS:
             b = self._key(labels[name], "", -2, 2)
@@ -136,17 +138,9 @@ class OnScreenKeyboard(QWidget):
                 if w is not None:
                     w.show()
 
-    def changeEvent(self, event) -> None:
-        # large text switched on or off (the themes set the stylesheet, then the property)
-        super().changeEvent(event)
-        if event.type() == QEvent.StyleChange and not getattr(self, "_restyle_pending", False):
-            self._restyle_pending = True
-            QTimer.singleShot(0, self, self._after_style_change)
-
     def _after_style_change(self) -> None:
-        self._restyle_pending = False
-        app = QApplication.instance()
-        if bool(app is not None and app.property("a11y_large_text")) != self._large:
+        # large text switched on or off: the keys' labels are built for one or the other
+        if large_text() != self._large:
             self._build()
 
     # -- the keypad's view of the keys (accessibility keyboard mode) ------------------------

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.state.tasks import RETIRED_PROPERTY
 from kiosk.views.base import REVEAL_MARGIN_PX, BodyScroll, Screen
-from kiosk.views.widgets import ElidedLabel, big_button
+from kiosk.views.widgets import ElidedLabel, after_style_change, big_button, large_text
 
 ScreenFactory = Callable[..., Screen]
 
@@ -72,6 +72,7 @@ class MainWindow(QWidget):
         bar.setContentsMargins(16, 8, 16, 8)
         self.back_button = QPushButton(objectName="BackButton")
         self.back_button.clicked.connect(self.go_back)
+        after_style_change(self, self._after_style_change)
         # one line, ending in "…" when the header's switches leave too little room: a wrapping
         # header makes the window taller than the panel (the page repeats the full title)
         self.title_label = ElidedLabel(objectName="ScreenTitle")
@@ -173,16 +174,9 @@ class MainWindow(QWidget):
             except (RuntimeError, TypeError):
                 pass
 
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        # large text on or off (the themes set the stylesheet, then the property): look once both are set
-        if event.type() == QEvent.StyleChange and not getattr(self, "_restyle_pending", False):
-            self._restyle_pending = True
-            QTimer.singleShot(0, self, self._after_style_change)
-
     def _after_style_change(self) -> None:
-        self._restyle_pending = False
-        self.back_button.setText("◀" if _large_text() else self.tr("◀ Back"))
+        # large text on or off: Back as its arrow leaves the header's room to the title
+        self.back_button.setText("◀" if large_text() else self.tr("◀ Back"))
 
     def closeEvent(self, event) -> None:
         self.shutdown()
@@ -408,7 +402,7 @@ class MainWindow(QWidget):
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("e-Municipality kiosk"))
         # in large text the arrow alone: the header's room goes to the screen's title
-        self.back_button.setText("◀" if _large_text() else self.tr("◀ Back"))
+        self.back_button.setText("◀" if large_text() else self.tr("◀ Back"))
         self.back_button.setAccessibleName(self.tr("Back"))
         # the switch is labelled in the language it switches TO, so a visitor can read it
         self.language_button.setText("English" if self.state.language == "bg" else "Български")
@@ -495,11 +489,6 @@ class MainWindow(QWidget):
         self._history.clear()
         self.state.on_session_end()
         self.show_screen("welcome", remember=False)
-
-
-def _large_text() -> bool:
-    app = QApplication.instance()
-    return bool(app is not None and app.property("a11y_large_text"))
 
 
 def keyboard_layout_for(language: str, current: str | None = None) -> str:

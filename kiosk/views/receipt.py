@@ -3,12 +3,22 @@ the four smileys (how was it?)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QBoxLayout, QLabel
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QBoxLayout, QLabel
 
 from kiosk.state.tracking import tracking_qr_text
 from kiosk.views.base import Screen
-from kiosk.views.widgets import ButtonGrid, big_button, heading, paragraph, qr_pixmap, smiley_icon, vbox
+from kiosk.views.widgets import (
+    ButtonGrid,
+    after_style_change,
+    big_button,
+    heading,
+    large_text,
+    paragraph,
+    qr_pixmap,
+    smiley_icon,
+    vbox,
+)
 
 QR_SIZE_PX = 220
 # the QR when nothing was printed: big enough for a phone's camera from a step back
@@ -82,6 +92,7 @@ class ReceiptScreen(Screen):
         self.qr_label.setPixmap(qr_pixmap(tracking_qr_text(state, receipt), QR_SIZE_PX))
         row.addWidget(self.qr_label, 1, Qt.AlignTop)
         self._arrange_qr()
+        after_style_change(self, self._arrange_qr)
         page.addLayout(row)
         # how the printing went: under the number, where the citizen looks for the paper
         page.addWidget(self.printer_label)
@@ -108,21 +119,9 @@ class ReceiptScreen(Screen):
         state.printer_status.connect(self._on_printer)
 
     def _arrange_qr(self) -> None:
-        app = QApplication.instance()
-        large = bool(app is not None and app.property("a11y_large_text"))
+        large = large_text()
         self.qr_row.setDirection(QBoxLayout.TopToBottom if large else QBoxLayout.LeftToRight)
         self.qr_row.setAlignment(self.qr_label, Qt.AlignLeft if large else Qt.AlignTop)
-
-    def changeEvent(self, event) -> None:
-        # large text on or off (the themes set the stylesheet, then the property): look once both are set
-        super().changeEvent(event)
-        if event.type() == QEvent.StyleChange and not getattr(self, "_restyle_pending", False):
-            self._restyle_pending = True
-            QTimer.singleShot(0, self, self._after_style_change)
-
-    def _after_style_change(self) -> None:
-        self._restyle_pending = False
-        self._arrange_qr()
 
     def _on_printer(self, _message: str, _ok: bool) -> None:
         ok = self.state.print_outcome(self.receipt)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QGridLayout,
     QLabel,
@@ -22,6 +25,36 @@ MIN_TARGET_PX = 40
 def set_min_target(px: int) -> None:
     global MIN_TARGET_PX
     MIN_TARGET_PX = max(px, 24)
+
+
+def large_text() -> bool:
+    """Whether the citizen switched large text on (kiosk.a11y.themes sets the property)."""
+    app = QApplication.instance()
+    return bool(app is not None and app.property("a11y_large_text"))
+
+
+class _StyleChangeWatcher(QObject):
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._callback, self._pending = callback, False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _watched, event) -> bool:
+        if event.type() == QEvent.StyleChange and not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        self._pending = False
+        self._callback()
+
+
+def after_style_change(widget: QWidget, callback: Callable[[], None]) -> None:
+    """Call `callback` once after each burst of style changes of `widget`, on the next turn of the
+    event loop: the themes set the stylesheet, then the large-text property, so a look at
+    `large_text()` is right only once both are set."""
+    _StyleChangeWatcher(widget, callback)
 
 
 def wrap_lines(text: str, metrics: QFontMetrics, width: int) -> str:
@@ -268,10 +301,7 @@ class LinesEdit(QPlainTextEdit):
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
 
     def _shown_lines(self) -> int:
-        from PySide6.QtWidgets import QApplication
-
-        app = QApplication.instance()
-        return max(2, self.lines - 1) if app is not None and app.property("a11y_large_text") else self.lines
+        return max(2, self.lines - 1) if large_text() else self.lines
 
     def sizeHint(self) -> QSize:
         margins = self.contentsMargins()
