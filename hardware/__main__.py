@@ -92,7 +92,7 @@ def cmd_print_test(args: argparse.Namespace) -> int:
 
 def cmd_mrz_parse(args: argparse.Namespace) -> int:
     from hardware.idcard import MrzError, parse_mrz
-    from hardware.idcard.assembler import LineFramer
+    from hardware.serial_input import LineFramer
 
     # What a reader sends, as the serial path takes it: STX/ETX frames, CR, LF or CRLF, any case.
     framer = LineFramer(max_line=1024)

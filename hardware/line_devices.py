@@ -46,7 +46,7 @@ class LineSourceDevice:
     def _open_serial(self, port: str | None, *, baudrate: int, usb_id: str | None, read_timeout: float,
                      backoff_initial: float, backoff_max: float, framer: Any,
                      serial_factory: Callable[..., Any], start: bool) -> None:
-        from hardware.idcard.serial_reader import SerialLineSource
+        from hardware.serial_input import SerialLineSource
 
         self.source = SerialLineSource(
             port, **self._callbacks(),

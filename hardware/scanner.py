@@ -12,8 +12,8 @@ import serial
 
 from hardware.base import Device, DeviceState, Health
 from hardware.evdev_input import InputDeviceMatch
-from hardware.idcard.assembler import LineFramer
 from hardware.line_devices import LineSourceDevice
+from hardware.serial_input import LineFramer
 
 __all__ = [
     "ScannerListener",

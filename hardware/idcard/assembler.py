@@ -1,4 +1,5 @@
-"""Turning a reader's raw bytes into lines and consecutive lines into a verified MRZ document."""
+"""Turning consecutive lines from a reader into a verified MRZ document (the lines come from
+`hardware.serial_input.LineFramer` or a keyboard wedge)."""
 
 from __future__ import annotations
 
@@ -9,77 +10,7 @@ from collections.abc import Callable
 
 from hardware.idcard.mrz import MRZ_LINE_LENGTHS, IdDocument, MrzError, parse_mrz
 
-__all__ = ["LineFramer", "MrzAssembler"]
-
-STX = 0x02
-ETX = 0x03
-_CR = 0x0D
-_LF = 0x0A
-
-
-class LineFramer:
-    """Split a byte stream into text lines: CR, LF or CRLF; optional STX/ETX frames; noise dropped.
-
-    Resynchronises on its own: STX starts afresh, an overlong line is thrown away up to the next
-    terminator, and a partial line left hanging longer than `stale_after` seconds (a card pulled
-    mid-read) is dropped before new bytes are added.
-    """
-
-    def __init__(
-        self,
-        *,
-        max_line: int = 256,
-        stale_after: float = 1.0,
-        utf8: bool = False,
-        clock: Callable[[], float] = time.monotonic,
-    ):
-        self.max_line = max_line
-        # MRZ readers send ASCII, so 8-bit bytes are noise; a QR scanner may send UTF-8 (Cyrillic).
-        self.utf8 = utf8
-        self.stale_after = stale_after
-        self._clock = clock
-        self._buffer = bytearray()
-        self._overflow = False
-        self._last_byte_at = 0.0
-        self.dropped_bytes = 0  # noise and thrown-away partial lines, for diagnostics
-
-    def reset(self) -> None:
-        self.dropped_bytes += len(self._buffer)
-        self._buffer.clear()
-        self._overflow = False
-
-    def feed(self, data: bytes) -> list[str]:
-        now = self._clock()
-        if self._buffer and now - self._last_byte_at > self.stale_after:
-            self.reset()
-        if data:
-            self._last_byte_at = now
-        lines: list[str] = []
-        for byte in data:
-            if byte == STX:
-                self.reset()
-            elif byte in (_CR, _LF, ETX):
-                self._end_line(lines)
-            elif 0x20 <= byte < 0x7F or (self.utf8 and byte >= 0x80):
-                if self._overflow:
-                    self.dropped_bytes += 1
-                elif len(self._buffer) >= self.max_line:
-                    self.reset()
-                    self._overflow = True
-                else:
-                    self._buffer.append(byte)
-            else:
-                self.dropped_bytes += 1  # line noise, NUL padding, 8-bit garbage
-        return lines
-
-    def _end_line(self, lines: list[str]) -> None:
-        if self._overflow:
-            self._overflow = False
-        elif self._buffer:
-            text = self._buffer.decode("utf-8", errors="replace") if self.utf8 else self._buffer.decode("ascii")
-            lines.append(text)
-        self._buffer.clear()
-
+__all__ = ["MrzAssembler"]
 
 _MRZ_ISH = re.compile(r"^[A-Za-z0-9< ]+$")
 

@@ -1,173 +1,23 @@
-"""Serial / USB-CDC transport (pyserial): a resynchronising line source and the MRZ reader built on it."""
+"""The MRZ reader on a serial / USB-CDC port, over `hardware.serial_input`'s line source."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 import serial
-from serial.tools import list_ports
 
-from hardware.base import DeviceState, DeviceUnavailable, Health
-from hardware.idcard.assembler import LineFramer, MrzAssembler
+from hardware.idcard.assembler import MrzAssembler
 from hardware.idcard.base import LineFedIdReader
 from hardware.line_devices import LineSourceDevice
+from hardware.serial_input import LineFramer
 
-__all__ = ["SerialLineSource", "SerialMrzReader", "resolve_serial_port"]
+__all__ = ["SerialMrzReader"]
 
 log = logging.getLogger(__name__)
-
-
-def resolve_serial_port(
-    port: str | None, usb_id: str | None = None, *, comports: Callable[[], list[Any]] = list_ports.comports
-) -> str:
-    """The device path to open: the first port whose USB "VID:PID" (hex) matches `usb_id` (found
-    again wherever it is replugged), else `port` as given (a /dev/serial/by-id link survives too)."""
-    if usb_id:
-        try:
-            vid_text, pid_text = usb_id.split(":")
-            vid, pid = int(vid_text, 16), int(pid_text, 16)
-        except ValueError as exc:
-            raise DeviceUnavailable(f"usb_id {usb_id!r} is not VID:PID in hex") from exc
-        for info in comports():
-            if info.vid == vid and info.pid == pid:
-                return info.device
-        if not port:
-            raise DeviceUnavailable(f"no serial port with USB id {usb_id}")
-    if not port:
-        raise DeviceUnavailable("no serial port configured")
-    return port
-
-
-class SerialLineSource:
-    """Reads lines from a serial port on its own thread; reconnects with backoff when the port goes away.
-
-    Calls `on_line(text)` for each complete line and `on_state(health)` on every state change
-    (OK when open, OFFLINE with the reason when unplugged or absent). `on_idle()` is called about
-    every `read_timeout` seconds so owners can expire half-read documents without a timer.
-    """
-
-    def __init__(
-        self,
-        port: str | None,
-        *,
-        on_line: Callable[[str], None],
-        on_state: Callable[[Health], None],
-        on_idle: Callable[[], None] | None = None,
-        baudrate: int = 9600,
-        usb_id: str | None = None,
-        read_timeout: float = 0.2,
-        backoff_initial: float = 0.5,
-        backoff_max: float = 10.0,
-        framer: LineFramer | None = None,
-        serial_factory: Callable[..., Any] = serial.Serial,
-        name: str = "serial",
-    ) -> None:
-        self.port = port
-        self.usb_id = usb_id
-        self.baudrate = baudrate
-        self.read_timeout = read_timeout
-        self.backoff_initial = backoff_initial
-        self.backoff_max = backoff_max
-        self.framer = framer or LineFramer()
-        self._on_line = on_line
-        self._on_state = on_state
-        self._on_idle = on_idle or (lambda: None)
-        self._serial_factory = serial_factory
-        self._stop = threading.Event()
-        self._conn: Any = None
-        self._conn_lock = threading.Lock()
-        self.reconnects = 0
-        self._thread = threading.Thread(target=self._run, name=f"{name}-reader", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def close(self) -> None:
-        """Stop the thread and release the port; calling it twice is harmless."""
-        self._stop.set()
-        with self._conn_lock:
-            conn = self._conn
-        if conn is not None:
-            try:
-                conn.cancel_read()  # wakes a blocked read() at once
-            except Exception:
-                pass
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout=5)
-
-    def _open(self) -> Any:
-        path = resolve_serial_port(self.port, self.usb_id)
-        try:
-            # Exclusive (flock), as evdev devices are grabbed: two readers of one port would each
-            # get half the bytes of every card (e.g. `read-id` run while the kiosk is up).
-            return self._serial_factory(path, baudrate=self.baudrate, timeout=self.read_timeout, exclusive=True)
-        except (serial.SerialException, OSError, ValueError) as exc:
-            if "exclusively lock" in str(exc):
-                raise DeviceUnavailable(f"{path} is in use by another program") from exc
-            raise DeviceUnavailable(f"cannot open {path}: {_reason(exc)}") from exc
-
-    def _run(self) -> None:
-        delay = self.backoff_initial
-        first = True
-        while not self._stop.is_set():
-            try:
-                conn = self._open()
-            except Exception as exc:
-                self._on_state(Health(DeviceState.OFFLINE, str(exc), {"port": self.port}))
-                self._stop.wait(delay)
-                delay = min(delay * 2, self.backoff_max)
-                continue
-            if not first:
-                self.reconnects += 1
-            first = False
-            delay = self.backoff_initial
-            with self._conn_lock:
-                self._conn = conn
-            self.framer.reset()
-            self._on_state(Health(DeviceState.OK, None, {"port": getattr(conn, "port", self.port)}))
-            try:
-                self._pump(conn)
-            except Exception as exc:
-                if not self._stop.is_set():
-                    if not isinstance(exc, (serial.SerialException, OSError)):
-                        log.exception("%s: reader loop failed", self._thread.name)
-                    self._on_state(
-                        Health(DeviceState.OFFLINE, f"reader disconnected: {_reason(exc)}", {"port": self.port})
-                    )
-            finally:
-                with self._conn_lock:
-                    self._conn = None
-                try:
-                    conn.close()
-                except Exception:
-                    pass
-            if not self._stop.is_set():
-                self._stop.wait(delay)
-
-    def _pump(self, conn: Any) -> None:
-        while not self._stop.is_set():
-            data = conn.read(max(1, getattr(conn, "in_waiting", 0) or 1))
-            if data:
-                for line in self.framer.feed(data):
-                    self._on_line(line)
-            else:
-                self.framer.feed(b"")  # lets a stale partial line expire
-                self._on_idle()
-            path = getattr(conn, "port", None)
-            if not data and isinstance(path, str) and os.path.isabs(path) and not os.path.exists(path):
-                # A silent port whose device node vanished was unplugged, even if reads still time out quietly.
-                raise serial.SerialException(f"{path} disappeared")
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text[:200]
 
 
 class SerialMrzReader(LineSourceDevice, LineFedIdReader):

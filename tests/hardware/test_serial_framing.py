@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from mrz_specimens import TODAY, bulgarian_td1, passport_td3
 
 from hardware.idcard import IdDocument, MrzError
-from hardware.idcard.assembler import LineFramer, MrzAssembler
+from hardware.idcard.assembler import MrzAssembler
+from hardware.serial_input import LineFramer
 
 
 class FakeClock:

@@ -182,7 +182,7 @@ def test_serial_port_found_by_usb_id_wherever_it_is_replugged():
     from types import SimpleNamespace
 
     from hardware.base import DeviceUnavailable
-    from hardware.idcard.serial_reader import resolve_serial_port
+    from hardware.serial_input import resolve_serial_port
 
     ports = [SimpleNamespace(device="/dev/ttyS0", vid=None, pid=None), SimpleNamespace(device="/dev/ttyACM3", vid=0x0DB5, pid=0x0160)]
     assert resolve_serial_port(None, "0db5:0160", comports=lambda: ports) == "/dev/ttyACM3"
