@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,8 +15,6 @@ from hardware.line_devices import LineSourceDevice
 from hardware.serial_input import LineFramer
 
 __all__ = ["SerialMrzReader"]
-
-log = logging.getLogger(__name__)
 
 
 class SerialMrzReader(LineSourceDevice, LineFedIdReader):
