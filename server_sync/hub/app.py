@@ -13,7 +13,7 @@ from server_sync.hub.api import terminals
 from server_sync.hub.context import HubContext, open_hub
 from server_sync.hub.errors import BodyLimitMiddleware, ShieldMiddleware, install_error_handlers
 from server_sync.hub.ratelimit import RateLimitMiddleware, RateLimits
-from server_sync.hub.settings import HubSettings
+from server_sync.hub.settings import HubSettings, configure_logging
 
 log = logging.getLogger("server_sync.hub.access")
 
@@ -102,8 +102,6 @@ def create_app(settings: HubSettings | None = None, *, context: HubContext | Non
 def app_from_environment() -> FastAPI:
     """The app of one worker process of `kiosk-hub serve --workers N`: settings from HUB_* only
     (the parent process put its flags there and has already migrated the database)."""
-    from server_sync.hub.cli import configure_logging
-
     settings = HubSettings()
     configure_logging(settings.log_level)
     return create_app(settings)

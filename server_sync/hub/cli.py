@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import logging
 import os
 import sys
 from datetime import date, datetime, time, timezone
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from server_sync.hub.settings import DEFAULT_PORT, HubSettings
+from server_sync.hub.settings import DEFAULT_PORT, HubSettings, configure_logging
 
 # Modules whose `register(subparsers, common)` adds subcommands; another area adds its module here
 # with one line. Each registered subparser sets `func(args) -> int` via set_defaults.
@@ -81,11 +80,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ["HUB_SCHEMA_SETUP"] = "none"
     uvicorn.run("server_sync.hub.app:app_from_environment", factory=True, workers=args.workers, **options)
     return 0
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def cmd_enrollment_code(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Literal
 
@@ -119,3 +120,9 @@ class HubSettings(BaseSettings):
     @property
     def effective_private_key_file(self) -> Path:
         return self.private_key_file or self.data_dir / "hub_private.key"
+
+
+def configure_logging(level: str) -> None:
+    """The hub's log format and level (`HUB_LOG_LEVEL`), the same in `kiosk-hub` and each worker."""
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
