@@ -309,7 +309,7 @@ def main() -> int:
             with TestClient(create_app(settings, context=hub), raise_server_exceptions=True) as client:
                 login(client)
                 floor = p95(client, "/api/v1/health", args.runs)
-                from server_sync.hub.web import PAGE_PATHS
+                from server_sync.hub.web.common import PAGE_PATHS
 
                 fleet = None
                 if "/admin/fleet" in PAGE_PATHS:

@@ -11,7 +11,7 @@ from importlib import import_module
 
 from fastapi import FastAPI, Request
 
-from server_sync.hub.web.common import PageError, current_staff, render, see_other
+from server_sync.hub.web.common import PAGE_PATHS, PageError, current_staff, render, see_other
 
 PAGES: list[str] = [
     "server_sync.hub.web.auth",
@@ -24,10 +24,6 @@ PAGES: list[str] = [
     "server_sync.hub.web.satisfaction",
     "server_sync.hub.web.open311_keys",
 ]
-
-
-# The menu entries' paths that a mounted page serves (filled by install()).
-PAGE_PATHS: set[str] = set()
 
 
 def install(app: FastAPI) -> None:

@@ -63,6 +63,9 @@ CHANNEL_NAMES = {
 }
 
 
+# The menu entries' paths that a mounted page serves (filled by `server_sync.hub.web.install`).
+PAGE_PATHS: set[str] = set()
+
 # Where each role starts; the menu lists the pages a role may open, in this order (administrators: all).
 MENU = [
     ("/admin/requests", ("Входящи", "Inbox"), (Role.CLERK,)),
@@ -151,8 +154,6 @@ def current_staff(request: Request) -> Staff | None:
 
 def menu_for(staff: Staff) -> list[tuple[str, tuple[str, str]]]:
     """The pages this staff member may open that this hub serves."""
-    from server_sync.hub.web import PAGE_PATHS
-
     return [(path, label) for path, label, roles in MENU if staff.can(*roles) and path in PAGE_PATHS]
 
 
