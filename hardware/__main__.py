@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from hardware.base import ConfigError, DeviceState, HardwareError
-
-DEFAULT_CONFIG = "/etc/eobshtina/terminal.toml"
+from hardware.config_file import DEFAULT_CONFIG_PATH as DEFAULT_CONFIG
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -33,18 +32,15 @@ def _spoken_text(text: str) -> str:
 
 
 def _config(args: argparse.Namespace):
-    from hardware.config import HardwareConfig, load_hardware_config
+    """[hardware.*] of --config, else $EOBSHTINA_CONFIG (either must exist), else the default file if present."""
+    from hardware.config import hardware_config
+    from hardware.config_file import read_config_file
 
-    path = args.config or os.environ.get("EOBSHTINA_CONFIG")
-    if path:
-        return load_hardware_config(path)
-    if Path(DEFAULT_CONFIG).exists():
-        return load_hardware_config(DEFAULT_CONFIG)
-    return HardwareConfig()
+    return hardware_config(read_config_file(args.config))
 
 
 def cmd_diag(args: argparse.Namespace) -> int:
-    from hardware.config import open_devices
+    from hardware.devices import open_devices
     from hardware.health import system_health
 
     config = _config(args)

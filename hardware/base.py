@@ -36,8 +36,23 @@ class DeviceUnavailable(HardwareError):
     """The device is not there or stopped answering (unplugged, offline, permission denied)."""
 
 
-class ConfigError(HardwareError):
-    """A device section of the configuration is wrong; the message names the key."""
+class ConfigError(HardwareError, ValueError):
+    """The terminal's configuration is wrong: the one error of every config loader.
+
+    Its one-line message names the file (`source`), the dotted key (`hardware.printer.backend`,
+    `feedback.follow_up.answers[0].id`) and what is wrong. It lives here, at the bottom of the
+    import graph, so that drivers, the kiosk, the feedback terminal and the sync agent raise
+    and catch the same type."""
+
+    def __init__(self, source: str | None, key: str | None, problem: str) -> None:
+        self.source, self.key, self.problem = source, key, problem
+        super().__init__(": ".join(part for part in (source, key, problem) if part))
+
+    def located(self, source: str | None, prefix: str | None = None) -> "ConfigError":
+        """The same error, said of `source` and with `prefix` before its key (a section read
+        by a driver that does not know the file or where its table sits)."""
+        key = ".".join(part for part in (prefix, self.key) if part) or None
+        return ConfigError(source if source is not None else self.source, key, self.problem)
 
 
 class Device:

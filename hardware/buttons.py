@@ -39,18 +39,18 @@ class ButtonPanelConfig:
 
     def __post_init__(self) -> None:
         if not 3 <= len(self.button_pins) <= 5:
-            raise ConfigError(f"button_pins: need 3 to 5 buttons, got {len(self.button_pins)}")
+            raise ConfigError(None, "button_pins", f"need 3 to 5 buttons, got {len(self.button_pins)}")
         if self.led_pins and len(self.led_pins) != len(self.button_pins):
             raise ConfigError(
-                f"led_pins: need one LED per button ({len(self.button_pins)}), got {len(self.led_pins)}"
+                None, "led_pins", f"need one LED per button ({len(self.button_pins)}), got {len(self.led_pins)}"
             )
         used = list(self.button_pins) + list(self.led_pins)
         used += [p for p in (self.ack_led_pin, self.buzzer_pin) if p is not None]
         duplicates = sorted({p for p in used if used.count(p) > 1})
         if duplicates:
-            raise ConfigError(f"pins: GPIO {duplicates} used twice")
+            raise ConfigError(None, "pins", f"GPIO {duplicates} used twice")
         if self.debounce_s < 0 or self.stuck_after_s <= 0:
-            raise ConfigError("debounce_s/stuck_after_s: must be positive")
+            raise ConfigError(None, "debounce_s/stuck_after_s", "must be positive")
 
     @property
     def scale(self) -> int:
@@ -136,7 +136,7 @@ def make_pin_factory(name: str) -> Any:
         raise DeviceUnavailable(f"pin factory {name!r}: library missing ({exc})") from exc
     except Exception as exc:  # the GPIO chip is absent or not accessible
         raise DeviceUnavailable(f"pin factory {name!r}: {exc}") from exc
-    raise ConfigError(f"pin_factory: unknown {name!r} (lgpio, rpigpio, native, mock)")
+    raise ConfigError(None, "pin_factory", f"unknown {name!r} (lgpio, rpigpio, native, mock)")
 
 
 class ButtonPanel(Device):

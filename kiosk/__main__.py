@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     bridge = DeviceBridge()
 
     def open_devices():
-        from hardware.config import open_devices
+        from hardware.devices import open_devices
 
         return open_devices(hw_config, listener=bridge, simulate=args.simulate)
 

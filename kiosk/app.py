@@ -79,7 +79,7 @@ def open_headset(devices: Any, mode: Any = "auto") -> tuple[Any, bool]:
         if simulated:
             log.info("headset: simulated plug detection (simulated devices)")
             return SimulatedHeadset(), True
-        from hardware.config import Devices
+        from hardware.devices import Devices
 
         if not isinstance(devices, Devices):
             log.info("headset: no plug detection for these devices")

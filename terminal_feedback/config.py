@@ -91,7 +91,7 @@ class _Section:
         self.used: set[str] = set()
 
     def fail(self, key: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.source}: {self.prefix}.{key}: {message}")
+        return ConfigError(self.source, f"{self.prefix}.{key}", message)
 
     def get(self, key: str, kinds: tuple[type, ...], default: Any = None) -> Any:
         self.used.add(key)
@@ -216,7 +216,7 @@ def parse_feedback_section(data: dict[str, Any], source: str = "<config>") -> Fe
             stuck_after_s=stuck_after_s,
         )
     except ConfigError as exc:
-        raise ConfigError(f"{source}: feedback.{exc}") from None
+        raise exc.located(source, "feedback") from None
     pin_factory = section.get("pin_factory", (str,), "lgpio")
     if pin_factory not in ("lgpio", "rpigpio", "native", "mock"):
         raise section.fail("pin_factory", f"must be lgpio, rpigpio, native or mock, got {pin_factory!r}")
@@ -243,17 +243,17 @@ def load_feedback_config(path: Path | None) -> FeedbackConfig:
     """Read `[feedback]` from the terminal's TOML; defaults when there is no file or no section."""
     if path is None or not Path(path).exists():
         if path is not None and Path(path) != Path("/etc/eobshtina/terminal.toml"):
-            raise ConfigError(f"{path}: no such config file")
+            raise ConfigError(str(path), None, "no such config file")
         return FeedbackConfig()
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(str(path), None, f"not valid TOML: {exc}") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ConfigError(str(path), None, f"cannot read: {exc.strerror}") from None
     section = data.get("feedback", {})
     if not isinstance(section, dict):
-        raise ConfigError(f"{path}: feedback: expected a table")
+        raise ConfigError(str(path), "feedback", "expected a table")
     return parse_feedback_section(section, str(path))
 

@@ -71,21 +71,21 @@ def resolve_code_page(profile_name: str, code_page: str = DEFAULT_CODE_PAGE) -> 
     try:
         profile = get_profile(profile_name)
     except Exception as exc:  # escpos raises its own NotSupported with a terse message
-        raise ConfigError(f"hardware.printer.profile: unknown printer profile {profile_name!r} ({exc})") from exc
+        raise ConfigError(None, "hardware.printer.profile", f"unknown printer profile {profile_name!r} ({exc})") from exc
     table = profile.profile_data.get("codePages") or {}
     number = next((int(n) for n, cp in table.items() if cp.upper().replace("-", "") == name), None)
     if number is None:
         number = _FALLBACK_CODE_PAGE_NUMBERS.get(name)
     if number is None:
         raise ConfigError(
-            f"hardware.printer.code_page: {code_page!r} is not supported by profile {profile_name!r} "
+            None, "hardware.printer.code_page", f"{code_page!r} is not supported by profile {profile_name!r} "
             f"(supported: {', '.join(sorted(set(table.values()) - {'Unknown'}))})"
         )
     codec = name.lower()
     try:
         "".encode(codec)
     except LookupError as exc:
-        raise ConfigError(f"hardware.printer.code_page: no Python codec for {code_page!r}") from exc
+        raise ConfigError(None, "hardware.printer.code_page", f"no Python codec for {code_page!r}") from exc
     return CodePage(name, number, codec)
 
 
@@ -124,7 +124,7 @@ def columns_for(paper_width_mm: int) -> int:
         return PAPER_DOTS[paper_width_mm] // FONT_A_DOTS
     except KeyError:
         raise ConfigError(
-            f"hardware.printer.paper_width_mm: {paper_width_mm!r} (expected one of {sorted(PAPER_DOTS)})"
+            None, "hardware.printer.paper_width_mm", f"{paper_width_mm!r} (expected one of {sorted(PAPER_DOTS)})"
         ) from None
 
 

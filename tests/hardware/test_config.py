@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from hardware.base import ConfigError, DeviceState, Health
-from hardware.config import HardwareConfig, load_hardware_config, open_devices, parse_hardware_config
-from hardware.config import _FailedDevice as _failed
+from hardware.config import HardwareConfig, load_hardware_config, parse_hardware_config
+from hardware.devices import _FailedDevice as _failed
+from hardware.devices import open_devices
 from hardware.health import device_health, parse_throttled, system_health
 from hardware.printer import SimulatedPrinter
 from hardware.speech import RecordingSpeech
@@ -80,7 +81,7 @@ def test_a_full_config_is_typed(tmp_path):
         ('[hardware.printer]\nspeed = 3', "hardware.printer.speed: unknown key"),
         ('[hardware.speech]\nengine = "festival"', "hardware.speech.engine: unknown engine 'festival'"),
         ('[hardware.speech]\nfallback = ["espeak", "sam"]', "hardware.speech.fallback: unknown engine 'sam'"),
-        ('[hardware.speech]\nrate_step = 9', "hardware.speech.rate_step: 9 (expected 0..6)"),
+        ('[hardware.speech]\nrate_step = 9', "hardware.speech.rate_step: must be between 0 and 6, got 9"),
         ('[hardware.speech]\noutput = "hdmi"', "hardware.speech.output: 'hdmi'"),
         ('[hardware.id_reader]\nbackend = "bluetooth"', "hardware.id_reader.backend: unknown backend 'bluetooth'"),
         ('[hardware.printr]\nbackend = "usb"', "hardware.printr: unknown section"),

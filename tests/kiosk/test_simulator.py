@@ -3,7 +3,8 @@
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QApplication
 
-from hardware.config import open_devices, parse_hardware_config
+from hardware.config import parse_hardware_config
+from hardware.devices import open_devices
 from kiosk.a11y.keypad import KEY_MAP
 from kiosk.app import KioskApp
 from kiosk.bridge import DeviceBridge
