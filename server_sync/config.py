@@ -1,17 +1,22 @@
-"""Terminal TOML configuration: the [terminal], [hub] and [sync] sections, typed; errors name key and file."""
+"""Terminal TOML configuration: the [terminal], [hub] and [sync] sections and the whole document, typed
+(pydantic); a bad key is a ConfigError naming the file and the key."""
 
 from __future__ import annotations
 
-import math
 import os
-import tomllib
-from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Annotated, Any, Mapping, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from hardware.base import ConfigError
+from hardware.config_file import DEFAULT_CONFIG_PATH, ENV_CONFIG, ConfigFile, read_config_file, resolve_config_path
+from hardware.config_model import KeyProblem, Section, between, finite, validate_section
 
 __all__ = [
     "DEFAULT_CONFIG_PATH",
     "DEFAULT_DATA_DIR",
+    "ENV_CONFIG",
     "ConfigError",
     "TerminalSection",
     "HubSection",
@@ -21,157 +26,102 @@ __all__ = [
     "parse_terminal_config",
     "resolve_config_path",
     "resolve_data_dir",
+    "terminal_document",
 ]
 
-DEFAULT_CONFIG_PATH = Path("/etc/eobshtina/terminal.toml")
 DEFAULT_DATA_DIR = Path("/var/lib/eobshtina")
-ENV_CONFIG = "EOBSHTINA_CONFIG"
 ENV_DATA_DIR = "EOBSHTINA_DATA_DIR"
 
 
-class ConfigError(ValueError):
-    """The configuration is wrong; the one-line message names the file and the key."""
-
-    def __init__(self, source: str, key: str | None, problem: str) -> None:
-        self.source, self.key, self.problem = source, key, problem
-        super().__init__(f"{source}: {key}: {problem}" if key else f"{source}: {problem}")
-
-
-@dataclass(frozen=True)
-class TerminalSection:
+class TerminalSection(Section):
     data_dir: str | None = None  # overridden by EOBSHTINA_DATA_DIR and --data-dir
 
 
-@dataclass(frozen=True)
-class HubSection:
+Seconds = Annotated[float, finite]
+
+
+class HubSection(Section):
     url: str | None = None  # normally comes with enrolment; set here to override it
-    timeout_s: float = 10.0  # read timeout of every hub call
-    connect_timeout_s: float = 5.0
+    timeout_s: Seconds = 10.0  # read timeout of every hub call
+    connect_timeout_s: Seconds = 5.0
     ca_file: str | None = None  # a municipality's own CA, for a hub behind an internal TLS proxy
 
-
-@dataclass(frozen=True)
-class SyncSection:
-    heartbeat_interval_s: float = 60.0
-    catalogue_interval_s: float = 300.0
-    press_batch: int = 500
-    backoff_initial_s: float = 1.0
-    backoff_max_s: float = 300.0
-    revoked_recheck_s: float = 3600.0  # a revoked terminal re-checks this rarely, not in a loop
-    immediate_delivery_timeout_s: float = 3.0
-    personal_retention_h: float = 24.0  # sealed blob kept after delivery for re-send after a hub restore
-    delivered_retention_days: float = 30.0
-    idle_poll_s: float = 2.0  # how often an idle agent looks for new outbox rows
-
-    _LIMITS = {
-        "heartbeat_interval_s": (1, 86400),
-        "catalogue_interval_s": (1, 86400 * 7),
-        "press_batch": (1, 1000),
-        "backoff_initial_s": (0.01, 3600),
-        "backoff_max_s": (0.01, 86400),
-        "revoked_recheck_s": (1, 86400 * 7),
-        "immediate_delivery_timeout_s": (0.1, 60),
-        "personal_retention_h": (0, 24 * 90),
-        "delivered_retention_days": (0, 3650),
-        "idle_poll_s": (0.01, 3600),
-    }
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+        return value
 
 
-@dataclass(frozen=True)
-class TerminalConfig:
-    path: Path | None
-    terminal: TerminalSection = TerminalSection()
-    hub: HubSection = HubSection()
-    sync: SyncSection = SyncSection()
-    # Sections owned by other parts ([hardware.*], [kiosk], [feedback], …) as raw tables.
-    other: Mapping[str, Any] = field(default_factory=dict)
+class SyncSection(Section):
+    heartbeat_interval_s: Annotated[float, between(1, 86400)] = 60.0
+    catalogue_interval_s: Annotated[float, between(1, 86400 * 7)] = 300.0
+    press_batch: Annotated[int, between(1, 1000)] = 500
+    backoff_initial_s: Annotated[float, between(0.01, 3600)] = 1.0
+    backoff_max_s: Annotated[float, between(0.01, 86400)] = 300.0
+    revoked_recheck_s: Annotated[float, between(1, 86400 * 7)] = 3600.0  # a revoked terminal re-checks this rarely
+    immediate_delivery_timeout_s: Annotated[float, between(0.1, 60)] = 3.0
+    personal_retention_h: Annotated[float, between(0, 24 * 90)] = 24.0  # sealed blob kept for re-send after a hub restore
+    delivered_retention_days: Annotated[float, between(0, 3650)] = 30.0
+    idle_poll_s: Annotated[float, between(0.01, 3600)] = 2.0  # how often an idle agent looks for new outbox rows
+
+    @model_validator(mode="after")
+    def _backoff_grows(self) -> SyncSection:
+        if self.backoff_max_s < self.backoff_initial_s:
+            raise KeyProblem("backoff_max_s", "must not be below sync.backoff_initial_s")
+        return self
+
+
+class TerminalConfig(BaseModel):
+    """The whole terminal TOML document, validated once. The sections every terminal process
+    shares are fields; the others ([hardware.*], [kiosk], [feedback], [updates], …) stay raw
+    here (`section(name)`) and are typed by the documents of the processes that own them
+    (`kiosk.config.KioskDocument`, `terminal_feedback.config.FeedbackDocument`)."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+
+    path: Path | None = None  # the file read; not a key of the file
+    terminal: TerminalSection = Field(default_factory=TerminalSection)
+    hub: HubSection = Field(default_factory=HubSection)
+    sync: SyncSection = Field(default_factory=SyncSection)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _the_file_read(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict) or info.context is None:
+            return data
+        if "path" in data:
+            raise KeyProblem("path", "not a section of the terminal config")
+        return {**data, "path": info.context.get("path")}
+
+    @property
+    def other(self) -> Mapping[str, Any]:
+        """The tables this document does not type, as read."""
+        return dict(self.model_extra or {})
 
     def section(self, name: str) -> Mapping[str, Any]:
-        return self.other.get(name, {})
+        return (self.model_extra or {}).get(name, {})
 
 
-_OURS = {"terminal": TerminalSection, "hub": HubSection, "sync": SyncSection}
+D = TypeVar("D", bound=TerminalConfig)
 
 
-def _coerce(source: str, key: str, value: Any, kind: type, limits: tuple[float, float] | None) -> Any:
-    if value is None:
-        return None
-    if kind is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(source, key, f"expected true or false, got {value!r}")
-        return value
-    if kind in (int, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-                kind is int and not isinstance(value, int)):
-            raise ConfigError(source, key, f"expected a number, got {value!r}")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ConfigError(source, key, f"expected a finite number, got {value!r}")
-        if limits and not limits[0] <= value <= limits[1]:
-            raise ConfigError(source, key, f"{value!r} is outside {limits[0]}…{limits[1]}")
-        return kind(value)
-    if not isinstance(value, str):
-        raise ConfigError(source, key, f"expected a string, got {value!r}")
-    return value
-
-
-def _section(cls: type, data: Any, source: str, name: str) -> Any:
-    if data is None:
-        return cls()
-    if not isinstance(data, Mapping):
-        raise ConfigError(source, name, "expected a table")
-    known = {f.name: f for f in fields(cls)}
-    limits = getattr(cls, "_LIMITS", {})
-    values = {}
-    for key, value in data.items():
-        if key not in known:
-            raise ConfigError(source, f"{name}.{key}",
-                              f"unknown key (expected one of {', '.join(sorted(known))})")
-        annotation = str(known[key].type)
-        kind = int if annotation == "int" else float if annotation == "float" else str
-        values[key] = _coerce(source, f"{name}.{key}", value, kind, limits.get(key))
-    obj = cls(**values)
-    if cls is HubSection and obj.url is not None and not obj.url.startswith(("http://", "https://")):
-        raise ConfigError(source, f"{name}.url", f"expected an http:// or https:// URL, got {obj.url!r}")
-    if cls is SyncSection and obj.backoff_max_s < obj.backoff_initial_s:
-        raise ConfigError(source, f"{name}.backoff_max_s", "must not be below sync.backoff_initial_s")
-    return obj
+def terminal_document(config_file: ConfigFile, model: type[D] = TerminalConfig) -> D:
+    """`model` (TerminalConfig or a process's own document) validated from a file already read."""
+    return validate_section(model, config_file.data, config_file.source, context={"path": config_file.path})
 
 
 def parse_terminal_config(document: Mapping[str, Any], source: str = "<config>",
                           path: Path | None = None) -> TerminalConfig:
     """Build the typed config from a parsed TOML document."""
-    ours = {name: _section(cls, document.get(name), source, name) for name, cls in _OURS.items()}
-    other = {k: v for k, v in document.items() if k not in _OURS}
-    return TerminalConfig(path=path, other=other, **ours)
+    return validate_section(TerminalConfig, dict(document), source, context={"path": path})
 
 
-def resolve_config_path(cli_value: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
-    """(path, explicit): --config, else $EOBSHTINA_CONFIG, else the default path."""
-    if cli_value:
-        return Path(cli_value), True
-    if os.environ.get(ENV_CONFIG):
-        return Path(os.environ[ENV_CONFIG]), True
-    return DEFAULT_CONFIG_PATH, False
-
-
-def load_terminal_config(path: str | os.PathLike[str] | None = None) -> TerminalConfig:
-    """Read the terminal's TOML file. An explicitly named file must exist; a missing default
-    file means "all defaults" (a development machine, the demo)."""
-    resolved, explicit = resolve_config_path(path)
-    try:
-        with resolved.open("rb") as fh:
-            document = tomllib.load(fh)
-    except FileNotFoundError:
-        if explicit:
-            raise ConfigError(str(resolved), None, "file not found") from None
-        return TerminalConfig(path=None)
-    except PermissionError:
-        raise ConfigError(str(resolved), None, "permission denied") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(resolved), None, f"not valid TOML ({exc})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(str(resolved), None, "not UTF-8 text") from None
-    return parse_terminal_config(document, str(resolved), resolved)
+def load_terminal_config(path: str | os.PathLike[str] | None = None, model: type[D] = TerminalConfig) -> D:
+    """Read the terminal's TOML file once and validate it. An explicitly named file must exist;
+    a missing default file means "all defaults" (a development machine, the demo)."""
+    return terminal_document(read_config_file(path), model)
 
 
 def resolve_data_dir(config: TerminalConfig | None = None,

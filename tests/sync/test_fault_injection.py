@@ -65,7 +65,7 @@ def test_every_item_arrives_exactly_once_through_faults(any_hub, tmp_path) -> No
                "portal": 1, "commit_then_reset": 1, "commit_then_blackhole": 0.3}
     with FaultProxy(("127.0.0.1", port), seed=20261122, weights=weights) as proxy:
         sync = SyncSection(heartbeat_interval_s=2, catalogue_interval_s=5, press_batch=100,
-                           backoff_initial_s=0.005, backoff_max_s=0.05, idle_poll_s=0.01)
+                           backoff_initial_s=0.01, backoff_max_s=0.05, idle_poll_s=0.01)
         hub_cfg = HubSection(url=proxy.base_url, timeout_s=0.4, connect_timeout_s=0.4)
         agent = Agent(store, sync, hub_cfg, rng=random.Random(3))
         stop = threading.Event()
