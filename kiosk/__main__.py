@@ -56,47 +56,38 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from PySide6.QtWidgets import QApplication
 
+    from hardware.base import ConfigError
+    from hardware.config_file import read_config_file
     from kiosk.app import KioskApp, store_loader, welcome_cache_path
-    from kiosk.config import KioskConfigError, load_kiosk_settings
-    from server_sync.config import resolve_config_path
+    from kiosk.config import first_frame_settings, kiosk_document
 
-    # as every terminal command: a file named by --config or $EOBSHTINA_CONFIG must exist (a
-    # typo must not start a kiosk on defaults); a missing default file means all defaults
-    path, explicit = resolve_config_path(args.config)
-    if not path.exists():
-        if explicit:
-            print(f"kiosk: {path}: file not found", file=sys.stderr)
-            return 2
-        path = None
-    args.config = path
+    # the file is read once, here. As every terminal command: a file named by --config or
+    # $EOBSHTINA_CONFIG must exist (a typo must not start a kiosk on defaults); a missing
+    # default file means all defaults
     try:
-        settings = load_kiosk_settings(args.config)
-    except KioskConfigError as exc:
+        config_file = read_config_file(args.config)
+        settings = first_frame_settings(config_file)
+    except ConfigError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
     if args.lang:
         settings.language = args.lang
     app = QApplication(sys.argv[:1])
     data_dir = Path(args.data_dir) if args.data_dir else None
-    from hardware.config import load_hardware_config, parse_hardware_config
     from kiosk.bridge import DeviceBridge
 
-    try:
-        hw_config = load_hardware_config(args.config) if args.config is not None else parse_hardware_config({})
-    except Exception as exc:  # ConfigError names the key and the file
-        print(f"kiosk: {exc}", file=sys.stderr)
-        return 2
     bridge = DeviceBridge()
 
-    def open_devices():
+    def open_devices(document):
         from hardware.devices import open_devices
 
-        return open_devices(hw_config, listener=bridge, simulate=args.simulate)
+        return open_devices(document.hardware, listener=bridge, simulate=args.simulate)
 
-    # the welcome frame first (Qt and the light state only); the store, the catalogue and the
-    # drivers load right after it (KioskApp.finish_loading), touches meanwhile are kept
+    # the welcome frame first (Qt and the light state only); the whole config validated, the
+    # store, the catalogue and the drivers right after it (KioskApp.finish_loading), touches
+    # meanwhile are kept
     kiosk = KioskApp(app, None, settings, bridge=bridge,
-                     load=store_loader(data_dir, args.simulate, open_devices, args.config),
+                     load=store_loader(data_dir, args.simulate, open_devices, lambda: kiosk_document(config_file)),
                      welcome_cache=welcome_cache_path(data_dir))
     if args.simulate:
         from kiosk.simulator import install_shortcuts
@@ -121,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             kiosk.state.ready.connect(lambda: QTimer.singleShot(0, done))
     try:
         status = app.exec()
+        if isinstance(kiosk.load_error, ConfigError):
+            print(f"kiosk: {kiosk.load_error}", file=sys.stderr)
         return 2 if kiosk.load_error is not None else status
     finally:
         kiosk.close()

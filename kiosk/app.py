@@ -32,16 +32,19 @@ def request_reboot() -> None:
         log.error("reboot failed: %s", exc)
 
 
-def make_backend(data_dir: Path | None, simulate: bool, config_path: Path | None = None):
+def make_backend(data_dir: Path | None, simulate: bool, config: Any = None):
     """The real store + hub client; `--simulate` without a data dir gets the in-memory stand-in.
 
-    The terminal config's `[hub]` (url, CA) and `[sync] immediate_delivery_timeout_s` apply
-    to the kiosk's own hub calls exactly as they do to the agent's."""
+    The terminal config's (`server_sync.config.TerminalConfig`, read once by the caller; None:
+    the defaults) `[hub]` (url, CA) and `[sync] immediate_delivery_timeout_s` apply to the
+    kiosk's own hub calls exactly as they do to the agent's."""
     if data_dir is not None:
         from kiosk.store_backend import StoreBackend, configured_client_factory
-        from server_sync.config import load_terminal_config
 
-        config = load_terminal_config(config_path)
+        if config is None:
+            from server_sync.config import TerminalConfig
+
+            config = TerminalConfig()
         return StoreBackend(data_dir, deliver_timeout_s=config.sync.immediate_delivery_timeout_s,
                             client_factory=configured_client_factory(config.hub))
     if not simulate:
@@ -118,17 +121,20 @@ def welcome_cache_path(data_dir: Path | None) -> Path | None:
     return Path(data_dir) / FILE_NAME if data_dir is not None else None
 
 
-def store_loader(data_dir: Path | None, simulate: bool, open_devices: Callable[[], Any] | None = None,
-                 config_path: Path | None = None) -> Callable[[], tuple[Any, Any]]:
-    """What `KioskApp(load=…)` runs after the first frame: the backend (store, catalogue) and
-    the devices. `make_backend`'s checks stay synchronous: a kiosk without a data dir fails at once."""
+def store_loader(data_dir: Path | None, simulate: bool, open_devices: Callable[[Any], Any] | None = None,
+                 config: Callable[[], Any] | None = None) -> Callable[[], tuple[Any, Any]]:
+    """What `KioskApp(load=…)` runs after the first frame: the whole terminal config validated
+    (`config()`, e.g. `kiosk.config.kiosk_document`: a ConfigError stops the kiosk), the backend
+    (store, catalogue) and the devices (`open_devices(document)`). `make_backend`'s checks stay
+    synchronous: a kiosk without a data dir fails at once."""
     if data_dir is None and not simulate:
         raise SystemExit("kiosk: a data dir is needed (--data-dir or EOBSHTINA_DATA_DIR)")
 
     def load() -> tuple[Any, Any]:
-        backend = make_backend(data_dir, simulate, config_path)
+        document = config() if config is not None else None
+        backend = make_backend(data_dir, simulate, document)
         try:
-            devices = open_devices() if open_devices is not None else None
+            devices = open_devices(document) if open_devices is not None else None
         except BaseException:
             getattr(backend, "close", lambda: None)()
             raise
@@ -246,7 +252,11 @@ class KioskApp:
         try:
             backend, devices = load()
         except BaseException as exc:  # a broken store stops the kiosk as it did before the first frame
-            log.critical("the kiosk could not load its store and devices: %s", exc, exc_info=True)
+            from hardware.base import ConfigError
+
+            # a bad config names its file and key in one line: no traceback for it
+            log.critical("the kiosk could not load its config, store and devices: %s", exc,
+                         exc_info=not isinstance(exc, ConfigError))
             self.load_error = exc
             self.app.exit(2)
             return False

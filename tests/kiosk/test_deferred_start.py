@@ -202,6 +202,7 @@ def test_the_kiosks_hub_calls_follow_the_terminal_config(tmp_path):
     import time
 
     from kiosk.app import make_backend
+    from server_sync.config import load_terminal_config
     from server_sync.store import Identity, Store
 
     data = tmp_path / "kiosk"
@@ -212,7 +213,7 @@ def test_the_kiosks_hub_calls_follow_the_terminal_config(tmp_path):
     store.close()
     config = tmp_path / "terminal.toml"
     config.write_text('[hub]\nurl = "http://hub.example.invalid:8080"\n\n[sync]\nimmediate_delivery_timeout_s = 1.5\n')
-    backend = make_backend(data, False, config)
+    backend = make_backend(data, False, load_terminal_config(config))
     try:
         assert backend.deliver_timeout_s == 1.5
         client = backend.client_factory(backend.store)
