@@ -14,7 +14,7 @@ from typing import Any, Iterator, TextIO
 
 from hardware.base import ConfigError, DeviceState, DeviceUnavailable, Health
 from hardware.buttons import ButtonPanel, SimulatedButtonPanel, make_pin_factory
-from terminal_feedback.config import FeedbackConfig, OpeningSchedule, parse_feedback_section
+from terminal_feedback.config import FeedbackConfig, FeedbackDocument, OpeningSchedule, feedback_config
 from terminal_feedback.terminal import FeedbackTerminal, PressOutcome
 
 log = logging.getLogger("feedback-terminal")
@@ -106,15 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from server_sync.config import ConfigError as TerminalConfigError
     from server_sync.config import load_terminal_config, resolve_data_dir
 
     try:
-        # One file for every process of the terminal: SYNC's loader reads it, [feedback] is ours.
-        terminal_config = load_terminal_config(args.config)
-        source = str(terminal_config.path or args.config or DEFAULT_CONFIG)
-        config = parse_feedback_section(dict(terminal_config.section("feedback")), source)
-    except (ConfigError, TerminalConfigError) as exc:
+        # One file for every process of the terminal, read once: [feedback] is ours, [terminal] and
+        # [hub]/[sync] are the agent's too.
+        terminal_config = load_terminal_config(args.config, FeedbackDocument)
+        config = feedback_config(terminal_config.feedback)
+    except ConfigError as exc:
         print(f"feedback-terminal: {exc}", file=sys.stderr)
         return 2
     args.data_dir = resolve_data_dir(terminal_config, args.data_dir)

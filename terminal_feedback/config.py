@@ -1,20 +1,25 @@
-"""The `[feedback]` section of a terminal's TOML config, typed; errors name the key and the file."""
+"""The `[feedback]` section of a terminal's TOML config, typed (pydantic); errors name the key and the file."""
 
 from __future__ import annotations
 
+import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import time as dtime
-from pathlib import Path
-from typing import Any, Iterable
+from typing import Annotated, Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from hardware.base import ConfigError
 from hardware.buttons import ButtonPanelConfig
+from hardware.config_file import read_config_file
+from hardware.config_model import KeyProblem, Section, finite, validate_section
+from server_sync.config import TerminalConfig
 
-__all__ = ["FeedbackConfig", "FollowUp", "FollowUpAnswer", "OpeningSchedule", "load_feedback_config", "ConfigError"]
+__all__ = ["ConfigError", "FeedbackConfig", "FeedbackDocument", "FeedbackSection", "FollowUp", "FollowUpAnswer",
+           "OpeningSchedule", "feedback_config", "load_feedback_config", "parse_feedback_section"]
 
 WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _IDENT = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
@@ -83,177 +88,209 @@ class FeedbackConfig:
         return self.panel.scale
 
 
-class _Section:
-    """Reads keys out of one TOML table, remembering which were used, naming file and key on error."""
-
-    def __init__(self, data: dict[str, Any], prefix: str, source: str) -> None:
-        self.data, self.prefix, self.source = data, prefix, source
-        self.used: set[str] = set()
-
-    def fail(self, key: str, message: str) -> ConfigError:
-        return ConfigError(self.source, f"{self.prefix}.{key}", message)
-
-    def get(self, key: str, kinds: tuple[type, ...], default: Any = None) -> Any:
-        self.used.add(key)
-        if key not in self.data:
-            return default
-        value = self.data[key]
-        if isinstance(value, bool) and bool not in kinds:
-            raise self.fail(key, f"expected {' or '.join(k.__name__ for k in kinds)}, got {value!r}")
-        if not isinstance(value, kinds):
-            raise self.fail(key, f"expected {' or '.join(k.__name__ for k in kinds)}, got {value!r}")
-        return value
-
-    def ident(self, key: str) -> str | None:
-        value = self.get(key, (str,))
-        if value is not None and not _IDENT.match(value):
-            raise self.fail(key, f"{value!r} is not an identifier (lower-case letters, digits, _ . -)")
-        return value
-
-    def pins(self, key: str, default: Iterable[int] = ()) -> tuple[int, ...]:
-        value = self.get(key, (list,), list(default))
-        if not all(isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= 53 for p in value):
-            raise self.fail(key, f"expected a list of GPIO numbers 0–53, got {value!r}")
-        return tuple(value)
-
-    def pin(self, key: str) -> int | None:
-        value = self.get(key, (int,))
-        if value is not None and not 0 <= value <= 53:
-            raise self.fail(key, f"GPIO {value} is out of range 0–53")
-        return value
-
-    def check_unknown(self) -> None:
-        unknown = sorted(set(self.data) - self.used)
-        if unknown:
-            raise self.fail(unknown[0], "unknown key")
+_PIN_FACTORIES = ("lgpio", "rpigpio", "native", "mock")
 
 
-def _timezone(section: _Section, key: str, value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise section.fail(key, f"unknown time zone {value!r}") from None
+def _ident(value: str | None) -> str | None:
+    if value is not None and not _IDENT.match(value):
+        raise ValueError(f"{value!r} is not an identifier (lower-case letters, digits, _ . -)")
     return value
 
 
-def _schedule(section: _Section, table: dict[str, Any], tz: str) -> OpeningSchedule:
-    spans = []
-    for days, hours in table.items():
-        key = f"opening_hours.{days}"
-        if days.count("-") > 1 or not all(d in WEEKDAYS for d in days.split("-")):
-            raise section.fail(key, "days must be like mon, sat or mon-fri")
-        first, _, last = days.partition("-")
-        weekdays = range(WEEKDAYS[first], WEEKDAYS[last or first] + 1)
-        if not weekdays:
-            raise section.fail(key, "day range runs backwards")
-        ranges = hours if isinstance(hours, list) else [hours]
-        for span in ranges:
-            match = _SPAN.match(span) if isinstance(span, str) else None
-            if not match:
-                raise section.fail(key, f"expected \"HH:MM-HH:MM\" (or a list of them), got {span!r}")
-            opens_s, closes_s = span.split("-")
-            opens = dtime.fromisoformat(opens_s)
-            closes = None if closes_s == "24:00" else dtime.fromisoformat(closes_s)
-            if closes is not None and closes <= opens:
-                raise section.fail(key, f"{span!r} closes before it opens")
-            spans.extend((day, opens, closes) for day in weekdays)
-    return OpeningSchedule(tz, tuple(spans))
+def _pins(value: list[Any] | None) -> list[Any] | None:
+    if value is not None and not all(isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= 53 for p in value):
+        raise ValueError(f"expected a list of GPIO numbers 0–53, got {value!r}")
+    return value
 
 
-def _follow_up(section: _Section, table: dict[str, Any], scale: int) -> FollowUp:
-    sub = _Section(table, f"{section.prefix}.follow_up", section.source)
-    question_bg = sub.get("question_bg", (str,), "Каква беше основната причина?")
-    question_en = sub.get("question_en", (str,), "What was the main reason?")
-    ask = sub.get("ask_at_or_below", (int,), scale)
-    raw_answers = sub.get("answers", (list,), [])
-    if not raw_answers:
-        raise sub.fail("answers", "needs at least one answer")
-    answers = []
-    for index, raw in enumerate(raw_answers):
-        if not isinstance(raw, dict):
-            raise sub.fail(f"answers[{index}]", "expected a table with id, bg, en")
-        item = _Section(raw, f"{sub.prefix}.answers[{index}]", section.source)
-        answer_id = item.ident("id")
-        bg = item.get("bg", (str,))
-        if not answer_id or not bg:
-            raise item.fail("id" if not answer_id else "bg", "is required")
-        answers.append(FollowUpAnswer(answer_id, bg, item.get("en", (str,), bg)))
-        item.check_unknown()
-    sub.check_unknown()
-    return FollowUp(question_bg, question_en, tuple(answers), ask)
+def _pin(value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= 53:
+        raise ValueError(f"GPIO {value} is out of range 0–53")
+    return value
 
 
-def parse_feedback_section(data: dict[str, Any], source: str = "<config>") -> FeedbackConfig:
-    section = _Section(data, "feedback", source)
-    button_pins = section.pins("button_pins", (17, 27, 22, 23))
-    scale = section.get("scale", (int,), len(button_pins))
-    if not 3 <= scale <= 5:
-        raise section.fail("scale", f"must be 3, 4 or 5, got {scale}")
-    if scale != len(button_pins):
-        raise section.fail("button_pins", f"scale is {scale} but {len(button_pins)} pins are given")
-    led_mode = section.get("led_mode", (str,), "per_button" if "led_pins" in data else
-                           ("single" if "ack_led_pin" in data else "none"))
-    if led_mode not in ("per_button", "single", "none"):
-        raise section.fail("led_mode", f"must be per_button, single or none, got {led_mode!r}")
-    led_pins = section.pins("led_pins")
-    ack_led_pin = section.pin("ack_led_pin")
-    if led_mode == "per_button" and not led_pins:
-        raise section.fail("led_pins", "led_mode is per_button but no led_pins are given")
-    if led_mode == "single" and ack_led_pin is None:
-        raise section.fail("ack_led_pin", "led_mode is single but no ack_led_pin is given")
-    interval = section.get("response_interval_s", (int, float), 5)
-    if interval < 0:
-        raise section.fail("response_interval_s", "must not be negative")
-    debounce_ms = section.get("debounce_ms", (int, float), 30)
-    stuck_after_s = section.get("stuck_after_s", (int, float), 30)
-    try:
-        panel = ButtonPanelConfig(
-            button_pins=button_pins,
-            led_pins=led_pins if led_mode == "per_button" else (),
-            ack_led_pin=ack_led_pin if led_mode == "single" else None,
-            buzzer_pin=section.pin("buzzer_pin"),
-            debounce_s=debounce_ms / 1000,
-            stuck_after_s=stuck_after_s,
+Ident = Annotated[str, AfterValidator(_ident)]
+Pins = Annotated[list[Any], AfterValidator(_pins)]
+Pin = Annotated[int, AfterValidator(_pin)]
+Number = Annotated[float, finite]
+
+
+class FollowUpAnswerSection(Section):
+    id: Ident
+    bg: str
+    en: str | None = None  # Bulgarian when not given
+
+    @field_validator("bg")
+    @classmethod
+    def _said(cls, value: str) -> str:
+        if not value:
+            raise ValueError("is required")
+        return value
+
+
+class FollowUpSection(Section):
+    question_bg: str = "Каква беше основната причина?"
+    question_en: str = "What was the main reason?"
+    ask_at_or_below: int | None = None  # the scale when not given: ask after every score
+    answers: list[FollowUpAnswerSection] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _answers_given(self) -> FollowUpSection:
+        if not self.answers:
+            raise KeyProblem("answers", "needs at least one answer")
+        return self
+
+
+class FeedbackSection(Section):
+    """[feedback] as written; `feedback_config` builds the terminal's FeedbackConfig from it."""
+
+    button_pins: Pins = Field(default_factory=lambda: [17, 27, 22, 23])
+    scale: int | None = None  # the number of buttons when not given
+    led_mode: str | None = None  # per_button if led_pins are given, single if ack_led_pin is, else none
+    led_pins: Pins = Field(default_factory=list)
+    ack_led_pin: Pin | None = None
+    buzzer_pin: Pin | None = None
+    debounce_ms: Number = 30
+    stuck_after_s: Number = 30
+    pin_factory: str = "lgpio"
+    counter_id: Ident | None = None
+    office_id: Ident | None = None
+    service_id: Ident | None = None
+    response_interval_s: Number = 5.0
+    timezone: str = "Europe/Sofia"
+    opening_hours: dict[str, Any] | None = None
+    follow_up: FollowUpSection | None = None
+    thanks_s: Number = 3.0
+
+    @field_validator("led_mode")
+    @classmethod
+    def _led_mode(cls, value: str | None) -> str | None:
+        if value is not None and value not in ("per_button", "single", "none"):
+            raise ValueError(f"must be per_button, single or none, got {value!r}")
+        return value
+
+    @field_validator("response_interval_s")
+    @classmethod
+    def _not_negative(cls, value: float) -> float:
+        if value < 0:
+            raise ValueError("must not be negative")
+        return value
+
+    @field_validator("pin_factory")
+    @classmethod
+    def _pin_factory(cls, value: str) -> str:
+        if value not in _PIN_FACTORIES:
+            raise ValueError(f"must be {', '.join(_PIN_FACTORIES[:-1])} or {_PIN_FACTORIES[-1]}, got {value!r}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @property
+    def effective_scale(self) -> int:
+        return self.scale if self.scale is not None else len(self.button_pins)
+
+    @property
+    def effective_led_mode(self) -> str:
+        if self.led_mode is not None:
+            return self.led_mode
+        given = self.model_fields_set
+        return "per_button" if "led_pins" in given else ("single" if "ack_led_pin" in given else "none")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FeedbackSection:
+        scale = self.effective_scale
+        if not 3 <= scale <= 5:
+            raise KeyProblem("scale", f"must be 3, 4 or 5, got {scale}")
+        if scale != len(self.button_pins):
+            raise KeyProblem("button_pins", f"scale is {scale} but {len(self.button_pins)} pins are given")
+        mode = self.effective_led_mode
+        if mode == "per_button" and not self.led_pins:
+            raise KeyProblem("led_pins", "led_mode is per_button but no led_pins are given")
+        if mode == "single" and self.ack_led_pin is None:
+            raise KeyProblem("ack_led_pin", "led_mode is single but no ack_led_pin is given")
+        try:
+            self.panel()
+        except ConfigError as exc:  # the panel's own checks: one LED per button, a GPIO used twice
+            raise KeyProblem(exc.key or "button_pins", exc.problem) from None
+        if self.opening_hours is not None:
+            self.schedule()
+        return self
+
+    def panel(self) -> ButtonPanelConfig:
+        mode = self.effective_led_mode
+        return ButtonPanelConfig(
+            button_pins=tuple(self.button_pins),
+            led_pins=tuple(self.led_pins) if mode == "per_button" else (),
+            ack_led_pin=self.ack_led_pin if mode == "single" else None,
+            buzzer_pin=self.buzzer_pin,
+            debounce_s=self.debounce_ms / 1000,
+            stuck_after_s=self.stuck_after_s,
         )
-    except ConfigError as exc:
-        raise exc.located(source, "feedback") from None
-    pin_factory = section.get("pin_factory", (str,), "lgpio")
-    if pin_factory not in ("lgpio", "rpigpio", "native", "mock"):
-        raise section.fail("pin_factory", f"must be lgpio, rpigpio, native or mock, got {pin_factory!r}")
-    tz = _timezone(section, "timezone", section.get("timezone", (str,), "Europe/Sofia"))
-    hours_table = section.get("opening_hours", (dict,))
-    follow_table = section.get("follow_up", (dict,))
-    config = FeedbackConfig(
-        panel=panel,
-        pin_factory=pin_factory,
-        counter_id=section.ident("counter_id"),
-        office_id=section.ident("office_id"),
-        service_id=section.ident("service_id"),
-        response_interval_s=float(interval),
-        timezone=tz,
-        opening_hours=_schedule(section, hours_table, tz) if hours_table is not None else None,
-        follow_up=_follow_up(section, follow_table, scale) if follow_table is not None else None,
-        thanks_s=float(section.get("thanks_s", (int, float), 3)),
+
+    def schedule(self) -> OpeningSchedule:
+        """The opening hours as written: {"mon-fri": "08:30-17:00", "sat": ["09:00-12:00", …]}."""
+        spans = []
+        for days, hours in (self.opening_hours or {}).items():
+            key = f"opening_hours.{days}"
+            if days.count("-") > 1 or not all(d in WEEKDAYS for d in days.split("-")):
+                raise KeyProblem(key, "days must be like mon, sat or mon-fri")
+            first, _, last = days.partition("-")
+            weekdays = range(WEEKDAYS[first], WEEKDAYS[last or first] + 1)
+            if not weekdays:
+                raise KeyProblem(key, "day range runs backwards")
+            for span in hours if isinstance(hours, list) else [hours]:
+                if not (isinstance(span, str) and _SPAN.match(span)):
+                    raise KeyProblem(key, f"expected \"HH:MM-HH:MM\" (or a list of them), got {span!r}")
+                opens_s, closes_s = span.split("-")
+                opens = dtime.fromisoformat(opens_s)
+                closes = None if closes_s == "24:00" else dtime.fromisoformat(closes_s)
+                if closes is not None and closes <= opens:
+                    raise KeyProblem(key, f"{span!r} closes before it opens")
+                spans.extend((day, opens, closes) for day in weekdays)
+        return OpeningSchedule(self.timezone, tuple(spans))
+
+
+def feedback_config(section: FeedbackSection) -> FeedbackConfig:
+    """The feedback terminal's settings from its validated [feedback] section."""
+    follow = section.follow_up
+    return FeedbackConfig(
+        panel=section.panel(),
+        pin_factory=section.pin_factory,
+        counter_id=section.counter_id,
+        office_id=section.office_id,
+        service_id=section.service_id,
+        response_interval_s=float(section.response_interval_s),
+        timezone=section.timezone,
+        opening_hours=section.schedule() if section.opening_hours is not None else None,
+        follow_up=None if follow is None else FollowUp(
+            follow.question_bg, follow.question_en,
+            tuple(FollowUpAnswer(a.id, a.bg, a.en if a.en is not None else a.bg) for a in follow.answers),
+            follow.ask_at_or_below if follow.ask_at_or_below is not None else section.effective_scale),
+        thanks_s=float(section.thanks_s),
     )
-    section.check_unknown()
-    return config
 
 
-def load_feedback_config(path: Path | None) -> FeedbackConfig:
-    """Read `[feedback]` from the terminal's TOML; defaults when there is no file or no section."""
-    if path is None or not Path(path).exists():
-        if path is not None and Path(path) != Path("/etc/eobshtina/terminal.toml"):
-            raise ConfigError(str(path), None, "no such config file")
-        return FeedbackConfig()
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), None, f"not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(str(path), None, f"cannot read: {exc.strerror}") from None
-    section = data.get("feedback", {})
-    if not isinstance(section, dict):
-        raise ConfigError(str(path), "feedback", "expected a table")
-    return parse_feedback_section(section, str(path))
+class FeedbackDocument(TerminalConfig):
+    """The terminal config as the feedback terminal reads it: its own [feedback] typed too."""
 
+    feedback: FeedbackSection = Field(default_factory=FeedbackSection)
+
+
+def parse_feedback_section(data: Mapping[str, Any] | None, source: str = "<config>") -> FeedbackConfig:
+    """FeedbackConfig from a [feedback] table; a ConfigError names the file and the key."""
+    return feedback_config(validate_section(FeedbackSection, data, source, "feedback"))
+
+
+def load_feedback_config(path: str | os.PathLike[str] | None = None) -> FeedbackConfig:
+    """Read `[feedback]` alone from the terminal's TOML (tools, tests; `feedback-terminal` validates
+    the whole file as a FeedbackDocument); defaults when the default file is absent or has no such
+    section. A file named by --config or $EOBSHTINA_CONFIG must exist."""
+    config = read_config_file(path)
+    return parse_feedback_section(config.table("feedback"), config.source)

@@ -14,7 +14,7 @@ def test_defaults_without_a_file(tmp_path):
     config = load_feedback_config(None)
     assert config.scale == 4 and config.response_interval_s == 5.0
     assert config.opening_hours is None and config.follow_up is None
-    with pytest.raises(ConfigError, match="no such config file"):
+    with pytest.raises(ConfigError, match="missing.toml: file not found"):
         load_feedback_config(tmp_path / "missing.toml")
 
 
