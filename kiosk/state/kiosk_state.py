@@ -1,30 +1,35 @@
-"""The kiosk's application state: language, session, catalogue, ID card, submissions — no widgets."""
+"""The kiosk's application state: language, session, ID card — no widgets. `KioskState` is put
+together from its parts: the catalogue's names and search (`catalogue_lookups`), submissions,
+receipts and the printer (`receipts`), maintenance mode (`maintenance`); the fee and deadline
+words are in `wording`. The names importers use stay importable from here."""
 
 from __future__ import annotations
 
 import logging
 from collections import deque
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Callable
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Signal
 
-from kiosk.state.backend import Draft, KioskBackend, SubmitOutcome
+from kiosk.state.backend import KioskBackend
+from kiosk.state.catalogue_lookups import CatalogueLookups
+from kiosk.state.maintenance import MaintenanceMode
+from kiosk.state.receipts import PRINTED_KEPT, Printing, ReceiptData, Submissions
 from kiosk.state.session import Identity, Session, SessionTimeouts
-from kiosk.state.tasks import TaskRunner, owner_gone
+from kiosk.state.tasks import TaskRunner
 from kiosk.state.welcome_cache import WelcomeNames
+from kiosk.state.wording import format_deadline, format_fee
 
 if TYPE_CHECKING:  # the pydantic catalogue arrives with the backend, after the first frame
     from kiosk.state.search import SearchIndex
-    from server_sync.protocol.catalogue import Catalogue, Service
+    from server_sync.protocol.catalogue import Catalogue
+
+__all__ = ["KioskSettings", "KioskState", "ReceiptData", "PRINTED_KEPT", "format_fee", "format_deadline",
+           "identity_refusal"]
 
 log = logging.getLogger(__name__)
-
-_SOFIA = ZoneInfo("Europe/Sofia")
-
-PRINTED_KEPT = 5
 
 
 @dataclass
@@ -54,30 +59,6 @@ class KioskSettings:
         return int(9.0 * self.screen_width_px / self.screen_width_mm + 0.999)
 
 
-@dataclass
-class ReceiptData:
-    """What a receipt says, on paper and on screen (the same content)."""
-
-    reference: str
-    official: bool
-    title: str
-    created_at: datetime
-    office: str
-    tracking_code: str | None
-    tracking_url: str | None
-    fee_eur: str | None = None
-    deadline: str | None = None
-    kind: str = "service_request"
-    #: where the signal is: the place the citizen chose, the address and landmark typed
-    place: str | None = None
-    #: the day by which the municipality answers (the service's deadline; two months for a signal)
-    due: date | None = None
-    #: a signal filed without the ID card: accepted as information, no proceedings, no answer
-    information_only: bool = False
-    #: the telephone to ask about it: "name: number"
-    hotline: str | None = None
-
-
 def identity_refusal(doc: Any, today: date | None = None) -> str | None:
     """Why an ID document cannot be used, in the current language, or None if it can."""
     from kiosk.state.messages import document_refusal_text
@@ -85,7 +66,7 @@ def identity_refusal(doc: Any, today: date | None = None) -> str | None:
     return document_refusal_text(doc, today or date.today())
 
 
-class KioskState(QObject):
+class KioskState(CatalogueLookups, Submissions, Printing, MaintenanceMode, QObject):
     """One per kiosk process; views take it (or parts of it) in their constructors."""
 
     language_changed = Signal(str)
@@ -202,79 +183,6 @@ class KioskState(QObject):
             self._apply_language(lang)
         self.language_changed.emit(lang)
 
-    def t(self, i18n) -> str:
-        return i18n.get(self.language) if i18n is not None else ""
-
-    # -- catalogue ----------------------------------------------------------------------
-    def reload_catalogue(self) -> None:
-        if self.backend is None:
-            return
-        try:
-            self.catalogue = self.backend.catalogue()
-        except Exception:  # a damaged cache must not stop the kiosk; it says "no catalogue"
-            log.exception("reading the cached catalogue failed")
-            self.catalogue = None
-        self._index = None
-        self.catalogue_changed.emit()
-
-    def municipality_name(self) -> str:
-        if self.catalogue:
-            return self.t(self.catalogue.municipality.name)
-        if self.welcome_names is not None and not self.is_ready:
-            return self.welcome_names.municipality.get(self.language, "")
-        return ""
-
-    def office(self):
-        if not self.catalogue:
-            return None
-        offices = self.catalogue.offices
-        return next((o for o in offices if o.id == self.settings.office_id), offices[0] if offices else None)
-
-    def office_name(self) -> str:
-        office = self.office()
-        if office is None and self.welcome_names is not None and not self.is_ready:
-            return self.welcome_names.office(self.settings.office_id).get(self.language) or self.settings.terminal_name
-        return self.t(office.name) if office else self.settings.terminal_name
-
-    def unit_name(self, unit_id: str | None) -> str:
-        if not self.catalogue or not unit_id:
-            return ""
-        unit = next((u for u in self.catalogue.units if u.id == unit_id), None)
-        return self.t(unit.name) if unit else ""
-
-    def service(self, service_id: str) -> Service | None:
-        if not self.catalogue:
-            return None
-        return next((s for s in self.catalogue.services if s.id == service_id), None)
-
-    def services_in_situation(self, situation_id: str) -> list[Service]:
-        return [s for s in (self.catalogue.services if self.catalogue else []) if situation_id in s.life_situations]
-
-    def services_in_unit(self, unit_id: str) -> list[Service]:
-        return [s for s in (self.catalogue.services if self.catalogue else []) if s.unit_id == unit_id]
-
-    def search_services(self, query: str) -> list[Service]:
-        if not self.catalogue:
-            return []
-        from kiosk.state.search import SearchIndex
-
-        if self._index is None:
-            self._index = SearchIndex(
-                (s, [s.name.bg, s.name.en, s.description.bg, s.description.en, *s.keywords,
-                     s.iisda_code or "", self.unit_name(s.unit_id)])
-                for s in self.catalogue.services
-            )
-        return [hit.item for hit in self._index.search(query)]
-
-    def search_hotlines(self, query: str):
-        hotlines = self.catalogue.hotlines if self.catalogue else []
-        if not query.strip():
-            return list(hotlines)
-        from kiosk.state.search import SearchIndex
-
-        index = SearchIndex((h, [h.name.bg, h.name.en, h.phone, self.unit_name(h.unit_id)]) for h in hotlines)
-        return [hit.item for hit in index.search(query)]
-
     # -- devices (called by the bridge on the GUI thread) ----------------------------------
     def accept_document(self, doc: Any) -> None:
         refusal = identity_refusal(doc, self._today())
@@ -299,264 +207,6 @@ class KioskState(QObject):
         from kiosk.state.messages import card_error_text
 
         self.document_refused.emit(card_error_text(error))
-
-    def applicant(self) -> dict[str, Any] | None:
-        ident = self.session.identity
-        if ident is None:
-            return None
-        return {
-            "egn": ident.egn,
-            "document_number": ident.document_number,
-            "given_names": ident.given_names,
-            "surname": ident.surname,
-            "birth_date": ident.birth_date,
-            "mrz": ident.mrz or None,
-        }
-
-    # -- submissions -----------------------------------------------------------------------
-    def submit(self, draft: Draft, on_done: Callable[[ReceiptData], None], on_error: Callable[[Exception], None]) -> None:
-        """File `draft` for the citizen of this session (the applicant from the ID card, unless it
-        is anonymous). Once the outcome is known the receipt is made and printed, once, here —
-        whatever the screens do next (a language switch rebuilds them) — and `on_done(receipt)`
-        is called if the screen that asked is still shown."""
-        if not draft.anonymous and draft.applicant is None:
-            draft = replace(draft, applicant=self.applicant())
-        if not draft.anonymous and draft.contact and draft.applicant is not None:
-            # a phone or e-mail to answer on travels with the applicant, sealed
-            draft = replace(draft, applicant={**draft.applicant, **{k: v for k, v in draft.contact.items() if v}})
-        serial = self._session_serial
-
-        def filed(outcome: SubmitOutcome) -> None:
-            receipt = self.complete_submission(draft, outcome, print_it=serial == self._session_serial)
-            view = getattr(on_done, "__self__", None)
-            if not owner_gone(view if isinstance(view, QObject) else None):
-                on_done(receipt)
-
-        def failed(exc: Exception) -> None:
-            view = getattr(on_error, "__self__", None)
-            if not owner_gone(view if isinstance(view, QObject) else None):
-                on_error(exc)
-
-        # the callbacks here are the state's own: the outcome is handled even if the screen has gone
-        self.tasks.run(lambda: self.backend.submit(draft), filed, failed, owner=self)
-
-    def complete_submission(self, draft: Draft, outcome: SubmitOutcome, print_it: bool = True) -> ReceiptData:
-        """The outcome of a submission is known: its receipt, printed once (unless the session that
-        filed it has ended: nobody is there to take it)."""
-        receipt = self.make_receipt(draft, outcome)
-        if print_it:
-            self.print_receipt(receipt)
-        else:
-            log.info("the session ended before %s was filed: no receipt printed", outcome.reference)
-        return receipt
-
-    def make_receipt(self, draft: Draft, outcome: SubmitOutcome) -> ReceiptData:
-        """What was filed, where, by when it is answered, how to track it and whom to call."""
-        from server_sync.protocol.catalogue import Tier
-        from server_sync.protocol.deadlines import deadline_for, signal_deadline
-
-        en = self.language == "en"
-        fee = deadline = place = None
-        due_at = outcome.deadline_at
-        unit_id = None
-        information_only = False
-        if draft.kind == "service_request":
-            service = self.service(draft.service_id or "")
-            name = self.t(service.name) if service else (draft.service_id or "")
-            title = f"Application: {name}" if en else f"Заявление за {_lower_first(name)}"
-            tier = service.tier(draft.tier or Tier.ORDINARY) if service else None
-            if tier is not None:
-                fee = format_fee(tier.fee_eur, self.language)
-                deadline = format_deadline(tier.deadline, self.language)
-                if due_at is None:  # offline: the date the hub sets, by the same rule
-                    due_at = deadline_for(outcome.registered_at, tier.deadline)
-            unit_id = service.unit_id if service else None
-        else:
-            cat = next((c for c in self.catalogue.signal_categories if c.id == draft.signal_category_id), None) if self.catalogue else None
-            title = (("Signal: " if en else "Сигнал: ") + self.t(cat.name)) if cat else ("Signal" if en else "Сигнал")
-            unit_id = cat.unit_id if cat else None
-            place = self.signal_place(draft)
-            information_only = draft.anonymous
-            if information_only:
-                due_at = None  # accepted as information: no proceedings, no answer (АПК, art. 111)
-            elif due_at is None:
-                due_at = signal_deadline(outcome.registered_at)
-        receipt = ReceiptData(
-            reference=outcome.reference,
-            official=outcome.delivered,
-            title=title,
-            created_at=outcome.registered_at,
-            office=self.office_name(),
-            tracking_code=outcome.tracking_code,
-            tracking_url=outcome.tracking_url,
-            fee_eur=fee,
-            deadline=deadline,
-            kind=draft.kind,
-            place=place,
-            due=due_at.astimezone(_SOFIA).date() if due_at is not None else None,
-            information_only=information_only,
-            hotline=self.hotline_for(unit_id),
-        )
-        self.last_receipt = receipt
-        return receipt
-
-    def signal_place(self, draft: Draft) -> str | None:
-        """The place a signal points at, as the citizen gave it: a place of the catalogue, and
-        what was typed (street and number, a landmark)."""
-        chosen = next((p for p in self.catalogue.places if p.id == draft.place_id), None) \
-            if self.catalogue and draft.place_id else None
-        parts = [self.t(chosen.name) if chosen else None, draft.address_text]
-        return ", ".join(p for p in parts if p) or None
-
-    def hotline_for(self, unit_id: str | None) -> str | None:
-        """The telephone of the unit that handles it, else the citizen centre's: "name: number"."""
-        hotlines = self.catalogue.hotlines if self.catalogue else []
-        line = next((h for h in hotlines if unit_id and h.unit_id == unit_id), None) or \
-            next((h for h in hotlines if h.unit_id == "registry"), None)
-        return f"{self.t(line.name)}: {line.phone}" if line else None
-
-    # -- the printer ------------------------------------------------------------------------
-    def check_printer(self) -> None:
-        """Ask the printer (on a worker: USB I/O) whether it can print; `printer_checked` says."""
-        if self.printer is None:
-            self._printer_checked(False)
-            return
-        probe = self.printer_paper
-        if probe is None:
-            self._printer_checked(None)
-            return
-        self.tasks.run(lambda: str(probe()), lambda paper: self._printer_checked(
-            False if paper == "out" else True if paper in ("ok", "near_end") else None),
-            lambda exc: self._printer_checked(False), owner=self)
-
-    def _printer_checked(self, ready: bool | None) -> None:
-        self.printer_ready = ready
-        self.printer_checked.emit(ready)
-
-    def print_receipt(self, receipt: ReceiptData) -> None:
-        self._printing = (receipt, None)
-        if self.printer is None:
-            self._printed(receipt, False)
-            return
-
-        def done(_):
-            self.printed.append(receipt)
-            self._printed(receipt, True)
-
-        self.tasks.run(lambda: self.printer(receipt), done, lambda exc: self._printed(receipt, False, exc))
-
-    def _printed(self, receipt: ReceiptData, ok: bool, exc: Exception | None = None) -> None:
-        if self._printing is not None and self._printing[0] is receipt:
-            self._printing = (receipt, ok)
-        from kiosk.state.messages import printer_text
-
-        self.printer_status.emit(printer_text(ok), ok)
-
-    def print_outcome(self, receipt: ReceiptData) -> bool | None:
-        """How printing `receipt` went: True printed, False not, None still printing (or not asked)."""
-        if self._printing is not None and self._printing[0] is receipt:
-            return self._printing[1]
-        return None
-
-    def record_press(self, score: int, service_id: str | None = None, on_done=None, on_error=None) -> None:
-        self.tasks.run(
-            lambda: self.backend.record_press(score, service_id),
-            on_done or (lambda _: None),
-            on_error or (lambda exc: log.warning("press not recorded: %s", exc)),
-        )
-
-    # -- maintenance ---------------------------------------------------------------------
-    # True after a badge on the hub's list was presented: the next step is that technician's PIN.
-    technician_badge_waiting = False
-
-    def technician_allowed(self, pin: str | None = None, badge: str | None = None) -> bool:
-        from kiosk.state.maintenance import local_pin_matches
-        from kiosk.state.technicians import hub_technicians
-
-        delivered = hub_technicians(self.backend)
-        if delivered is not None:
-            # The hub's list decides: a technician's badge, then within a minute that technician's PIN.
-            import time
-
-            from server_sync.protocol import technicians
-
-            if badge:
-                technicians_list, key = delivered
-                known = bool(key) and any(t.badge_hash == technicians.badge_hash(key, badge) for t in technicians_list)
-                # Only a badge on the list is held for its PIN; the screen asks for the PIN (or refuses).
-                self._technician_badge = (badge, time.monotonic()) if known else None
-                self.technician_badge_waiting = known
-                return False
-            self.technician_badge_waiting = False
-            held, at = getattr(self, "_technician_badge", None) or (None, 0.0)
-            self._technician_badge = None
-            if not pin or held is None or time.monotonic() - at > 60:
-                return False
-            return technicians.check(delivered, badge=held, pin=pin) is not None
-        if pin:
-            return local_pin_matches(self.settings, pin)
-        if badge:
-            return self.badge_allowed(badge)
-        return False
-
-    def maintenance_status(self) -> dict[str, str]:
-        status: dict[str, str] = {}
-        if self.backend is None:
-            return {"store": "loading"}
-        try:
-            status.update({k: str(v) for k, v in self.backend.status().items()})
-        except Exception as exc:
-            status["store"] = f"error: {exc}"
-        status["catalogue"] = self.catalogue.version if self.catalogue else "none"
-        status.update(self.device_health())
-        return status
-
-    def maintenance_report(self) -> dict[str, Any]:
-        """For the maintenance screen (on a worker: a printer status query is USB I/O): the store's
-        and hub's state as the backend gives it, and every device's Health."""
-        report: dict[str, Any] = {"status": {}, "devices": {}, "catalogue": None}
-        if self.backend is None:
-            return report
-        try:
-            report["status"] = dict(self.backend.status())
-        except Exception as exc:
-            report["status"] = {"store_error": str(exc)}
-        report["catalogue"] = self.catalogue.version if self.catalogue else None
-        try:
-            report["devices"] = dict(self.device_healths())
-        except Exception as exc:
-            report["devices_error"] = str(exc)
-        return report
-
-    def check_page(self, now: datetime | None = None) -> tuple[list[tuple[str, str]], str]:
-        """The test page's lines and QR payload: what the screen says it prints, and prints."""
-        from kiosk.state.maintenance import check_page_lines, check_page_qr
-
-        now = now or datetime.now().astimezone()
-        name = self.settings.terminal_name or self.office_name()
-        return check_page_lines(name, self.printer_code_page, now), check_page_qr(name, now)
-
-    def test_print(self, page: tuple[list[tuple[str, str]], str] | None = None,
-                   on_done: Callable[[], None] | None = None,
-                   on_error: Callable[[Exception], None] | None = None) -> None:
-        """Print the test page (`check_page`) on a worker; the printer's health is polled after it."""
-        lines, qr = page or self.check_page()
-        if self.print_test_page is not None:
-            def done(_=None) -> None:
-                self.printer_status.emit("test page printed", True)
-                if on_done:
-                    on_done()
-
-            def failed(exc: Exception) -> None:
-                self.printer_status.emit(str(exc), False)
-                if on_error:
-                    on_error(exc)
-
-            self.tasks.run(lambda: self.print_test_page(lines, qr), done, failed)
-            return
-        now = datetime.now().astimezone()
-        self.print_receipt(ReceiptData(reference="TEST", official=False, title="Test print / Пробен печат",
-                                       created_at=now, office=self.office_name(), tracking_code=None, tracking_url=None))
 
     # -- session end ---------------------------------------------------------------------
     def end_identity(self) -> None:
@@ -584,27 +234,3 @@ class KioskState(QObject):
         self._forget_citizen()
         self.set_language(self.settings.language)
 
-
-def _lower_first(name: str) -> str:
-    """"Удостоверение за…" → "удостоверение за…" after "Заявление за"; an abbreviation stays."""
-    return name[:1].lower() + name[1:] if len(name) > 1 and name[1:2].islower() else name
-
-
-def format_fee(fee, lang: str) -> str:
-    if fee is None:
-        return "not published" if lang == "en" else "не е обявена"
-    if fee == 0:
-        return "free" if lang == "en" else "безплатно"
-    text = f"{fee:.2f}"
-    return f"€{text}" if lang == "en" else f"{text.replace('.', ',')} €"
-
-
-def format_deadline(deadline, lang: str) -> str:
-    if deadline is None:
-        return "not published" if lang == "en" else "не е обявен"
-    unit, n = deadline.unit, deadline.amount
-    en = {"immediate": "immediately", "same_day": "the same day", "hours": f"{n} hours",
-          "days": f"{n} days", "working_days": f"{n} working days"}
-    bg = {"immediate": "веднага", "same_day": "в деня на заявяването", "hours": f"{n} часа",
-          "days": f"{n} дни", "working_days": f"{n} работни дни"}
-    return (en if lang == "en" else bg)[str(unit)]

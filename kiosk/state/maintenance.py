@@ -238,3 +238,96 @@ class MaintenanceAccess(QObject):
             return
         self.state.tasks.run(lambda: sink(action), lambda _: None,
                              lambda exc: log.error("audit line not stored: %s", exc))
+
+
+class MaintenanceMode:
+    """Part of `KioskState` (a mixin): who may enter maintenance mode, and what it reads and prints."""
+
+    # True after a badge on the hub's list was presented: the next step is that technician's PIN.
+    technician_badge_waiting = False
+
+    def technician_allowed(self, pin: str | None = None, badge: str | None = None) -> bool:
+        from kiosk.state.technicians import hub_technicians
+
+        delivered = hub_technicians(self.backend)
+        if delivered is not None:
+            # The hub's list decides: a technician's badge, then within a minute that technician's PIN.
+            from server_sync.protocol import technicians
+
+            if badge:
+                technicians_list, key = delivered
+                known = bool(key) and any(t.badge_hash == technicians.badge_hash(key, badge) for t in technicians_list)
+                # Only a badge on the list is held for its PIN; the screen asks for the PIN (or refuses).
+                self._technician_badge = (badge, time.monotonic()) if known else None
+                self.technician_badge_waiting = known
+                return False
+            self.technician_badge_waiting = False
+            held, at = getattr(self, "_technician_badge", None) or (None, 0.0)
+            self._technician_badge = None
+            if not pin or held is None or time.monotonic() - at > 60:
+                return False
+            return technicians.check(delivered, badge=held, pin=pin) is not None
+        if pin:
+            return local_pin_matches(self.settings, pin)
+        if badge:
+            return self.badge_allowed(badge)
+        return False
+
+    def maintenance_status(self) -> dict[str, str]:
+        status: dict[str, str] = {}
+        if self.backend is None:
+            return {"store": "loading"}
+        try:
+            status.update({k: str(v) for k, v in self.backend.status().items()})
+        except Exception as exc:
+            status["store"] = f"error: {exc}"
+        status["catalogue"] = self.catalogue.version if self.catalogue else "none"
+        status.update(self.device_health())
+        return status
+
+    def maintenance_report(self) -> dict[str, Any]:
+        """For the maintenance screen (on a worker: a printer status query is USB I/O): the store's
+        and hub's state as the backend gives it, and every device's Health."""
+        report: dict[str, Any] = {"status": {}, "devices": {}, "catalogue": None}
+        if self.backend is None:
+            return report
+        try:
+            report["status"] = dict(self.backend.status())
+        except Exception as exc:
+            report["status"] = {"store_error": str(exc)}
+        report["catalogue"] = self.catalogue.version if self.catalogue else None
+        try:
+            report["devices"] = dict(self.device_healths())
+        except Exception as exc:
+            report["devices_error"] = str(exc)
+        return report
+
+    def check_page(self, now: datetime | None = None) -> tuple[list[tuple[str, str]], str]:
+        """The test page's lines and QR payload: what the screen says it prints, and prints."""
+        now = now or datetime.now().astimezone()
+        name = self.settings.terminal_name or self.office_name()
+        return check_page_lines(name, self.printer_code_page, now), check_page_qr(name, now)
+
+    def test_print(self, page: tuple[list[tuple[str, str]], str] | None = None,
+                   on_done: Callable[[], None] | None = None,
+                   on_error: Callable[[Exception], None] | None = None) -> None:
+        """Print the test page (`check_page`) on a worker; the printer's health is polled after it."""
+        lines, qr = page or self.check_page()
+        if self.print_test_page is not None:
+            def done(_=None) -> None:
+                self.printer_status.emit("test page printed", True)
+                if on_done:
+                    on_done()
+
+            def failed(exc: Exception) -> None:
+                self.printer_status.emit(str(exc), False)
+                if on_error:
+                    on_error(exc)
+
+            self.tasks.run(lambda: self.print_test_page(lines, qr), done, failed)
+            return
+        from kiosk.state.receipts import ReceiptData
+
+        now = datetime.now().astimezone()
+        self.print_receipt(ReceiptData(reference="TEST", official=False, title="Test print / Пробен печат",
+                                       created_at=now, office=self.office_name(), tracking_code=None, tracking_url=None))
