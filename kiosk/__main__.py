@@ -13,7 +13,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="e-Obshtina citizen kiosk (PySide6). Bulgarian by default; everything works offline from the "
-                    "cached catalogue. `kiosk hash-pin` prints the hash of a technician PIN for the config.",
+                    "cached catalogue. `kiosk hash-pin` and `kiosk hash-badge` print the hash of a technician "
+                    "PIN or badge UID for the config.",
     )
     parser.add_argument("--config", type=Path, default=None,
                         help="terminal TOML config (default: $EOBSHTINA_CONFIG or /etc/eobshtina/terminal.toml; "
@@ -48,10 +49,32 @@ def hash_pin_main(argv: list[str]) -> int:
     return 0
 
 
+def hash_badge_main(argv: list[str]) -> int:
+    """`kiosk hash-badge`: a badge UID from stdin (or asked for) → the Argon2id hash for [kiosk].badge_uids."""
+    import getpass
+
+    parser = argparse.ArgumentParser(prog="kiosk hash-badge",
+                                     description="Print the Argon2id hash of a technician's badge UID for "
+                                                 "[kiosk].badge_uids (the UID, as the reader gives it, is read "
+                                                 "from stdin or asked for, never taken as an argument).")
+    parser.parse_args(argv)
+    uid = getpass.getpass("Badge UID: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+    from kiosk.maintenance import hash_badge
+
+    try:
+        print(hash_badge(uid))
+    except ValueError as exc:
+        print(f"kiosk hash-badge: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["hash-pin"]:
         return hash_pin_main(argv[1:])
+    if argv[:1] == ["hash-badge"]:
+        return hash_badge_main(argv[1:])
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from PySide6.QtWidgets import QApplication

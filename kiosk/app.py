@@ -182,9 +182,10 @@ class KioskApp:
         names = read_welcome_names(welcome_cache) if load is not None else None
         self.state = KioskState(backend, self.settings, session=session, apply_language=self.switcher,
                                 welcome_names=names)
-        from kiosk.maintenance import badge_checker, badge_hashes
+        from kiosk.maintenance import badge_checker, badge_entries
 
-        self.settings.badge_uids = badge_hashes(self.settings.badge_uids)  # never a raw UID in memory
+        # only Argon2id hashes are kept; an old sha256 entry or a UID in clear is dropped, with a warning
+        self.settings.badge_uids = badge_entries(self.settings.badge_uids)
         self.state.badge_allowed = badge_checker(self.settings.badge_uids)
         self.bridge.connect_state(self.state)
         self.window = build_window(self.state, keyboard=keyboard)

@@ -1,4 +1,5 @@
-"""Device health for maintenance mode and for the sync agent's heartbeats (through the store)."""
+"""The local technician badge list (Argon2id hashes) and device health for maintenance mode and for
+the sync agent's heartbeats (through the store)."""
 
 from __future__ import annotations
 
@@ -10,42 +11,66 @@ from PySide6.QtCore import QObject, QTimer
 
 log = logging.getLogger(__name__)
 
-_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+#: libsodium's string form of an Argon2id hash (what `kiosk hash-badge` prints)
+ARGON2ID_PREFIX = "$argon2id$"
+_HOW = "write the Argon2id form instead: `kiosk hash-badge` prints it (the UID is read from stdin)"
 
 
-def badge_hashes(entries: Iterable[str]) -> tuple[str, ...]:
-    """The configured allow-list as sha256 hashes (`hardware.badge.hash_uid`).
+def hash_badge(uid: str) -> str:
+    """An Argon2id hash of a badge UID, normalised first (`hardware.badge.normalize_uid`: "04:a3:b2:c1"
+    and "04A3B2C1" are one badge), for `[kiosk].badge_uids`. A UID has 4 to 7 bytes: a bare hash of
+    one is found by trying them all, an Argon2id hash costs ~85 ms and 64 MiB a guess."""
+    from nacl import pwhash
 
-    An entry of 64 hex digits is a hash (a UID has 4-40 digits); a raw UID is hashed here, at
-    once, with a warning, so that only hashes are ever compared or kept."""
-    hashes = []
-    for entry in entries:
-        entry = str(entry).strip().lower()
-        if _SHA256_HEX.fullmatch(entry):
-            hashes.append(entry)
-            continue
-        from hardware.badge import hash_uid  # only for a misconfigured entry: not on every start
+    from hardware.badge import normalize_uid
 
+    return pwhash.argon2id.str(normalize_uid(uid).encode("ascii"), opslimit=pwhash.argon2id.OPSLIMIT_INTERACTIVE,
+                               memlimit=pwhash.argon2id.MEMLIMIT_INTERACTIVE).decode("ascii")
+
+
+def badge_entries(entries: Iterable[str]) -> tuple[str, ...]:
+    """The configured allow-list's Argon2id hashes. Anything else is ignored, with a warning that
+    says how to write it (a kiosk with an old config starts, and no old entry opens it): a bare
+    sha256 hash (the form before 2026-12-04) or a UID in clear. Neither is logged."""
+    kept = []
+    for position, entry in enumerate(entries, 1):
+        text = str(entry).strip()
+        if text.startswith(ARGON2ID_PREFIX):
+            kept.append(text)
+        elif _SHA256_HEX.fullmatch(text):
+            log.warning("[kiosk].badge_uids: entry %d is a bare sha256 hash, which no longer opens maintenance "
+                        "mode (a badge UID is short enough to find from it); ignored — %s", position, _HOW)
+        else:
+            log.warning("[kiosk].badge_uids: entry %d is not an Argon2id hash (a UID in clear?); ignored — %s",
+                        position, _HOW)
+    return tuple(kept)
+
+
+def badge_matches(uid: str, hashes: Iterable[str]) -> bool:
+    """Is this UID one of the Argon2id hashes? Slow on purpose (~85 ms an entry on a desktop CPU, the
+    kiosk's is slower): call it on a worker (`MaintenanceAccess.attempt_later`)."""
+    from nacl import exceptions, pwhash
+
+    from hardware.badge import normalize_uid  # imported at the first badge, not before the first frame
+
+    try:
+        presented = normalize_uid(uid).encode("ascii")
+    except ValueError:
+        return False
+    for entry in hashes:
         try:
-            hashes.append(hash_uid(entry))
-        except ValueError:
-            log.warning("[kiosk].badge_uids: an entry is neither a sha256 hash nor a badge UID; ignored")
+            if pwhash.verify(entry.encode("ascii"), presented):
+                return True
+        except (exceptions.InvalidkeyError, exceptions.CryptoError, ValueError, UnicodeError):
             continue
-        log.warning("[kiosk].badge_uids: a raw badge UID is configured; write its sha256 instead "
-                    "(python -c \"from hardware.badge import hash_uid; print(hash_uid('UID'))\")")
-    return tuple(hashes)
+    return False
 
 
 def badge_checker(entries: Iterable[str]) -> Callable[[str], bool]:
-    """uid → allowed?, against the hashed allow-list, in constant time (`hardware.badge.uid_allowed`)."""
-    hashes = badge_hashes(entries)
-
-    def allowed(uid: str) -> bool:
-        from hardware.badge import uid_allowed  # imported at the first badge, not before the first frame
-
-        return uid_allowed(uid, hashes)
-
-    return allowed
+    """uid → allowed?, against the configured Argon2id hashes (`badge_entries`)."""
+    hashes = badge_entries(entries)
+    return lambda uid: badge_matches(uid, hashes)
 
 
 class DeviceHealthReporter(QObject):

@@ -44,10 +44,10 @@ class KioskSettings:
     #: (`kiosk hash-pin`); `technician_pin` in clear is still read from old configs, with a warning
     technician_pin_hash: str | None = None
     technician_pin: str | None = None
-    #: technician badges as sha256 hex of the normalised UID, never the UIDs themselves (the hub's
-    #: allow-list has the same form). One hash: `python -c "from hardware.badge import hash_uid;
-    #: print(hash_uid('04:A3:B2:C1'))"`. Checked by `badge_allowed` (the app wires
-    #: kiosk.maintenance.badge_checker, which hashes a raw UID found here at once, with a warning).
+    #: the local technician badges of a terminal the hub never sent technicians to: Argon2id hashes of
+    #: the normalised UIDs (`kiosk hash-badge`), never the UIDs. Checked by `badge_allowed` (the app
+    #: wires kiosk.maintenance.badge_checker; an old sha256 entry or a UID in clear is ignored, with
+    #: a warning)
     badge_uids: tuple[str, ...] = ()
     screen_width_mm: float = 216.96  # 10.1" 16:10 panel
     screen_width_px: int = 1280

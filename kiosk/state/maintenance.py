@@ -15,12 +15,15 @@ from __future__ import annotations
 import enum
 import hmac
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
+
+from kiosk.state.tasks import owner_gone
 
 log = logging.getLogger(__name__)
 audit_log = logging.getLogger("kiosk.audit")
@@ -196,6 +199,8 @@ class MaintenanceAccess(QObject):
         #: the store's event log (StoreBackend.audit); the app wires it, None in bare tests
         self.sink: Callable[[str], None] | None = None
         self.technician: str | None = None
+        #: a credential check is running on a worker (`attempt_later`)
+        self.checking = False
         state.document_read.connect(lambda _doc: self.devices.read("id_reader"))
         state.code_scanned.connect(lambda _code: self.devices.read("scanner"))
         state.badge_presented.connect(lambda _uid: self.devices.read("badge"))
@@ -203,9 +208,47 @@ class MaintenanceAccess(QObject):
     def attempt(self, pin: str | None = None, badge: str | None = None) -> Attempt:
         wait = self.lock.remaining_s()
         if wait > 0:
-            self.audit(f"entry refused: locked for {wait:.0f} s more")
-            return Attempt(Entry.LOCKED, wait)
-        if self.state.technician_allowed(pin=pin, badge=badge):
+            return self._locked_out(wait)
+        return self._settle(self.state.technician_allowed(pin=pin, badge=badge), badge)
+
+    def attempt_later(self, done: Callable[[Attempt], None], pin: str | None = None,
+                      badge: str | None = None) -> None:
+        """`attempt`, with the credentials checked on a worker; `done(attempt)` on the GUI thread.
+
+        For a badge: the local list holds Argon2id hashes, each verified in ~85 ms (64 MiB) on a
+        desktop CPU and slower on the kiosk's, so ten of them would stop the screen for a second
+        and more. One check at a time: a badge presented while one runs is refused without looking."""
+        wait = self.lock.remaining_s()
+        if wait > 0:
+            done(self._locked_out(wait))
+            return
+        if self.checking:
+            done(Attempt(Entry.REFUSED))
+            return
+        self.checking = True
+
+        def checked(allowed: bool) -> None:
+            self.checking = False
+            attempt = self._settle(allowed, badge)  # counted even if the screen has gone meanwhile
+            screen = getattr(done, "__self__", None)
+            if not owner_gone(screen if isinstance(screen, QObject) else None):
+                done(attempt)
+
+        def failed(exc: Exception) -> None:
+            log.error("checking a technician's credentials failed: %s", exc)
+            checked(False)
+
+        self.state.tasks.run(lambda: bool(self.state.technician_allowed(pin=pin, badge=badge)), checked, failed,
+                             owner=self)
+
+    def _locked_out(self, wait: float) -> Attempt:
+        self.audit(f"entry refused: locked for {wait:.0f} s more")
+        return Attempt(Entry.LOCKED, wait)
+
+    def _settle(self, allowed: bool, badge: str | None) -> Attempt:
+        """What a checked attempt means: entry, a known badge waiting for its PIN, or a refusal
+        (counted: the fifth in a row locks entry)."""
+        if allowed:
             self.lock.succeeded()
             self.audit("entry: " + ("badge" if badge else "PIN"))
             return Attempt(Entry.OPEN)
@@ -224,11 +267,17 @@ class MaintenanceAccess(QObject):
         """Keep the entry lock in the terminal store: `load` now (the app calls this off the GUI
         thread's hot path, once the store is open), `save` off the GUI thread after each change."""
         self.lock.restore(load())
-        # Each write stores the lock as it is when the write runs, so writes finishing out of
-        # order on the pool still leave the latest state.
+        # Each write reads the lock and stores it under one mutex: two writes on the pool never
+        # interleave (an early write's old state stored after a later one's), and the last write
+        # to run, queued after the last change, stores the latest state.
+        one_at_a_time = threading.Lock()
+
+        def write() -> None:
+            with one_at_a_time:
+                save(self.lock.as_dict())
+
         self.lock.save = lambda _data: self.state.tasks.run(
-            lambda: save(self.lock.as_dict()), lambda _: None,
-            lambda exc: log.error("maintenance lock not kept: %s", exc))
+            write, lambda _: None, lambda exc: log.error("maintenance lock not kept: %s", exc))
 
     def audit(self, action: str) -> None:
         """One line of the audit trail: the journal now, the store (and so the hub) off the GUI thread."""

@@ -102,12 +102,20 @@ class MaintenanceScreen(Screen):
         self.unlock(pin=self.pin.text())
 
     def unlock(self, pin: str | None = None, badge: str | None = None) -> None:
+        """Check a PIN (one Argon2id hash: at once) or a badge (a list of them: on a worker)."""
+        if self.unlocked:
+            return
+        self.idle.start()
+        if badge:
+            self.access.attempt_later(self._entry, badge=badge)
+            return
+        self._entry(self.access.attempt(pin=pin))
+
+    def _entry(self, attempt) -> None:
         from kiosk.state.maintenance import Entry
 
         if self.unlocked:
             return
-        self.idle.start()
-        attempt = self.access.attempt(pin=pin, badge=badge)
         self.pin.clear()
         if attempt.entry is Entry.OPEN:
             self.unlocked = True

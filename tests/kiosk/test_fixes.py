@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import threading
 
 import pytest
@@ -90,6 +92,7 @@ from hardware.idcard import SimulatedIdReader
 from hardware.printer import SimulatedPrinter
 from hardware.scanner import SimulatedScanner
 from kiosk.bridge import DeviceBridge, device_role
+from kiosk.maintenance import badge_checker, hash_badge
 from kiosk.store_backend import StoreBackend
 
 
@@ -172,27 +175,51 @@ def badge_kiosk(qtbot):
         dispose_kiosk(qtbot, app)
 
 
-def test_a_badge_is_checked_against_hashes_not_raw_uids(badge_kiosk):
-    state = badge_kiosk([hash_uid("04A3B2C1")]).state
+def test_a_badge_is_checked_against_argon2id_hashes(badge_kiosk):
+    state = badge_kiosk([hash_badge("04A3B2C1")]).state
     assert state.technician_allowed(badge="04:a3:b2:c1")  # the reader's own spelling of the same UID
     assert not state.technician_allowed(badge="04A3B2C2")
-    assert not state.technician_allowed(badge=hash_uid("04A3B2C1"))  # the hash itself opens nothing
+    assert not state.technician_allowed(badge=state.settings.badge_uids[0])  # the hash itself opens nothing
     assert not state.technician_allowed(badge="not a uid")
 
 
-def test_a_raw_uid_in_the_config_is_kept_only_as_its_hash(badge_kiosk):
-    app = badge_kiosk(["04A3B2C1", "junk!"])
-    assert app.settings.badge_uids == (hash_uid("04A3B2C1"),)
-    assert app.state.technician_allowed(badge="04a3b2c1")
+def test_a_raw_uid_or_a_bare_sha256_in_the_config_opens_nothing(badge_kiosk, caplog):
+    """A UID has 4-7 bytes: its bare sha256 is found by trying them all. Old entries are dropped,
+    with a line saying how to write the new form; the kiosk starts."""
+    with caplog.at_level(logging.WARNING, logger="kiosk.maintenance"):
+        app = badge_kiosk(["04A3B2C1", hash_uid("04A3B2C1"), "junk!"])
+    assert app.settings.badge_uids == ()
+    assert not app.state.technician_allowed(badge="04a3b2c1")
+    assert "entry 2 is a bare sha256 hash" in caplog.text and caplog.text.count("kiosk hash-badge") == 3
+    assert "04A3B2C1" not in caplog.text and hash_uid("04A3B2C1") not in caplog.text  # nothing of a badge logged
+
+
+def test_kiosk_hash_badge_prints_a_hash_that_verifies(monkeypatch, capsys):
+    from nacl import pwhash
+
+    from kiosk.__main__ import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("04:a3:b2:c1\n"))
+    assert main(["hash-badge"]) == 0
+    printed = capsys.readouterr().out.strip()
+    assert printed.startswith("$argon2id$") and pwhash.verify(printed.encode(), b"04A3B2C1")
+    assert badge_checker([printed])("04A3B2C1")
+    monkeypatch.setattr("sys.stdin", io.StringIO("not a uid\n"))
+    assert main(["hash-badge"]) == 2
+    assert "kiosk hash-badge: not a badge UID" in capsys.readouterr().err
 
 
 def test_a_badge_unlocks_maintenance_mode(badge_kiosk, qtbot):
-    app = badge_kiosk([hash_uid("04A3B2C1")])
+    """Checked on a worker (Argon2id, ~85 ms an entry here): the screen waits for the answer."""
+    app = badge_kiosk([hash_badge("04A3B2C9"), hash_badge("04A3B2C1")])
     screen = app.window.show_screen("maintenance")
+    access = app.state.maintenance
     app.state.badge_presented.emit("04A3B2C2")
+    qtbot.waitUntil(lambda: access.lock.failures == 1)
     assert not screen.exit_button.isEnabled()
     app.state.badge_presented.emit("04A3B2C1")
-    assert screen.exit_button.isEnabled()
+    assert access.checking  # the GUI thread goes on meanwhile
+    qtbot.waitUntil(screen.exit_button.isEnabled)
     qtbot.waitUntil(lambda: screen.refresh_button.isEnabled() and "Чакат изпращане:" in screen.status.text())
 
 
@@ -283,7 +310,7 @@ from kiosk.app import KioskApp
 from kiosk.demo_catalogue import demo_catalogue
 from kiosk.simulated_backend import SimulatedBackend
 from kiosk.state.kiosk_state import KioskSettings
-KioskApp(app, SimulatedBackend(demo_catalogue()), KioskSettings(badge_uids=("a" * 64,)), accessibility=False)
+KioskApp(app, SimulatedBackend(demo_catalogue()), KioskSettings(badge_uids=("$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA",)), accessibility=False)
 print("hardware.badge" in sys.modules)
 """
 
