@@ -1,6 +1,6 @@
 """Loads the kiosk's Qt translations; source strings are English, Bulgarian comes from kiosk_bg.qm.
 
-Workflow: `pyside6-lupdate kiosk/views/*.py kiosk/state/messages.py kiosk/state/paper.py -ts kiosk/i18n/kiosk_bg.ts -no-obsolete`, translate the
+Workflow: `pyside6-lupdate kiosk/views/*.py kiosk/state/*.py -ts kiosk/i18n/kiosk_bg.ts -no-obsolete`, translate the
 new entries (Qt Linguist or by hand), `pyside6-lrelease kiosk/i18n/kiosk_bg.ts -qm kiosk/i18n/kiosk_bg.qm`.
 tests/kiosk/test_i18n.py fails while any source string is untranslated.
 """

@@ -1,10 +1,13 @@
-"""Validation of a service's form fields from the catalogue's FormField rules, with bilingual errors."""
+"""Validation of a service's form fields from the catalogue's FormField rules; the errors in the kiosk's
+language (its Qt translations), the fields' labels in `lang` (from the catalogue)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from server_sync.protocol.catalogue import FieldType, FormField
 from server_sync.protocol.form_rules import date_window, number_problem
@@ -22,26 +25,27 @@ class FieldError:
         return f"{self.label}: {self.message}"
 
 
+# The error's key -> the English source, in the kiosk's Qt translations (context "FormErrors"): the
+# words follow the kiosk's language like every screen; the fields' labels come from the catalogue.
 _MESSAGES = {
-    "required": ("полето е задължително", "this field is required"),
-    "too_long": ("най-много {n} знака", "at most {n} characters"),
-    "pattern": ("неправилен формат", "wrong format"),
-    "number": ("въведете число", "enter a number"),
-    "min": ("най-малко {n}", "at least {n}"),
-    "max": ("най-много {n}", "at most {n}"),
-    "date": ("датата е във вид ДД.ММ.ГГГГ", "the date is written DD.MM.YYYY"),
-    "date_range": ("датата е между {a} и {b}", "the date is between {a} and {b}"),
-    "whole": ("въведете цяло число с цифрите 0-9", "enter a whole number with the digits 0-9"),
-    "phone": ("телефонът съдържа само цифри, интервал и + ( ) / -", "a phone number has only digits, spaces and + ( ) / -"),
-    "email": ("неправилен имейл адрес", "not a valid e-mail address"),
-    "choice": ("изберете една от възможностите", "choose one of the options"),
-    "egn": ("невалидно ЕГН или ЛНЧ (10 цифри с контролна цифра)", "not a valid ЕГН or ЛНЧ (10 digits with a check digit)"),
+    "required": QT_TRANSLATE_NOOP("FormErrors", "this field is required"),
+    "too_long": QT_TRANSLATE_NOOP("FormErrors", "at most {n} characters"),
+    "pattern": QT_TRANSLATE_NOOP("FormErrors", "wrong format"),
+    "number": QT_TRANSLATE_NOOP("FormErrors", "enter a number"),
+    "min": QT_TRANSLATE_NOOP("FormErrors", "at least {n}"),
+    "max": QT_TRANSLATE_NOOP("FormErrors", "at most {n}"),
+    "date": QT_TRANSLATE_NOOP("FormErrors", "the date is written DD.MM.YYYY"),
+    "date_range": QT_TRANSLATE_NOOP("FormErrors", "the date is between {a} and {b}"),
+    "whole": QT_TRANSLATE_NOOP("FormErrors", "enter a whole number with the digits 0-9"),
+    "phone": QT_TRANSLATE_NOOP("FormErrors", "a phone number has only digits, spaces and + ( ) / -"),
+    "email": QT_TRANSLATE_NOOP("FormErrors", "not a valid e-mail address"),
+    "choice": QT_TRANSLATE_NOOP("FormErrors", "choose one of the options"),
+    "egn": QT_TRANSLATE_NOOP("FormErrors", "not a valid ЕГН or ЛНЧ (10 digits with a check digit)"),
 }
 
 
-def _msg(key: str, lang: str, **kw) -> str:
-    bg, en = _MESSAGES[key]
-    return (en if lang == "en" else bg).format(**kw)
+def _msg(key: str, **kw) -> str:
+    return QCoreApplication.translate("FormErrors", _MESSAGES[key]).format(**kw)
 
 
 def parse_date(value: str) -> date | None:
@@ -64,7 +68,7 @@ def validate_field(field: FormField, raw, lang: str = "bg") -> tuple[object, Fie
     label = field.label.get(lang)
 
     def err(key: str, **kw):
-        return None, FieldError(field.name, label, _msg(key, lang, **kw))
+        return None, FieldError(field.name, label, _msg(key, **kw))
 
     if field.type == FieldType.CHECKBOX:
         value = bool(raw)
@@ -75,7 +79,7 @@ def validate_field(field: FormField, raw, lang: str = "bg") -> tuple[object, Fie
     # takes; digits of other scripts stay and are refused below (identifiers are digits 0-9).
     text = normalise_typed("" if raw is None else str(raw))
     if not text:
-        return (None, FieldError(field.name, label, _msg("required", lang))) if field.required else (None, None)
+        return (None, FieldError(field.name, label, _msg("required"))) if field.required else (None, None)
     if field.max_length and len(text) > field.max_length:
         return err("too_long", n=field.max_length)
     if field.type == FieldType.NUMBER:

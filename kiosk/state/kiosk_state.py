@@ -1,7 +1,7 @@
 """The kiosk's application state: language, session, ID card — no widgets. `KioskState` is put
 together from its parts: the catalogue's names and search (`catalogue_lookups`), submissions,
 receipts and the printer (`receipts`), maintenance mode (`maintenance`); the fee and deadline
-words are in `wording`. The names importers use stay importable from here."""
+words are in `wording`. `ReceiptData` and `PRINTED_KEPT` stay importable from here."""
 
 from __future__ import annotations
 
@@ -20,14 +20,12 @@ from kiosk.state.receipts import PRINTED_KEPT, Printing, ReceiptData, Submission
 from kiosk.state.session import Identity, Session, SessionTimeouts
 from kiosk.state.tasks import TaskRunner
 from kiosk.state.welcome_cache import WelcomeNames
-from kiosk.state.wording import format_deadline, format_fee
 
 if TYPE_CHECKING:  # the pydantic catalogue arrives with the backend, after the first frame
     from kiosk.state.search import SearchIndex
     from server_sync.protocol.catalogue import Catalogue
 
-__all__ = ["KioskSettings", "KioskState", "ReceiptData", "PRINTED_KEPT", "format_fee", "format_deadline",
-           "identity_refusal"]
+__all__ = ["KioskSettings", "KioskState", "ReceiptData", "PRINTED_KEPT", "identity_refusal"]
 
 log = logging.getLogger(__name__)
 

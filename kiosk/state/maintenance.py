@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from kiosk.state.tasks import owner_gone
 
@@ -364,7 +364,7 @@ class MaintenanceMode:
         lines, qr = page or self.check_page()
         if self.print_test_page is not None:
             def done(_=None) -> None:
-                self.printer_status.emit("test page printed", True)
+                self.printer_status.emit(QCoreApplication.translate("TestPage", "The test page is printed."), True)
                 if on_done:
                     on_done()
 
@@ -378,5 +378,6 @@ class MaintenanceMode:
         from kiosk.state.receipts import ReceiptData
 
         now = datetime.now().astimezone()
-        self.print_receipt(ReceiptData(reference="TEST", official=False, title="Test print / Пробен печат",
+        self.print_receipt(ReceiptData(reference="TEST", official=False,
+                                       title=QCoreApplication.translate("TestPage", "Test print"),
                                        created_at=now, office=self.office_name(), tracking_code=None, tracking_url=None))

@@ -12,11 +12,17 @@ if TYPE_CHECKING:
 
 def check_page_receipt(lines: list[tuple[str, str]], qr: str):
     """The maintenance test page on paper: the lines its screen shows (KioskState.check_page), the QR."""
+    from PySide6.QtCore import QCoreApplication
+
     from hardware.printer import Receipt
 
-    labels = {"code_page": "Кодова страница / Code page", "cyrillic": "Кирилица / Cyrillic",
-              "euro": "Евро / Euro", "terminal": "Терминал / Terminal", "time": "Час / Time"}
-    r = Receipt().title("Пробен печат / Test print").separator()
+    # in the kiosk's language, like the maintenance screen that shows the same lines
+    labels = {"code_page": QCoreApplication.translate("TestPage", "Code page"),
+              "cyrillic": QCoreApplication.translate("TestPage", "Cyrillic"),
+              "euro": QCoreApplication.translate("TestPage", "Euro"),
+              "terminal": QCoreApplication.translate("TestPage", "Terminal"),
+              "time": QCoreApplication.translate("TestPage", "Time")}
+    r = Receipt().title(QCoreApplication.translate("TestPage", "Test print")).separator()
     for key, value in lines:
         r.kv(labels.get(key, key), value)
     return r.qr(qr, caption=qr).cut()

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject
 
 from kiosk.state.backend import Draft, SubmitOutcome
 from kiosk.state.tasks import owner_gone
-from kiosk.state.wording import format_deadline, format_fee, lower_first
+from kiosk.state.wording import application_title, format_deadline, format_fee, signal_title
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,6 @@ class Submissions:
         from server_sync.protocol.catalogue import Tier
         from server_sync.protocol.deadlines import deadline_for, signal_deadline
 
-        en = self.language == "en"
         fee = deadline = place = None
         due_at = outcome.deadline_at
         unit_id = None
@@ -112,17 +111,17 @@ class Submissions:
         if draft.kind == "service_request":
             service = self.service(draft.service_id or "")
             name = self.t(service.name) if service else (draft.service_id or "")
-            title = f"Application: {name}" if en else f"Заявление за {lower_first(name)}"
+            title = application_title(name)
             tier = service.tier(draft.tier or Tier.ORDINARY) if service else None
             if tier is not None:
-                fee = format_fee(tier.fee_eur, self.language)
-                deadline = format_deadline(tier.deadline, self.language)
+                fee = format_fee(tier.fee_eur)
+                deadline = format_deadline(tier.deadline)
                 if due_at is None:  # offline: the date the hub sets, by the same rule
                     due_at = deadline_for(outcome.registered_at, tier.deadline)
             unit_id = service.unit_id if service else None
         else:
             cat = next((c for c in self.catalogue.signal_categories if c.id == draft.signal_category_id), None) if self.catalogue else None
-            title = (("Signal: " if en else "Сигнал: ") + self.t(cat.name)) if cat else ("Signal" if en else "Сигнал")
+            title = signal_title(self.t(cat.name) if cat else None)
             unit_id = cat.unit_id if cat else None
             place = self.signal_place(draft)
             information_only = draft.anonymous

@@ -1,6 +1,20 @@
-"""How the kiosk words a service's fee and deadline and a receipt's title, in the kiosk's language."""
+"""How the kiosk words a service's fee and deadline and a receipt's title: in the kiosk's Qt
+translations (kiosk/i18n/kiosk_bg.ts, contexts "Tiers" and "Receipt"), like every text a citizen
+reads or hears — the source strings are English, Bulgarian comes from the catalogue installed
+for it. The names of services and signal categories come from the hub's catalogue, in both."""
 
 from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+#: DeadlineUnit value → the English source; "{n}" is filled with the amount
+DEADLINE_WORDS: dict[str, str] = {
+    "immediate": QT_TRANSLATE_NOOP("Tiers", "immediately"),
+    "same_day": QT_TRANSLATE_NOOP("Tiers", "the same day"),
+    "hours": QT_TRANSLATE_NOOP("Tiers", "{n} hours"),
+    "days": QT_TRANSLATE_NOOP("Tiers", "{n} days"),
+    "working_days": QT_TRANSLATE_NOOP("Tiers", "{n} working days"),
+}
 
 
 def lower_first(name: str) -> str:
@@ -8,21 +22,30 @@ def lower_first(name: str) -> str:
     return name[:1].lower() + name[1:] if len(name) > 1 and name[1:2].islower() else name
 
 
-def format_fee(fee, lang: str) -> str:
+def format_fee(fee) -> str:
+    """A tier's fee in euro: "€12.50" in English, "12,50 €" in Bulgarian; free; or not published."""
     if fee is None:
-        return "not published" if lang == "en" else "не е обявена"
+        return QCoreApplication.translate("Tiers", "not published", "the fee")
     if fee == 0:
-        return "free" if lang == "en" else "безплатно"
-    text = f"{fee:.2f}"
-    return f"€{text}" if lang == "en" else f"{text.replace('.', ',')} €"
+        return QCoreApplication.translate("Tiers", "free")
+    euros, _, cents = f"{fee:.2f}".partition(".")
+    return QCoreApplication.translate("Tiers", "€{euros}.{cents}").format(euros=euros, cents=cents)
 
 
-def format_deadline(deadline, lang: str) -> str:
+def format_deadline(deadline) -> str:
+    """A tier's deadline: "5 working days", "immediately"…; or not published."""
     if deadline is None:
-        return "not published" if lang == "en" else "не е обявен"
-    unit, n = deadline.unit, deadline.amount
-    en = {"immediate": "immediately", "same_day": "the same day", "hours": f"{n} hours",
-          "days": f"{n} days", "working_days": f"{n} working days"}
-    bg = {"immediate": "веднага", "same_day": "в деня на заявяването", "hours": f"{n} часа",
-          "days": f"{n} дни", "working_days": f"{n} работни дни"}
-    return (en if lang == "en" else bg)[str(unit)]
+        return QCoreApplication.translate("Tiers", "not published", "the deadline")
+    return QCoreApplication.translate("Tiers", DEADLINE_WORDS[str(deadline.unit)]).format(n=deadline.amount)
+
+
+def application_title(name: str) -> str:
+    """A service request's receipt title: "Application: Certificate of…" / "Заявление за удостоверение за…"."""
+    return QCoreApplication.translate("Receipt", "Application: {name}").format(name=name, name_lower=lower_first(name))
+
+
+def signal_title(category: str | None) -> str:
+    """A signal's receipt title, with its category when it is known."""
+    if category:
+        return QCoreApplication.translate("Receipt", "Signal: {category}").format(category=category)
+    return QCoreApplication.translate("Receipt", "Signal")

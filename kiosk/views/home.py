@@ -225,13 +225,13 @@ class ServiceScreen(Screen):
         if unit:
             layout.addWidget(paragraph(self.tr("Unit: {unit}").format(unit=unit)))
         layout.addWidget(heading(self.tr("Deadline and fee"), 2))
-        from kiosk.state.kiosk_state import format_deadline, format_fee
+        from kiosk.state.wording import format_deadline, format_fee
 
         names = {"ordinary": self.tr("Ordinary"), "fast": self.tr("Fast"), "express": self.tr("Express")}
         for tier in service.tiers:
             layout.addWidget(paragraph(self.tr("{tier}: {deadline}, fee {fee}").format(
-                tier=names[str(tier.tier)], deadline=format_deadline(tier.deadline, state.language),
-                fee=format_fee(tier.fee_eur, state.language)), "TierLine"))
+                tier=names[str(tier.tier)], deadline=format_deadline(tier.deadline),
+                fee=format_fee(tier.fee_eur)), "TierLine"))
         if service.required_documents:
             layout.addWidget(heading(self.tr("Documents you need"), 2))
             for doc in service.required_documents:

@@ -209,10 +209,13 @@ class MaintenanceScreen(Screen):
             " days ago)", self.tr(" days ago)")).replace("last contact ", self.tr("last contact ")))
 
     def _bilingual(self, text: str) -> str:
-        """Driver reasons come as "българки / English": the half of the kiosk's language."""
+        """Driver reasons come as "на български / in English": the half of the kiosk's language,
+        chosen by the kiosk's Qt translations like every other word here (the English source
+        "{english}" is translated "{bulgarian}")."""
         if " / " in text:
-            bg, _, en = text.partition(" / ")
-            return en if self.state.language == "en" else bg
+            bulgarian, _, english = text.partition(" / ")
+            return self.tr("{english}", "the English half of a device's bilingual reason").format(
+                bulgarian=bulgarian, english=english)
         return text
 
     def device_line(self, story) -> str:

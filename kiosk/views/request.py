@@ -136,13 +136,13 @@ class RequestFormScreen(Screen):
             self.errors[field.name] = error
             layout.addWidget(error)
         layout.addWidget(heading(self.tr("How fast?"), 2))
-        from kiosk.state.kiosk_state import format_deadline, format_fee
+        from kiosk.state.wording import format_deadline, format_fee
 
         names = {"ordinary": self.tr("Ordinary"), "fast": self.tr("Fast"), "express": self.tr("Express")}
         self.tier_group = QButtonGroup(self)
         tiers = ButtonGrid(max_columns=3)
         for i, tier in enumerate(service.tiers):
-            text = f"{names[str(tier.tier)]}\n{format_deadline(tier.deadline, state.language)} · {format_fee(tier.fee_eur, state.language)}"
+            text = f"{names[str(tier.tier)]}\n{format_deadline(tier.deadline)} · {format_fee(tier.fee_eur)}"
             b = big_button(text, text.replace("\n", ", "), kind="choice")
             b.setMinimumHeight(80)
             b.setCheckable(True)
@@ -275,10 +275,10 @@ class ReviewScreen(Screen):
             service = s.service(d.service_id)
             rows.append((self.tr("Service"), t(service.name), False))
             tier = service.tier(d.tier)
-            from kiosk.state.kiosk_state import format_deadline, format_fee
+            from kiosk.state.wording import format_deadline, format_fee
 
-            rows.append((self.tr("Deadline"), format_deadline(tier.deadline, s.language), False))
-            rows.append((self.tr("Fee"), format_fee(tier.fee_eur, s.language), False))
+            rows.append((self.tr("Deadline"), format_deadline(tier.deadline), False))
+            rows.append((self.tr("Fee"), format_fee(tier.fee_eur), False))
             for f in service.form_fields:
                 personal = f.name not in d.form and f.name in d.personal_fields
                 value = d.form.get(f.name, d.personal_fields.get(f.name))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -39,7 +40,7 @@ def test_no_string_in_the_source_is_missing_from_the_catalogue(tmp_path):
         pytest.skip("pyside6-lupdate not installed")
     work = tmp_path / "kiosk_bg.ts"
     shutil.copy(TS, work)
-    sources = sorted(str(p) for p in (ROOT / "kiosk" / "views").glob("*.py")) + [str(ROOT / "kiosk" / "state" / n) for n in ("messages.py", "paper.py")]
+    sources = sorted(str(p) for folder in ("views", "state") for p in (ROOT / "kiosk" / folder).glob("*.py"))
     subprocess.run([str(lupdate), *sources, "-ts", str(work)], check=True, capture_output=True)
     missing = _unfinished(work)
     assert not missing, f"untranslated strings (add them to kiosk/i18n/kiosk_bg.ts): {missing}"
@@ -102,5 +103,86 @@ def test_the_paper_receipt_speaks_the_kiosks_language_through_the_catalogue(qapp
         switch("en")
         keys = [b.key for b in printable_receipt(receipt, state).blocks if isinstance(b, KeyValue)]
         assert keys[:2] == ["Incoming number", "Tracking code"]
+    finally:
+        switch("en")
+
+
+# -- one mechanism: the kiosk's words come from its Qt catalogue, never from an inline choice ---------
+
+#: `x if bg else y`, `lang == "en"`, `"bg" if …`: a text chosen by the language in the code
+INLINE_CHOICE = re.compile(r"""\bif (bg|en)\b|\b(lang|language) [!=]= ["'](bg|en)["']|["'](bg|en)["'] if\b""")
+#: files where choosing by the language is the point, not a text a translator could give
+ALLOWED_FILES = {
+    "kiosk/i18n/__init__.py": "installs and removes the Bulgarian catalogue",
+    "kiosk/a11y/spoken_numbers.py": "the grammar of numbers read aloud differs by language",
+}
+#: lines allowed in any file: the language button names the other language in that language, and
+#: switches to it; the on-screen keyboard types Latin for English
+ALLOWED_LINES = ('"English" if', '"Switch to English" if', 'set_language("en" if', 'if language == "en":')
+
+
+def test_no_text_is_chosen_by_the_language_inline():
+    found = []
+    for path in sorted((ROOT / "kiosk").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        if name in ALLOWED_FILES:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if INLINE_CHOICE.search(line) and not any(ok in line for ok in ALLOWED_LINES):
+                found.append(f"{name}:{number}: {line.strip()}")
+    assert not found, "words in two languages go through the Qt catalogue (kiosk/i18n), not inline:\n" + "\n".join(found)
+
+
+def test_the_inline_choice_pattern_catches_the_old_forms():
+    for old in ('return "free" if lang == "en" else "безплатно"', 'x = en if self.state.language == "en" else bg',
+                'title = ("Signal: " if en else "Сигнал: ")', 'lang = "bg" if bulgarian else "en"'):
+        assert INLINE_CHOICE.search(old), old
+
+
+def test_fees_deadlines_titles_form_errors_and_the_test_page_in_english_and_bulgarian(qapp):
+    from decimal import Decimal
+
+    from PySide6.QtCore import QCoreApplication
+
+    from kiosk.i18n import LanguageSwitcher
+    from kiosk.state import forms
+    from kiosk.state.paper import check_page_receipt
+    from kiosk.state.wording import DEADLINE_WORDS, application_title, format_deadline, format_fee, signal_title
+    from server_sync.protocol.catalogue import Deadline
+
+    def deadline(unit: str) -> Deadline:
+        return Deadline(unit=unit, amount=3 if unit in ("hours", "days", "working_days") else 0)
+
+    def page_text() -> str:
+        return check_page_receipt([("code_page", "cp866"), ("time", "04.12.2026 10:00")], "qr").plain_text()
+
+    switch = LanguageSwitcher(qapp)
+    try:
+        switch("en")
+        assert [format_fee(None), format_fee(0), format_fee(Decimal("12.5"))] == ["not published", "free", "€12.50"]
+        assert format_deadline(None) == "not published"
+        assert [format_deadline(deadline(u)) for u in DEADLINE_WORDS] == [
+            "immediately", "the same day", "3 hours", "3 days", "3 working days"]
+        assert application_title("Certificate of heirs") == "Application: Certificate of heirs"
+        assert (signal_title("Potholes"), signal_title(None)) == ("Signal: Potholes", "Signal")
+        english = {key: forms._msg(key, n=5, a="01.01.2026", b="04.12.2026") for key in forms._MESSAGES}
+        assert english["required"] == "this field is required" and english["too_long"] == "at most 5 characters"
+        assert english["date_range"] == "the date is between 01.01.2026 and 04.12.2026"
+        text = page_text()
+        assert "Test print" in text and "Code page" in text and "Time" in text and "Кодова" not in text
+        switch("bg")
+        assert [format_fee(None), format_fee(0), format_fee(Decimal("12.5"))] == ["не е обявена", "безплатно", "12,50 €"]
+        assert format_deadline(None) == "не е обявен"
+        assert [format_deadline(deadline(u)) for u in DEADLINE_WORDS] == [
+            "веднага", "в деня на заявяването", "3 часа", "3 дни", "3 работни дни"]
+        assert application_title("Удостоверение за наследници") == "Заявление за удостоверение за наследници"
+        assert application_title("ЕГН справка") == "Заявление за ЕГН справка"  # an abbreviation keeps its case
+        assert (signal_title("Дупки"), signal_title(None)) == ("Сигнал: Дупки", "Сигнал")
+        for key, message in english.items():  # every form error has its Bulgarian words
+            assert forms._msg(key, n=5, a="01.01.2026", b="04.12.2026") != message, key
+        assert forms._msg("required") == "полето е задължително"
+        text = page_text()
+        assert "Пробен печат" in text and "Кодова страница" in text and "Test print" not in text
+        assert QCoreApplication.translate("TestPage", "The test page is printed.") == "Пробната страница е отпечатана."
     finally:
         switch("en")

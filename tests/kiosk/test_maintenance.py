@@ -116,6 +116,19 @@ def test_the_state_in_bulgarian_words_and_the_last_error_until_it_recovers(kiosk
     assert "Принтер: работи" in screen.status.text() and "грешка от" not in screen.status.text()
 
 
+def test_a_devices_bilingual_reason_in_the_kiosks_language(kiosk):
+    """A driver's "на български / in English" reason: the half the Qt catalogue picks."""
+    from hardware.base import DeviceState as State
+    from kiosk.state.maintenance import DeviceStory
+
+    screen = open_maintenance(kiosk)
+    story = DeviceStory("printer", State.OFFLINE.value, "капакът е отворен / cover open")
+    assert screen.device_line(story) == "Принтер: капакът е отворен"
+    kiosk.state.set_language("en")
+    assert kiosk.state.language == "en"
+    assert kiosk.screen().device_line(story) == "Printer: cover open"
+
+
 def test_the_test_print_prints_what_its_screen_says(kiosk):
     screen = open_maintenance(kiosk)
     enter(kiosk, screen, PIN)

@@ -59,13 +59,26 @@ def test_folding_cyrillic_gives_plain_latin(text):
     assert all(ch in "abcdefghijklmnopqrstuvwxyz0123456789 " for ch in fold(text))
 
 
-def test_form_validation_names_the_field_in_both_languages():
+@pytest.fixture
+def switch(qapp):
+    """The kiosk's language switch: "bg" installs the Bulgarian catalogue, "en" removes it."""
+    from kiosk.i18n import LanguageSwitcher
+
+    switch = LanguageSwitcher(qapp)
+    yield switch
+    switch("en")
+
+
+def test_form_validation_names_the_field_in_both_languages(switch):
+    """The error in the kiosk's language (its Qt catalogue), the label from the catalogue in `lang`."""
     service = next(s for s in demo_catalogue().services if s.id == "heirs-certificate")
+    switch("bg")
     clean, errors = validate_form(service.form_fields, {"deceased_egn": "7501020011", "phone": "abc"}, "bg")
     texts = {e.field: e.text() for e in errors}
     assert texts["deceased_name"] == "Име на починалия: полето е задължително"
     assert texts["deceased_egn"].startswith("ЕГН на починалия: невалидно ЕГН")
     assert "phone" in texts
+    switch("en")
     _, errors_en = validate_form(service.form_fields, {}, "en")
     assert errors_en[0].text() == "Name of the deceased: this field is required"
     clean, errors = validate_form(service.form_fields,
@@ -73,13 +86,16 @@ def test_form_validation_names_the_field_in_both_languages():
     assert errors == [] and clean == {"deceased_name": "Петър Колев", "deceased_egn": "7501020018", "phone": "0888 123 456"}
 
 
-def test_choice_and_pattern_fields():
+@pytest.mark.parametrize("lang, choose, wrong", [("bg", "изберете една от възможностите", "неправилен формат"),
+                                                 ("en", "choose one of the options", "wrong format")])
+def test_choice_and_pattern_fields(switch, lang, choose, wrong):
     cat = demo_catalogue()
+    switch(lang)
     no_debts = next(s for s in cat.services if s.id == "no-debts")
-    assert validate_form(no_debts.form_fields, {"purpose": "bribe"})[1][0].message == "изберете една от възможностите"
+    assert validate_form(no_debts.form_fields, {"purpose": "bribe"}, lang)[1][0].message == choose
     sketch = next(s for s in cat.services if s.id == "property-sketch")
-    assert validate_form(sketch.form_fields, {"plot": "'; drop table"})[1][0].message == "неправилен формат"
-    assert validate_form(sketch.form_fields, {"plot": "68134.501.12"})[1] == []
+    assert validate_form(sketch.form_fields, {"plot": "'; drop table"}, lang)[1][0].message == wrong
+    assert validate_form(sketch.form_fields, {"plot": "68134.501.12"}, lang)[1] == []
 
 
 class Clock:
