@@ -22,6 +22,7 @@ from server_sync.protocol.messages import (
     SupportResult,
     TrackingResponse,
 )
+from server_sync.protocol.presses import PressFields
 from server_sync.protocol.tracking import tracking_url
 from server_sync.store import NotEnrolledError, Store
 
@@ -200,7 +201,7 @@ class StoreBackend:
         return self._online(lambda c: c.support(consultation_id, request))
 
     def record_press(self, score: int, service_id: str | None = None) -> None:
-        self.store.record_press(score, scale=4, service_id=service_id, source="kiosk")
+        self.store.record_press(PressFields(score, scale=4, service_id=service_id, source="kiosk"))
 
     def status(self) -> dict[str, Any]:
         q = self.store.queue_stats()

@@ -6,14 +6,15 @@ import logging
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Literal, Protocol
 
 from hardware.base import DeviceState, Health
+from server_sync.protocol import PressFields
 from terminal_feedback.config import FeedbackConfig, OpeningSchedule
 
-__all__ = ["PressSink", "PendingPress", "FeedbackTerminal", "PressOutcome"]
+__all__ = ["PressSink", "FeedbackTerminal", "PressOutcome"]
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ class PressSink(Protocol):
     """Where presses go: `server_sync.store.Store` (press + outbox row in one FULL-synchronous
     transaction; it assigns the press UUID and the event sequence number)."""
 
-    def record_press(self, score: int, **fields: Any) -> Any:
+    def record_press(self, press: PressFields) -> Any:
         """Return only once the press is durable; raise if it is not."""
 
     def attach_press_reason(self, press_id: Any, reason: str) -> bool:
@@ -30,28 +31,8 @@ class PressSink(Protocol):
 
 
 @dataclass(frozen=True)
-class PendingPress:
-    """A classified press not yet on disk; the fields are `Store.record_press`'s arguments."""
-
-    score: int
-    scale: int
-    counter_id: str | None
-    office_id: str | None
-    service_id: str | None
-    source: str
-    filtered: bool
-    filter_reason: str | None
-    outside_hours: bool
-    reason: str | None
-    at: datetime
-
-
-_PRESS_FIELDS = tuple(f.name for f in fields(PendingPress))
-
-
-@dataclass(frozen=True)
 class PressOutcome:
-    press: PendingPress
+    press: PressFields
     durable: bool  # False: kept in memory, to be retried
     record: Any = None  # what the store returned (PressRecord: press_id, seq, …)
 
@@ -93,7 +74,7 @@ class FeedbackTerminal:
         self._wall_clock = wall_clock
         self._lock = threading.Lock()
         self._last_counted: float | None = None
-        self.pending: deque[PendingPress] = deque()
+        self.pending: deque[PressFields] = deque()
         self.pending_reasons: deque[tuple[Any, str]] = deque()  # (press id, follow-up answer)
         self.last_error: str | None = None
         self.failures = 0
@@ -160,7 +141,7 @@ class FeedbackTerminal:
                 waiting.append((press_id, reason))
         self.pending_reasons = waiting
 
-    def _classify(self, score: int, source: str, reason: str | None) -> PendingPress:
+    def _classify(self, score: int, source: str, reason: str | None) -> PressFields:
         mono, wall = self._clock(), self._wall_clock()
         outside = self.schedule is not None and not self.schedule.is_open(wall)
         in_interval = (
@@ -169,7 +150,7 @@ class FeedbackTerminal:
         filter_reason = "outside_hours" if outside else ("response_interval" if in_interval else None)
         if filter_reason is None:
             self._last_counted = mono
-        return PendingPress(
+        return PressFields(
             score=score,
             scale=self.config.scale,
             counter_id=self.config.counter_id,
@@ -180,16 +161,14 @@ class FeedbackTerminal:
             filter_reason=filter_reason,
             outside_hours=outside,
             reason=reason,
-            at=wall,
+            terminal_time=wall,
         )
 
     def _flush(self) -> bool:
         while self.pending:
             press = self.pending[0]
             try:
-                # a shallow copy: asdict() deep-copies the datetime, a tenth of a millisecond per press
-                args = {name: getattr(press, name) for name in _PRESS_FIELDS}
-                self._last_record = self._sink.record_press(args.pop("score"), **args)
+                self._last_record = self._sink.record_press(press)
             except Exception as exc:  # disk full, I/O error, locked database: keep it, say so
                 self.failures += 1
                 self.last_error = f"{type(exc).__name__}: {exc}"

@@ -4,3 +4,4 @@ from server_sync.protocol.catalogue import *
 from server_sync.protocol.common import *
 from server_sync.protocol.identifiers import *
 from server_sync.protocol.messages import *
+from server_sync.protocol.presses import *

@@ -49,9 +49,6 @@ __all__ = [
     "SubmissionReceipt",
     "StatusChange",
     "TrackingResponse",
-    "Press",
-    "FeedbackBatch",
-    "FeedbackBatchResult",
     "CitizenSessionRequest",
     "CitizenSessionResponse",
     "DossierItem",
@@ -61,10 +58,8 @@ __all__ = [
     "ConsultationList",
     "SupportRequest",
     "SupportResult",
-    "MAX_FEEDBACK_BATCH",
 ]
 
-MAX_FEEDBACK_BATCH = 1000
 ProvisionalRef = str  # "K07-000123": terminal prefix, dash, six-digit local sequence
 
 
@@ -300,42 +295,6 @@ class TrackingResponse(WireModel):
     registered_at: datetime
     deadline_at: datetime | None = None
     history: list[StatusChange]
-
-
-# --- feedback presses ------------------------------------------------------------------
-
-
-class Press(WireModel):
-    press_id: UUID
-    terminal_time: datetime
-    seq: int = Field(ge=0)
-    score: int = Field(ge=1, le=5)  # 1 = very unhappy … scale = very happy
-    scale: int = Field(default=4, ge=3, le=5)
-    counter_id: Identifier | None = None
-    office_id: Identifier | None = None
-    service_id: Identifier | None = None
-    source: Literal["button", "touch", "kiosk"] = "button"
-    filtered: bool = False
-    filter_reason: Literal["response_interval", "outside_hours"] | None = None
-    outside_hours: bool = False
-    reason: Identifier | None = None  # the follow-up answer, if any
-
-    @model_validator(mode="after")
-    def _score_within_scale(self) -> "Press":
-        if self.score > self.scale:
-            raise ValueError(f"score: {self.score} is above the scale of {self.scale}")
-        return self
-
-
-class FeedbackBatch(WireModel):
-    schema_version: int = SCHEMA_VERSION
-    presses: list[Press] = Field(min_length=1, max_length=MAX_FEEDBACK_BATCH)
-
-
-class FeedbackBatchResult(WireModel):
-    schema_version: int = SCHEMA_VERSION
-    accepted: int  # new presses stored
-    duplicates: int  # already stored earlier (replay)
 
 
 # --- citizens --------------------------------------------------------------------------

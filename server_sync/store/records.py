@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from server_sync.protocol import Applicant, Location, Press, SubmissionKind, SubmissionRequest
+from server_sync.protocol import Applicant, Location, Press, PressFields, SubmissionKind, SubmissionRequest
 from server_sync.protocol.common import new_tracking_code
 from server_sync.protocol.sealing import seal_applicant
 from server_sync.store.engine import NotEnrolledError, driver, now_local
@@ -51,24 +51,18 @@ class Records(TerminalState):
 
     # --- presses ----------------------------------------------------------------------
 
-    def record_press(self, score: int, *, scale: int = 4, counter_id: str | None = None,
-                     office_id: str | None = None, service_id: str | None = None,
-                     source: str = "button", filtered: bool = False,
-                     filter_reason: str | None = None, outside_hours: bool = False,
-                     reason: str | None = None, at: datetime | None = None) -> PressRecord:
+    def record_press(self, press: PressFields) -> PressRecord:
         """Store a press as its outbox row in one transaction; returns once it is on disk. The outbox
-        row is the press (nothing else keeps it) and its id is the press's seq: one row per press."""
-        terminal_time = at or now_local()
+        row is the press (nothing else keeps it) and its id is the press's seq: one row per press.
+        The wire model validates it here, once, before anything is written."""
+        terminal_time = press.terminal_time or now_local()
         press_id = uuid.uuid4()
         with self._press_transaction() as conn:
             seq = self._next_event(conn)
-            press = Press(press_id=press_id, terminal_time=terminal_time, seq=seq, score=score,
-                          scale=scale, counter_id=counter_id, office_id=office_id,
-                          service_id=service_id, source=source, filtered=filtered,
-                          filter_reason=filter_reason, outside_hours=outside_hours, reason=reason)
+            message = Press.of(press, press_id=press_id, seq=seq, terminal_time=terminal_time)
             # plain statements: building SQLAlchemy constructs per press cost three times the
             # durable commit itself (bench/press_durable.py)
-            self._enqueue(conn, press_id, KIND_PRESS, press.model_dump(mode="json"), None, terminal_time, seq)
+            self._enqueue(conn, press_id, KIND_PRESS, message.model_dump(mode="json"), None, terminal_time, seq)
         return PressRecord(press_id, seq, terminal_time, seq)
 
     def attach_press_reason(self, press_id: uuid.UUID | str, reason: str) -> bool | None:

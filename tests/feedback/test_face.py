@@ -80,7 +80,7 @@ def test_english_and_accessible_names(face, qtbot):
 
 def test_failed_write_shows_an_error_not_thanks(qtbot, clock):
     class FullDisk:
-        def record_press(self, score, **fields):
+        def record_press(self, press):
             raise OSError(28, "No space left on device")
 
     config = parse_feedback_section({"counter_id": "grao-3"})

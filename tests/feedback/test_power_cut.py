@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from server_sync.protocol import PressFields
 from server_sync.store import Store
 
 KILLS = 20
@@ -109,7 +110,7 @@ def test_every_acknowledged_press_survives_sigkill(tmp_path):
     assert len(seqs) == len(set(seqs)), "two presses took the same event seq"
     # The store is still usable after all that.
     with Store(data_dir) as store:
-        store.record_press(3, counter_id="c1")
+        store.record_press(PressFields(3, counter_id="c1"))
 
 
 def test_simulate_cli_reads_keys_and_prints_acks(tmp_path):

@@ -30,12 +30,12 @@ class OrderedStore:
     def __init__(self, store: Store, events: list, panel_ref: list) -> None:
         self.store, self.events, self.panel_ref = store, events, panel_ref
 
-    def record_press(self, score, **fields):
+    def record_press(self, press):
         panel = self.panel_ref[0]
         lit_before = [led.is_lit for led in panel._leds]
-        self.events.append(("write-start", score, lit_before))
-        record = self.store.record_press(score, **fields)
-        self.events.append(("write-done", score, str(record.press_id)))
+        self.events.append(("write-start", press.score, lit_before))
+        record = self.store.record_press(press)
+        self.events.append(("write-done", press.score, str(record.press_id)))
         return record
 
 

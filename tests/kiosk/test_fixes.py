@@ -14,6 +14,7 @@ from kiosk.app import KioskApp
 from kiosk.demo_catalogue import demo_catalogue
 from kiosk.simulated_backend import SimulatedBackend
 from kiosk.state.kiosk_state import KioskSettings
+from server_sync.protocol import PressFields
 from tests.kiosk.teardown import dispose_kiosk
 
 
@@ -358,7 +359,7 @@ def test_maintenance_shows_a_revoked_terminal_and_the_oldest_item(device_kiosk, 
     import time
 
     store = device_kiosk.store
-    store.record_press(2)
+    store.record_press(PressFields(2))
     store.update_sync_state(revoked=True, revoked_reason="token revoked by the hub", last_contact_at=time.time() - 600)
     screen = device_kiosk.app.window.show_screen("maintenance")
     device_kiosk.app.state.badge_presented.emit("no-badge")  # refused: nothing is read

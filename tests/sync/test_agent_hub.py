@@ -18,7 +18,7 @@ from server_sync.client import HubClient
 from server_sync.config import SyncSection
 from server_sync.connect import client_for_store
 from server_sync.delivery import deliver_now
-from server_sync.protocol import Applicant, DeviceHealth, I18n
+from server_sync.protocol import Applicant, DeviceHealth, I18n, PressFields
 from server_sync.store import Store
 
 from .conftest import CountingTransport, enroll_cli, hub_counts
@@ -46,7 +46,7 @@ def _fill(store: Store, presses: int = 30, signals: int = 3) -> list:
     if store.catalogue() is None:  # the kiosk files from the cached catalogue
         with client_for_store(store) as client:
             store.save_catalogue(*client.catalogue())
-    records = [store.record_press(1 + i % 4, counter_id="c1") for i in range(presses)]
+    records = [store.record_press(PressFields(1 + i % 4, counter_id="c1")) for i in range(presses)]
     for i in range(signals):
         records.append(store.submit("signal", signal_category_id="potholes", signal_type="problem",
                                     description=f"Дупка №{i}", applicant=APPLICANT))
@@ -91,7 +91,7 @@ def test_enrol_drain_and_status(hub, terminal, capsys) -> None:
 
 def test_heartbeat_reports_every_field(hub, terminal) -> None:
     store, agent, _ = terminal
-    store.record_press(2)
+    store.record_press(PressFields(2))
     store.report_device("id_reader", DeviceHealth(state="offline", reason="unplugged"))
     store.record_error("kiosk", "printer offline")
     report = agent.build_heartbeat()
@@ -149,7 +149,7 @@ def test_revoked_token_stops_delivery_without_a_retry_loop(hub, terminal, capsys
 
     with hub.context.sessions.begin() as s:
         assert terminals.revoke(session=s, terminal_id=store.identity().terminal_id)
-    store.record_press(3)
+    store.record_press(PressFields(3))
     before = len(transport.calls)
     agent._next_heartbeat = 0.0
     for _ in range(20):

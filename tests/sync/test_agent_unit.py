@@ -15,7 +15,7 @@ from server_sync.agent import Agent, Backoff, sdnotify, system
 from server_sync.agent.__main__ import main as agent_main
 from server_sync.client import HubClient
 from server_sync.config import SyncSection
-from server_sync.protocol import DeviceHealth
+from server_sync.protocol import DeviceHealth, PressFields
 from server_sync.store import Store
 
 from .conftest import fixture_json
@@ -42,7 +42,7 @@ def _agent_with(store: Store, handler) -> Agent:
 
 
 def test_dns_failure_backs_off_keeps_everything_and_recovers(enrolled_store: Store) -> None:
-    enrolled_store.record_press(3)
+    enrolled_store.record_press(PressFields(3))
     calls = []
     dns_works = False
 
@@ -74,7 +74,7 @@ def test_dns_failure_backs_off_keeps_everything_and_recovers(enrolled_store: Sto
 def test_network_call_never_holds_the_database(enrolled_store: Store) -> None:
     """While the agent waits on the hub, another process can write a press at once."""
     for _ in range(3):
-        enrolled_store.record_press(2)
+        enrolled_store.record_press(PressFields(2))
     written_during_call = []
 
     def hub(request: httpx.Request) -> httpx.Response:
@@ -99,7 +99,7 @@ def test_network_call_never_holds_the_database(enrolled_store: Store) -> None:
 
 
 def test_a_refused_heartbeat_does_not_hold_up_delivery(enrolled_store: Store) -> None:
-    enrolled_store.record_press(2)
+    enrolled_store.record_press(PressFields(2))
 
     def hub(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/heartbeat"):
@@ -179,7 +179,7 @@ def test_cli_enroll_with_a_wrong_code_fails_cleanly(hub, tmp_path: Path, capsys)
 
 
 def test_retry_after_is_honoured_within_the_cap(enrolled_store: Store) -> None:
-    enrolled_store.record_press(1)
+    enrolled_store.record_press(PressFields(1))
 
     def busy(request: httpx.Request) -> httpx.Response:
         return httpx.Response(503, headers={"Retry-After": "120", "Content-Type": "text/html"}, content=b"busy")
@@ -215,7 +215,7 @@ def test_a_full_disk_pauses_the_agent_without_killing_it_and_the_hub_hears_of_it
 
     from sqlalchemy import event
 
-    kept = [enrolled_store.record_press(2).press_id for _ in range(3)]
+    kept = [enrolled_store.record_press(PressFields(2)).press_id for _ in range(3)]
     full = {"on": True, "refused": 0}
 
     @event.listens_for(enrolled_store.engine, "connect")
@@ -279,7 +279,7 @@ def test_a_full_disk_pauses_the_agent_without_killing_it_and_the_hub_hears_of_it
 def test_a_request_delivered_while_a_heartbeat_is_in_flight_is_not_sent_again(enrolled_store: Store) -> None:
     """The kiosk delivers a request at once while the agent's heartbeat is on the wire: the
     hub's answer (last_seq) was computed without it. That is no sign of a restored hub."""
-    first = enrolled_store.record_press(2)
+    first = enrolled_store.record_press(PressFields(2))
     item = enrolled_store.claim(["press"], 1, owner="agent-1")[0]
     enrolled_store.mark_delivered([(item.id, None, None)], hub_epoch="epoch-1")
     later = enrolled_store.submit("signal", signal_category_id="roads", signal_type="problem",

@@ -21,7 +21,7 @@ from server_sync.client import (
 )
 from server_sync.connect import client_for_store
 from server_sync.delivery import deliver_now, send
-from server_sync.protocol import HeartbeatRequest
+from server_sync.protocol import HeartbeatRequest, PressFields
 from server_sync.store import Store
 
 from .conftest import fixture_json, minimal_catalogue
@@ -180,7 +180,7 @@ def test_presses_sent_from_stored_json_form_a_valid_batch(store: Store) -> None:
     from server_sync.protocol import FeedbackBatch
 
     for score in (1, 4):
-        store.record_press(score, counter_id="c1")
+        store.record_press(PressFields(score, counter_id="c1"))
     items = store.claim(["press"], 10, owner="t")
     seen = []
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from server_sync.agent import Agent
 from server_sync.config import HubSection, SyncSection
 from server_sync.connect import client_for_store
-from server_sync.protocol import Applicant
+from server_sync.protocol import Applicant, PressFields
 from server_sync.store import Store
 
 from .conftest import enroll_cli
@@ -49,7 +49,7 @@ def test_every_item_arrives_exactly_once_through_faults(any_hub, tmp_path) -> No
     with client_for_store(store) as direct:
         store.save_catalogue(*direct.catalogue())
     applicant = Applicant(egn="7501020018", document_number="AA1234567", surname="Петрова")
-    press_ids = {str(store.record_press(1 + i % 4, counter_id="c1").press_id) for i in range(presses)}
+    press_ids = {str(store.record_press(PressFields(1 + i % 4, counter_id="c1")).press_id) for i in range(presses)}
     local = {}
     for i in range(requests):
         if i % 2:

@@ -18,7 +18,7 @@ from server_sync.delivery import deliver_now
 from server_sync.hub.cli import main as hub_main
 from server_sync.hub.models import FeedbackPress, ServiceRequest
 from server_sync.hub.testing import fixture_catalogue, free_port, running_hub
-from server_sync.protocol import Applicant
+from server_sync.protocol import Applicant, PressFields
 from server_sync.store import Store
 
 from .conftest import enroll_cli
@@ -74,13 +74,13 @@ def test_restored_hub_gets_everything_back_once_and_receipts_still_track(tmp_pat
             old_epoch = a.identity().hub_epoch
 
             # Before the backup: presses and two signals from terminal A.
-            presses = [a.record_press(1 + i % 4, counter_id="c1") for i in range(10)]
+            presses = [a.record_press(PressFields(1 + i % 4, counter_id="c1")) for i in range(10)]
             before = [_signal(a, f"Дупка {i}") for i in range(2)]
             _drain(agents["a"])
             assert hub_main(["backup", str(backup_file), *db_args]) == 0
 
             # After the backup: more presses, signals and a service request from A, a signal from B.
-            presses += [a.record_press(4, counter_id="c1") for _ in range(7)]
+            presses += [a.record_press(PressFields(4, counter_id="c1")) for _ in range(7)]
             after_a = [_signal(a, f"Счупена пейка {i}") for i in range(2)]
             after_a.append(a.submit("service_request", service_id="heirs-certificate", tier="fast",
                                     form={"deceased_name": "Иван Петров", "deceased_egn": "4501020012", "copies": 2},

@@ -8,6 +8,7 @@ import threading
 from server_sync.agent import Agent
 from server_sync.config import HubSection, SyncSection
 from server_sync.hub.testing import fixture_catalogue, free_port, running_hub
+from server_sync.protocol import PressFields
 from server_sync.store import Store
 
 from .conftest import enroll_cli, hub_counts
@@ -31,12 +32,12 @@ def test_delivery_resumes_after_the_hub_restarts(tmp_path) -> None:
             assert enroll_cli(first, data_dir) == 0
             epoch = store.identity().hub_epoch
             for _ in range(50):
-                store.record_press(4)
+                store.record_press(PressFields(4))
             agent.run(threading.Event(), until_empty=True)
             assert hub_counts(first)[0] == 50
         # The hub is down: presses queue, the agent fails and backs off without losing anything.
         for _ in range(30):
-            store.record_press(1)
+            store.record_press(PressFields(1))
         for _ in range(3):
             agent._hub_wait_until = 0.0
             assert agent.drain_once() is False

@@ -16,7 +16,7 @@ from server_sync.agent import Agent
 from server_sync.client import HubClient
 from server_sync.config import SyncSection
 from server_sync.connect import client_for_store
-from server_sync.protocol import Applicant
+from server_sync.protocol import Applicant, PressFields
 from server_sync.store import Store
 
 from .conftest import CountingTransport, enroll_cli, hub_counts
@@ -39,7 +39,7 @@ def test_a_refused_item_is_parked_reported_and_not_retried(hub, tmp_path) -> Non
                            form={"deceased_name": "Иван Петров", "copies": "NaN"},
                            applicant=Applicant(egn="7501020018", document_number="AA1234567",
                                                mrz=compose_td1("AA1234567", "7501020018")))
-        store.record_press(3, counter_id="c1")
+        store.record_press(PressFields(3, counter_id="c1"))
         agent.run(threading.Event(), until_empty=True)
         assert hub_counts(hub)[:2] == (1, 0)  # the press went; the request did not
         row = store.outbox_row(bad.client_id)

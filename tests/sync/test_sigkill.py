@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from server_sync.protocol import PressFields
 from server_sync.store import Store
 
 from .conftest import enroll_cli, hub_counts
@@ -45,7 +46,7 @@ def test_sigkill_mid_batch_many_times_still_exactly_once(hub, tmp_path) -> None:
     config.write_text("[sync]\npress_batch = 40\nheartbeat_interval_s = 1\nbackoff_initial_s = 0.01\n"
                       "backoff_max_s = 0.1\nidle_poll_s = 0.02\n", encoding="utf-8")
     store = Store(data_dir)
-    press_ids = {str(store.record_press(1 + i % 4).press_id) for i in range(PRESSES)}
+    press_ids = {str(store.record_press(PressFields(1 + i % 4)).press_id) for i in range(PRESSES)}
     refs = {store.submit("signal", signal_category_id="potholes", signal_type="problem",
                          description=f"Сигнал {i}", anonymous=True).provisional_ref for i in range(REQUESTS)}
     rng = random.Random(4242)
@@ -89,7 +90,7 @@ def test_sigterm_finishes_the_step_and_exits_zero(hub, tmp_path) -> None:
     config = tmp_path / "terminal.toml"
     config.write_text("[sync]\nidle_poll_s = 0.05\n", encoding="utf-8")
     store = Store(data_dir)
-    store.record_press(3)
+    store.record_press(PressFields(3))
     proc = _agent(data_dir, config)
     while proc.poll() is None and store.queue_stats().depth:
         time.sleep(0.02)

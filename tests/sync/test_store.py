@@ -9,7 +9,7 @@ import time
 import pytest
 from pydantic import ValidationError
 
-from server_sync.protocol import Applicant, DeviceHealth, SubmissionRequest
+from server_sync.protocol import Applicant, DeviceHealth, PressFields, SubmissionRequest
 from server_sync.protocol.sealing import open_applicant
 from server_sync.store import DB_FILENAME, NotEnrolledError, Store
 from server_sync.store.store import SCHEMA_HEAD
@@ -40,8 +40,8 @@ def test_open_creates_wal_database_at_alembic_head(store: Store) -> None:
 
 
 def test_press_and_outbox_row_are_written_together(store: Store) -> None:
-    first = store.record_press(4, counter_id="counter-3")
-    second = store.record_press(1, filtered=True, filter_reason="response_interval")
+    first = store.record_press(PressFields(4, counter_id="counter-3"))
+    second = store.record_press(PressFields(1, filtered=True, filter_reason="response_interval"))
     assert second.seq == first.seq + 1
     presses = _raw(store, "SELECT client_id, json_extract(payload, '$.score') FROM outbox ORDER BY seq")
     assert presses == [(str(first.press_id), 4), (str(second.press_id), 1)]
@@ -51,7 +51,7 @@ def test_press_and_outbox_row_are_written_together(store: Store) -> None:
 
 
 def test_a_press_writes_one_row_and_its_id_is_its_seq(store: Store) -> None:
-    store.record_press(3)  # the connection and first pages exist
+    store.record_press(PressFields(3))  # the connection and first pages exist
 
     def snapshot() -> dict:
         tables = [t for (t,) in _raw(store, "SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -59,7 +59,7 @@ def test_a_press_writes_one_row_and_its_id_is_its_seq(store: Store) -> None:
 
     before = snapshot()
     outbox_before = _raw(store, "SELECT count(*) FROM outbox")[0][0]
-    rec = store.record_press(4)
+    rec = store.record_press(PressFields(4))
     assert snapshot() == before  # no counter, no other table touched
     assert _raw(store, "SELECT count(*) FROM outbox")[0][0] == outbox_before + 1
     assert _raw(store, "SELECT id, seq FROM outbox WHERE client_id = ?", str(rec.press_id)) == [(rec.seq, rec.seq)]
@@ -67,18 +67,18 @@ def test_a_press_writes_one_row_and_its_id_is_its_seq(store: Store) -> None:
 
 def test_seqs_never_come_again_after_the_newest_rows_are_purged(tmp_path) -> None:
     store = Store(tmp_path / "t", delivered_retention_s=0)
-    records = [store.record_press(2) for _ in range(3)]
+    records = [store.record_press(PressFields(2)) for _ in range(3)]
     store.mark_delivered([(r.outbox_id, None, None) for r in records])
     blobs, rows = store.purge(now=time.time() + 10)
     assert rows == 3 and _raw(store, "SELECT count(*) FROM outbox") == [(0,)]
-    after = store.record_press(2)
+    after = store.record_press(PressFields(2))
     assert after.seq == records[-1].seq + 1  # the hub's last_seq comparison stays true
     store.close()
 
 
 def test_invalid_press_writes_nothing(store: Store) -> None:
     with pytest.raises(ValidationError):
-        store.record_press(5, scale=4)
+        store.record_press(PressFields(5, scale=4))
     assert _raw(store, "SELECT count(*) FROM outbox") == [(0,)]
     assert store.queue_stats().depth == 0
 
@@ -120,7 +120,7 @@ def test_invalid_submission_writes_nothing_and_burns_no_reference(enrolled_store
 
 def test_claimed_rows_are_invisible_to_other_claimers_until_released(store: Store) -> None:
     for _ in range(5):
-        store.record_press(3)
+        store.record_press(PressFields(3))
     agent = store.claim(["press"], 3, owner="agent")
     kiosk = store.claim(["press"], 10, owner="kiosk")
     assert {i.id for i in agent}.isdisjoint({i.id for i in kiosk}) and len(kiosk) == 2
@@ -130,7 +130,7 @@ def test_claimed_rows_are_invisible_to_other_claimers_until_released(store: Stor
 
 
 def test_expired_claim_of_a_killed_process_is_taken_over(store: Store) -> None:
-    press = store.record_press(2)
+    press = store.record_press(PressFields(2))
     store.claim(["press"], 1, owner="dead", lease_s=30)
     assert store.claim_one(press.press_id, owner="kiosk") is None
     later = store.claim(["press"], 1, owner="agent", now=10**10)
@@ -138,7 +138,7 @@ def test_expired_claim_of_a_killed_process_is_taken_over(store: Store) -> None:
 
 
 def test_failed_row_waits_for_its_retry_time(store: Store) -> None:
-    store.record_press(2)
+    store.record_press(PressFields(2))
     item = store.claim(["press"], 1, owner="a")[0]
     store.mark_failed([item.id], "ConnectError: refused", retry_at=10**10)
     assert store.claim(["press"], 1, owner="a") == []
@@ -177,7 +177,7 @@ def test_retention_window_keeps_sealed_blob_then_purge_drops_it(enrolled_store: 
 
 def test_requeue_after_hub_lost_data(store: Store) -> None:
     for _ in range(4):
-        store.record_press(3)
+        store.record_press(PressFields(3))
     items = store.claim(["press"], 4, owner="a")
     store.mark_delivered([(i.id, None, None) for i in items[:2]], hub_epoch="old")
     store.mark_delivered([(i.id, None, None) for i in items[2:]], hub_epoch="new")
@@ -215,7 +215,7 @@ def test_device_health_errors_and_sync_state(store: Store) -> None:
 
 def _press_many(data_dir: str, n: int, out) -> None:  # runs in a child process
     s = Store(data_dir)
-    out.put([s.record_press(1 + i % 4).seq for i in range(n)])
+    out.put([s.record_press(PressFields(1 + i % 4)).seq for i in range(n)])
     s.close()
 
 
@@ -244,7 +244,7 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(store: Store) -> None:
 
     from server_sync.store import StoreFullError
 
-    kept = [store.record_press(3).press_id for _ in range(5)]
+    kept = [store.record_press(PressFields(3)).press_id for _ in range(5)]
     limit = {"on": True}
 
     @event.listens_for(store.engine, "connect")
@@ -256,14 +256,14 @@ def test_full_disk_is_a_clear_error_and_loses_nothing(store: Store) -> None:
     store.engine.dispose()
     with pytest.raises(StoreFullError, match="cannot be written"):
         for _ in range(2000):
-            store.record_press(2)
+            store.record_press(PressFields(2))
     assert store.queue_stats().depth >= 5
     assert all(store.outbox_row(p) for p in kept)
     # Never half a press: every acknowledged press has its outbox row, and each seq one row.
     assert _raw(store, "SELECT count(*) FROM outbox") == _raw(store, "SELECT count(DISTINCT seq) FROM outbox")
     limit["on"] = False
     store.engine.dispose()
-    store.record_press(1)  # space again: writing resumes
+    store.record_press(PressFields(1))  # space again: writing resumes
 
 
 def test_database_file_is_not_world_readable(store: Store) -> None:
@@ -324,7 +324,7 @@ def test_bulk_purge_and_requeue_run_in_short_transactions(store: Store, monkeypa
 
     monkeypatch.setattr(outbox_module, "CHUNK_ROWS", 4)
     for _ in range(10):
-        store.record_press(3)
+        store.record_press(PressFields(3))
     store.mark_delivered([(i.id, None, None) for i in store.claim(["press"], 10, owner="a")],
                          hub_epoch="old")
     commits = []

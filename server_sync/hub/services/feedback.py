@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from server_sync.hub.db import utcnow
 from server_sync.hub.models import FeedbackPress
 from server_sync.hub.services.terminals import note_event_seq
-from server_sync.protocol import FeedbackBatch, FeedbackBatchResult
+from server_sync.protocol import PRESS_FIELDS, FeedbackBatch, FeedbackBatchResult, Press
 
 # Terminal clocks. A skew measured from heartbeats smaller than this is noise (network, queueing)
 # and left alone; a press further than the tolerance before its terminal's enrolment or after now
@@ -41,6 +41,19 @@ def clock_flag(when: datetime, *, enrolled_at: datetime | None, now: datetime) -
     return None
 
 
+def press_row(press: Press, *, terminal_id: str, received_at: datetime, terminal_time: datetime,
+              office_id: str | None, clock_flag: str | None) -> dict[str, object]:
+    """A press's row in `feedback_presses`: every field the terminal's press carries (by the names
+    in `PRESS_FIELDS`), then what the hub decides — the time on its clock, the office the terminal
+    was enrolled in, and a clock flag filtering a press whose time cannot be right."""
+    row: dict[str, object] = {name: getattr(press, name) for name in PRESS_FIELDS}
+    row.update(press_id=str(press.press_id), seq=press.seq, terminal_id=terminal_id, received_at=received_at,
+               terminal_time=terminal_time, office_id=office_id)
+    if clock_flag is not None:
+        row.update(filtered=True, filter_reason=clock_flag)
+    return row
+
+
 def ingest(*, session: Session, batch: FeedbackBatch, terminal_id: str,
            terminal_office: str | None = None, clock_skew_s: float | None = None,
            enrolled_at: datetime | None = None) -> FeedbackBatchResult:
@@ -62,13 +75,8 @@ def ingest(*, session: Session, batch: FeedbackBatch, terminal_id: str,
         seen.add(key)
         when = corrected_time(p.terminal_time, clock_skew_s)
         flag = clock_flag(when, enrolled_at=enrolled_at, now=now)
-        rows.append({
-            "press_id": key, "terminal_id": terminal_id, "received_at": now, "terminal_time": when,
-            "seq": p.seq, "score": p.score, "scale": p.scale, "counter_id": p.counter_id,
-            "office_id": office_of(p.office_id), "service_id": p.service_id, "source": p.source,
-            "filtered": p.filtered or flag is not None, "filter_reason": flag or p.filter_reason,
-            "outside_hours": p.outside_hours, "reason": p.reason,
-        })
+        rows.append(press_row(p, terminal_id=terminal_id, received_at=now, terminal_time=when,
+                              office_id=office_of(p.office_id), clock_flag=flag))
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(FeedbackPress).on_conflict_do_nothing(index_elements=["press_id"]).returning(FeedbackPress.press_id)
     inserted = {r[0] for r in session.execute(stmt, rows).all()}
