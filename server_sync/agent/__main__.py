@@ -103,13 +103,11 @@ def cmd_enroll(args, config, store) -> int:
 
 
 def cmd_run(args, config, store) -> int:
-    import dataclasses
-
     from server_sync.agent import Agent
 
     sync = config.sync
     if args.heartbeat_interval:
-        sync = dataclasses.replace(sync, heartbeat_interval_s=args.heartbeat_interval)
+        sync = sync.model_copy(update={"heartbeat_interval_s": args.heartbeat_interval})
     stop = threading.Event()
 
     def _stop(signum, _frame) -> None:
