@@ -290,14 +290,14 @@ class KioskApp:
 
     def _start_accessibility(self) -> None:
         try:
-            from kiosk.a11y import AccessibilityController
+            from kiosk.a11y import A11yConfig, AccessibilityController
         except ImportError:
             log.warning("accessibility layer not installed")
             return
         speech = getattr(self.devices, "speech", None) if self.devices is not None else None
         try:
-            # [kiosk]'s accessibility keys (kiosk.config.KioskConfig.a11y); else the panel's geometry
-            self.a11y = AccessibilityController(self.window, speech, getattr(self.settings, "a11y", None))
+            # the panel's geometry, viewing distance and repeat guard from [kiosk]
+            self.a11y = AccessibilityController(self.window, speech, A11yConfig.from_settings(self.settings))
         except Exception:  # the kiosk stays usable by sight even if speech fails to start
             log.exception("accessibility layer failed to start")
 

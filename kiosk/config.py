@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
 from hardware.base import ConfigError
@@ -23,21 +22,13 @@ from kiosk.state.session import SessionTimeouts
 if TYPE_CHECKING:
     from kiosk.config_model import KioskDocument
 
-__all__ = ["ConfigError", "KioskConfig", "first_frame_settings", "kiosk_document", "kiosk_settings",
+__all__ = ["ConfigError", "first_frame_settings", "kiosk_document", "kiosk_settings",
            "load_kiosk_settings"]
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class KioskConfig(KioskSettings):
-    """KioskSettings plus the accessibility settings of the same [kiosk] section, which the
-    app hands to the accessibility controller (`kiosk.a11y.A11yConfig`)."""
-
-    a11y: Any = None
-
-
-def kiosk_settings(section: Mapping[str, Any], source: str = "<config>") -> KioskConfig:
+def kiosk_settings(section: Mapping[str, Any], source: str = "<config>") -> KioskSettings:
     """The kiosk's settings from a [kiosk] table; keys not given keep their defaults. The table
     is taken as valid: `kiosk_document` says what is wrong with one that is not."""
     width_px = int(section.get("screen_width_px", 1280))
@@ -49,8 +40,7 @@ def kiosk_settings(section: Mapping[str, Any], source: str = "<config>") -> Kios
     if "technician_pin" in section:
         log.warning("%s: kiosk.technician_pin holds the PIN in clear; write technician_pin_hash "
                     "instead (kiosk hash-pin)", source)
-    return KioskConfig(
-        a11y=_a11y_config(section, width_mm, width_px, height_px),
+    return KioskSettings(
         technician_pin_hash=section.get("technician_pin_hash"),
         office_id=section.get("office_id"),
         terminal_name=section.get("terminal_name", ""),
@@ -65,16 +55,9 @@ def kiosk_settings(section: Mapping[str, Any], source: str = "<config>") -> Kios
         screen_width_mm=width_mm,
         screen_width_px=width_px,
         screen_height_px=height_px,
+        viewing_distance_mm=float(section.get("viewing_distance_mm", 600.0)),
+        ignore_repeat_seconds=float(section.get("ignore_repeat_seconds", 0.0)),
     )
-
-
-def _a11y_config(section: Mapping[str, Any], width_mm: float, width_px: int, height_px: int):
-    from kiosk.a11y.controller import A11yConfig
-    from kiosk.a11y.themes import ScreenGeometry
-
-    geometry = ScreenGeometry.from_width_mm(width_mm, width_px, height_px,
-                                            float(section.get("viewing_distance_mm", 600.0)))
-    return A11yConfig(geometry=geometry, ignore_repeat_seconds=float(section.get("ignore_repeat_seconds", 0.0)))
 
 
 def kiosk_document(config: ConfigFile) -> KioskDocument:
@@ -85,7 +68,7 @@ def kiosk_document(config: ConfigFile) -> KioskDocument:
     return terminal_document(config, KioskDocument)
 
 
-def first_frame_settings(config: ConfigFile) -> KioskConfig:
+def first_frame_settings(config: ConfigFile) -> KioskSettings:
     """The settings the kiosk starts with, from the [kiosk] table as read (no pydantic before the
     first frame). A table that cannot be built into settings is validated at once, so the
     error names the key; `kiosk_document` validates the rest right after the first frame."""
@@ -99,7 +82,7 @@ def first_frame_settings(config: ConfigFile) -> KioskConfig:
         raise
 
 
-def load_kiosk_settings(path: str | os.PathLike[str] | None = None) -> KioskConfig:
+def load_kiosk_settings(path: str | os.PathLike[str] | None = None) -> KioskSettings:
     """Read the terminal config, validate it and build the kiosk's settings (tools, tests)."""
     config = read_config_file(path)
     document = kiosk_document(config)

@@ -19,16 +19,13 @@ the keyboard's grid instead:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
 from kiosk.a11y import describe as d
 from kiosk.a11y.keypad import Action
 from kiosk.a11y.strings import char_name, phrase
-
-if TYPE_CHECKING:
-    from kiosk.a11y.controller import AccessibilityController
 
 #: the row the cursor starts on: the first letter row (row 0 is the digits)
 START_ROW = 1
@@ -50,10 +47,24 @@ def is_editable_text(w: QWidget | None) -> bool:
     return False
 
 
+class KeyboardHost(Protocol):
+    """What keyboard mode needs of the accessibility controller."""
+
+    window: Any  # kiosk.a11y.window.A11yWindow: its `keyboard`
+
+    @property
+    def language(self) -> str: ...
+    def say(self, text: str, private: bool = False, public_text: str | None = None) -> None: ...
+    def say_widget(self, widget: QWidget, prefix: str = "") -> None: ...
+    def perform(self, action: Action) -> None: ...
+    def press_keyboard_key(self, button: QWidget) -> None: ...
+    def send_key_to(self, target: QWidget, what: str) -> None: ...
+
+
 class KeyboardMode:
     """The keypad's cursor over `window.keyboard` (kiosk.views.keyboard.OnScreenKeyboard)."""
 
-    def __init__(self, controller: "AccessibilityController") -> None:
+    def __init__(self, controller: KeyboardHost) -> None:
         self.ctl = controller
         self.field: QWidget | None = None
         self.row = START_ROW
@@ -63,7 +74,7 @@ class KeyboardMode:
     # -- state ------------------------------------------------------------------------------
     @property
     def keyboard(self) -> Any:
-        return getattr(self.ctl.window, "keyboard", None)
+        return self.ctl.window.keyboard
 
     @property
     def active(self) -> bool:

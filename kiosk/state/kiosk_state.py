@@ -50,6 +50,9 @@ class KioskSettings:
     screen_width_mm: float = 216.96  # 10.1" 16:10 panel
     screen_width_px: int = 1280
     screen_height_px: int = 800
+    viewing_distance_mm: float = 600.0  # the panel's text sizes follow from it (kiosk.a11y.themes)
+    #: EN 301 549 5.8: an identical key pressed again within this many seconds is ignored (0 = off)
+    ignore_repeat_seconds: float = 0.0
 
     @property
     def min_target_px(self) -> int:

@@ -105,6 +105,21 @@ class BodyScroll(QScrollArea):
             self.reveal()
 
 
+def reveal_in(root: QWidget, widget: QWidget) -> None:
+    """Scroll every scroll area between `root` and `widget` so it shows with its label (above it)."""
+    from shiboken6 import isValid
+
+    if not isValid(widget) or not root.isAncestorOf(widget):
+        return
+    parent = widget.parentWidget()
+    while parent is not None and parent is not root:
+        if isinstance(parent, BodyScroll):
+            parent.reveal(widget)
+        elif isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(widget, 16, REVEAL_MARGIN_PX)
+        parent = parent.parentWidget()
+
+
 def _value(w: QWidget) -> Any:
     if isinstance(w, QLineEdit):
         return w.text()

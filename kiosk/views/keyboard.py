@@ -202,3 +202,11 @@ class OnScreenKeyboard(QWidget):
         if self.shift and text:
             self.shift = False
             self._build()
+
+
+def keyboard_layout_for(language: str, current: str | None = None) -> str:
+    """The on-screen keyboard's layout for the UI's `language`: English types Latin; Bulgarian
+    types Cyrillic — the phonetic layout most Bulgarians use, or БДС if that is the one in use."""
+    if language == "en":
+        return "en"
+    return current if current is not None and current.startswith("bg") else "bg_phonetic"

@@ -4,47 +4,39 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.state.tasks import RETIRED_PROPERTY
-from kiosk.views.base import REVEAL_MARGIN_PX, BodyScroll, Screen
+from kiosk.views.a11y_switches import A11ySwitches
+from kiosk.views.activity import ActivityFilter
+from kiosk.views.base import Screen, reveal_in
 from kiosk.views.widgets import ElidedLabel, after_style_change, big_button, large_text
 
 ScreenFactory = Callable[..., Screen]
 
 
-class _ActivityFilter(QObject):
-    """Any touch, click or key anywhere in the window counts as activity for the session."""
-
-    def __init__(self, window: "MainWindow") -> None:
-        super().__init__(window)
-        self._window = window
-
-    def eventFilter(self, obj, event):
-        if event.type() in (QEvent.MouseButtonRelease, QEvent.KeyRelease, QEvent.TouchEnd):
-            self._window.session.touch()
-        return False
-
-
 class MainWindow(QWidget):
-    """Holds the current Screen; A11Y hooks `screen_changed` and `session` signals."""
+    """Holds the current Screen; implements kiosk.a11y.window.A11yWindow for the accessibility layer."""
 
+    screen_added = Signal(Screen)
     screen_changed = Signal(Screen)
     language_changed = Signal(str)
     session_warning = Signal(int)  # seconds left (re-emitted from the session)
     session_extended = Signal(int)
     session_timed_out = Signal()
+    session_ended = Signal()
+    identity_changed = Signal(object)
+    speech_mode_requested = Signal()
 
     def __init__(self, state, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +80,8 @@ class MainWindow(QWidget):
         bar.addWidget(self.back_button)
         bar.addWidget(self.title_label, 1)
         bar.addWidget(self.identity_label, 2)
+        # the speech-mode indicator and the contrast and large-text switches (the a11y controller's)
+        self.a11y_switches = A11ySwitches(self, bar, bar.count())
         bar.addWidget(self.language_button)
         bar.addWidget(self.finish_button)
         root.addWidget(self.header)
@@ -125,6 +119,7 @@ class MainWindow(QWidget):
         root.addWidget(self.leave_bar)
 
         self.stack = QStackedWidget(objectName="ScreenStack")
+        self.stack.widgetAdded.connect(lambda i: self.screen_added.emit(self.stack.widget(i)))
         root.addWidget(self.stack, 1)
 
         #: the embedded on-screen keyboard (added by the app when built); None until then
@@ -140,7 +135,8 @@ class MainWindow(QWidget):
         # A bound slot, not a lambda: Qt drops the connection when this window is deleted, while the
         # session (which outlives it) may still announce an identity change.
         self.session.identity_changed.connect(self._on_identity_changed)
-        self._activity = _ActivityFilter(self)
+        state.speech_mode_requested.connect(self.speech_mode_requested)
+        self._activity = ActivityFilter(self.session, parent=self)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self._activity)
@@ -149,7 +145,7 @@ class MainWindow(QWidget):
     def install_keyboard(self, layout_name: str | None = None) -> None:
         """Embed the on-screen keyboard; it shows while a text field has focus."""
         from kiosk.views import widgets
-        from kiosk.views.keyboard import OnScreenKeyboard
+        from kiosk.views.keyboard import OnScreenKeyboard, keyboard_layout_for
 
         if self.keyboard is not None:
             return
@@ -199,17 +195,7 @@ class MainWindow(QWidget):
 
     def reveal(self, widget: QWidget) -> None:
         """Scroll every scroll area around `widget` so it shows with its label (above it)."""
-        from shiboken6 import isValid
-
-        if not isValid(widget) or not self.isAncestorOf(widget):
-            return
-        parent = widget.parentWidget()
-        while parent is not None and parent is not self:
-            if isinstance(parent, BodyScroll):
-                parent.reveal(widget)
-            elif isinstance(parent, QScrollArea):
-                parent.ensureWidgetVisible(widget, 16, REVEAL_MARGIN_PX)
-            parent = parent.parentWidget()
+        reveal_in(self, widget)
 
     # -- screens ---------------------------------------------------------------
     def register_screen(self, name: str, factory: ScreenFactory) -> None:
@@ -418,13 +404,16 @@ class MainWindow(QWidget):
         if self.keyboard is not None:
             # the keyboard types in the UI's language: Cyrillic for Bulgarian (a Bulgarian layout
             # the citizen chose, phonetic or БДС, stays), Latin for English
+            from kiosk.views.keyboard import keyboard_layout_for
+
             layout = keyboard_layout_for(self.state.language, self.keyboard.layout_name)
             if layout != self.keyboard.layout_name:
                 self.keyboard.set_layout(layout)
         self._update_header()
 
-    def _on_identity_changed(self, _identity) -> None:
+    def _on_identity_changed(self, identity) -> None:
         self._update_header()
+        self.identity_changed.emit(identity)
 
     def _update_header(self) -> None:
         screen = self._current
@@ -489,14 +478,17 @@ class MainWindow(QWidget):
         self._history.clear()
         self.state.on_session_end()
         self.show_screen("welcome", remember=False)
+        self.session_ended.emit()
 
+    # -- for the accessibility layer (kiosk.a11y.window.A11yWindow) ------------------
+    def language(self) -> str:
+        return self.state.language
 
-def keyboard_layout_for(language: str, current: str | None = None) -> str:
-    """The on-screen keyboard's layout for the UI's `language`: English types Latin; Bulgarian
-    types Cyrillic — the phonetic layout most Bulgarians use, or БДС if that is the one in use."""
-    if language == "en":
-        return "en"
-    return current if current is not None and current.startswith("bg") else "bg_phonetic"
+    def session_active(self) -> bool:
+        return self.session.active
+
+    def shows_timeout_warning(self) -> bool:
+        return True
 
 
 def masked_egn(egn: str) -> str:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QGroupBox, QLineEdit, QPushButton, QVBo
 from hardware.speech import RecordingSpeech
 from kiosk.a11y import A11yConfig, AccessibilityController, spoken_numbers, testing
 from kiosk.a11y.testing import settle, spoken_text
+from kiosk.views.a11y_switches import A11ySwitches
 from kiosk.views.base import Screen
 
 K = Qt.Key
@@ -82,12 +83,25 @@ class FormScreen(Screen):
 
 
 class FakeWindow(QWidget):
+    """A window with one button and no header, implementing kiosk.a11y.window.A11yWindow."""
+
+    screen_added = Signal(Screen)
     screen_changed = Signal(Screen)
+    session_warning = Signal(int)
+    session_extended = Signal(int)
+    session_timed_out = Signal()
+    session_ended = Signal()
+    identity_changed = Signal(object)
+    speech_mode_requested = Signal()
+    header = None
+    keyboard = None
 
     def __init__(self):
         super().__init__()
         self.state = FakeState()
         self.session = FakeSession()
+        self.session.wiped.connect(self.session_ended)
+        self.a11y_switches = A11ySwitches(self)
         layout = QVBoxLayout(self)
         self.home = QPushButton("Начало")
         self.home.setAccessibleName("Начало")
@@ -97,6 +111,15 @@ class FakeWindow(QWidget):
 
     def current_screen(self):
         return self._screen
+
+    def language(self):
+        return self.state.language
+
+    def session_active(self):
+        return self.session.active
+
+    def shows_timeout_warning(self):
+        return False
 
     def show_screen(self, screen):
         if self._screen is not None:
@@ -380,9 +403,9 @@ def test_theme_switches_are_spoken_and_visible(rig, qtbot):
 
 def test_config_errors_name_the_key():
     with pytest.raises(ValueError, match="kiosk.default_volume_step"):
-        A11yConfig.from_mapping({"default_volume_step": 9})
+        A11yConfig(default_volume_step=9)
     with pytest.raises(ValueError, match="kiosk.theme"):
-        A11yConfig.from_mapping({"theme": "neon"})
+        A11yConfig(theme="neon")
 
 
 def test_a_key_or_a_touch_cuts_speech_off(qtbot):

@@ -11,6 +11,7 @@ import hardware.headset as headset_mod
 from hardware.headset import SimulatedHeadset
 from hardware.idcard import SimulatedIdReader
 from hardware.speech import RecordingSpeech
+from kiosk.a11y import A11yConfig
 from kiosk.app import KioskApp, open_headset
 from kiosk.bridge import DeviceBridge
 from kiosk.config import ConfigError, load_kiosk_settings
@@ -86,14 +87,13 @@ def test_a11y_keys_of_the_kiosk_section_reach_the_controller(tmp_path, make_app)
     path.write_text("[kiosk]\nscreen_diagonal_in = 15.6\nscreen_width_px = 1920\nscreen_height_px = 1080\n"
                     "viewing_distance_mm = 800\nignore_repeat_seconds = 0.5\n")
     settings = load_kiosk_settings(path)
-    geometry = settings.a11y.geometry
-    assert geometry.diagonal_in == pytest.approx(15.6)
-    assert geometry.viewing_distance_mm == 800
-    assert settings.a11y.ignore_repeat_seconds == 0.5
     assert settings.screen_width_mm == pytest.approx(345.3, abs=0.5)  # touch targets from the same panel
     app, _ = make_app(settings)
-    assert app.a11y.config is settings.a11y
-    assert app.a11y._guard.window_s == 0.5
+    geometry = app.a11y.config.geometry
+    assert geometry.diagonal_in == pytest.approx(15.6)
+    assert geometry.viewing_distance_mm == 800
+    assert app.a11y.config.ignore_repeat_seconds == 0.5
+    assert app.a11y.input_filter.guard.window_s == 0.5
     assert app.a11y.config.geometry.min_cap_height_mm == pytest.approx(9.77, abs=0.01)
 
 
@@ -116,6 +116,15 @@ def test_bad_a11y_keys_name_the_key_and_the_file(tmp_path, body, message):
 def test_without_a11y_keys_the_panel_geometry_still_comes_from_the_config(tmp_path):
     path = tmp_path / "terminal.toml"
     path.write_text("[kiosk]\nscreen_width_mm = 216.96\n")
-    settings = load_kiosk_settings(path)
-    assert settings.a11y.geometry.diagonal_in == pytest.approx(10.1, abs=0.05)
-    assert settings.a11y.geometry.viewing_distance_mm == 600 and settings.a11y.ignore_repeat_seconds == 0
+    config = A11yConfig.from_settings(load_kiosk_settings(path))
+    assert config.geometry.diagonal_in == pytest.approx(10.1, abs=0.05)
+    assert config.geometry.viewing_distance_mm == 600 and config.ignore_repeat_seconds == 0
+
+
+def test_the_window_gives_the_accessibility_layer_what_it_needs_and_every_key_has_an_action(make_app):
+    from kiosk.a11y.keypad import Action
+    from kiosk.a11y.window import A11yWindow
+
+    app, _ = make_app()
+    assert isinstance(app.window, A11yWindow)
+    assert set(app.a11y.actions.table) == set(Action)
