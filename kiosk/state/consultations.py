@@ -8,12 +8,19 @@ so a language switch sent it a second time ("You have already supported this").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-if TYPE_CHECKING:
-    from kiosk.state.kiosk_state import KioskState
+
+class SupportHost(Protocol):
+    """What supporting needs of the kiosk state (kiosk.state.kiosk_state.KioskState)."""
+
+    session: Any  # kiosk.state.session.Session: its identity_changed
+    backend: Any  # the terminal backend: support(consultation_id, applicant)
+    tasks: Any  # kiosk.state.tasks: run(work, done, failed, owner)
+
+    def applicant(self) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -37,7 +44,7 @@ class ConsultationSupports(QObject):
 
     changed = Signal()
 
-    def __init__(self, state: KioskState) -> None:
+    def __init__(self, state: SupportHost) -> None:
         super().__init__(state)
         self._state = state
         #: a support asked before the card was read; sent when it is

@@ -9,12 +9,16 @@ screen, Finish, the timeout) and shown again, in the new language, by a rebuilt 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-if TYPE_CHECKING:
-    from kiosk.state.kiosk_state import KioskState
+
+class TrackingHost(Protocol):
+    """What tracking needs of the kiosk state (kiosk.state.kiosk_state.KioskState)."""
+
+    backend: Any  # the terminal backend: track(reference, code)
+    tasks: Any  # kiosk.state.tasks: run(work, done, failed, owner)
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class TrackingLookups(QObject):
 
     changed = Signal()
 
-    def __init__(self, state: KioskState) -> None:
+    def __init__(self, state: TrackingHost) -> None:
         super().__init__(state)
         self._state = state
         self.latest: TrackingOutcome | None = None
