@@ -36,3 +36,80 @@ def test_kiosk_state_imports_no_widgets():
         for f in (ROOT / "kiosk" / "state").rglob("*.py")
     }
     assert not {k: v for k, v in offenders.items() if v}
+
+
+PACKAGES = ("hardware", "kiosk", "server_sync", "terminal_feedback")
+
+
+def _import_circles(graph) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+    for root in sorted(graph.modules):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.find_modules_directly_imported_by(child)))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    circles.append(sorted(group))
+    return circles
+
+
+def test_no_import_circles():
+    # Imports inside functions count too: a circle hidden in a function is still a circle.
+    import grimp
+
+    graph = grimp.build_graph(*PACKAGES, include_external_packages=False)
+    assert _import_circles(graph) == []
+
+
+def test_the_circle_finder_sees_a_circle():
+    class Graph:
+        modules = {"a", "b", "c", "d"}
+        edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+
+        def find_modules_directly_imported_by(self, module):
+            return self.edges[module]
+
+    assert _import_circles(Graph()) == [["a", "b", "c"]]
+
+
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_over_500_lines():
+    sizes = {
+        str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert sizes, "no modules found"
+    assert {name: n for name, n in sizes.items() if n > MAX_MODULE_LINES} == {}
