@@ -4,8 +4,7 @@ handling runs."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Protocol
+from typing import Any, Callable, Protocol
 
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.a11y import describe as d
+from kiosk.a11y.depth import Depth
 from kiosk.a11y.keypad import Action
 from kiosk.a11y.navigation import Navigator
 from kiosk.a11y.strings import phrase
@@ -32,18 +32,11 @@ __all__ = ["KeypadActions", "SyntheticInput"]
 
 
 class SyntheticInput:
-    """Presses and taps sent by the controller; the event filter lets them through (`active`)."""
+    """Presses and taps sent by the controller; the event filter lets them through (`sending`)."""
 
     def __init__(self) -> None:
-        self.active = 0
-
-    @contextmanager
-    def sending(self) -> Iterator[None]:
-        self.active += 1
-        try:
-            yield
-        finally:
-            self.active -= 1
+        #: `with synthetic.sending():` true while the controller sends its own events
+        self.sending = Depth()
 
     def tap(self, target: QWidget, pos) -> None:
         """A real press+release at `pos`, exactly what a finger does."""

@@ -247,7 +247,7 @@ class AccessibilityController(QObject):
         target = self.nav.target_of(new)
         self.kbd.focus_changed(new)
         self.values.follow(target)
-        if self.nav.quiet or not self.speech_mode or target is None:
+        if self.nav.quietly or not self.speech_mode or target is None:
             return
         self.say_widget(target)
 

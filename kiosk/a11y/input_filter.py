@@ -50,11 +50,11 @@ class InputFilter(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.KeyPress:
-            if self.synthetic.active or not self.nav.contains(obj):
+            if self.synthetic.sending or not self.nav.contains(obj):
                 return False
             return self._on_key(event)
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseButtonRelease):
-            if self.synthetic.active or not self.nav.contains(obj):
+            if self.synthetic.sending or not self.nav.contains(obj):
                 return False
             return self._on_touch(obj, event)
         return False

@@ -3,13 +3,13 @@ and moving there without trapping anyone (EN 301 549 5.1.6)."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QScrollArea, QWidget
 
 from kiosk.a11y import describe as d
+from kiosk.a11y.depth import Depth
 from kiosk.a11y.window import A11yWindow
 
 __all__ = ["Navigator"]
@@ -24,16 +24,9 @@ class Navigator:
     def __init__(self, window: A11yWindow, speech_mode: Callable[[], bool]) -> None:
         self.window = window
         self._speech_mode = speech_mode
-        #: > 0 while the focus moves without being announced (a screen's first control, a touch)
-        self.quiet = 0
-
-    @contextmanager
-    def quietly(self) -> Iterator[None]:
-        self.quiet += 1
-        try:
-            yield
-        finally:
-            self.quiet -= 1
+        #: `with nav.quietly():` the focus moves without being announced (a screen's first
+        #: control, a touch); true while it does
+        self.quietly = Depth()
 
     def contains(self, w: object) -> bool:
         return isinstance(w, QWidget) and (w is self.window or self.window.isAncestorOf(w))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.a11y import describe as d
+from kiosk.a11y.depth import Depth
 from kiosk.a11y.strings import char_name, phrase
 
 __all__ = ["ValueSpeaker"]
@@ -34,17 +35,14 @@ class ValueSpeaker:
         self._links: list[tuple[Any, Callable]] = []
         self.widget: QWidget | None = None
         self._last_text = ""
-        self._quiet = 0
+        #: a change made for keyboard mode, which speaks its result itself
+        self._quiet = Depth()
 
     @contextmanager
     def quietly(self) -> Iterator[None]:
-        """A change made for keyboard mode, which speaks its result itself."""
-        self._quiet += 1
-        try:
+        with self._quiet():
             yield
-        finally:
-            self._quiet -= 1
-            self._sync_last_text()
+        self._sync_last_text()
 
     def forget_text(self) -> None:
         """The citizen's identity ended: nothing typed is kept to compare against."""
