@@ -29,44 +29,35 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def hash_pin_main(argv: list[str]) -> int:
-    """`kiosk hash-pin`: the PIN from stdin (or asked for) → the Argon2id hash for [kiosk].technician_pin_hash."""
+def _hash_secret_main(argv: list[str], command: str, what: str, key: str, prompt: str, hasher) -> int:
+    """`kiosk hash-pin` / `kiosk hash-badge`: a secret from stdin (or asked for, never an argument)
+    → the Argon2id hash to write in the config."""
     import getpass
 
-    parser = argparse.ArgumentParser(prog="kiosk hash-pin",
-                                     description="Print the Argon2id hash of a technician PIN for "
-                                                 "[kiosk].technician_pin_hash (the PIN is read from stdin "
-                                                 "or asked for, never taken as an argument).")
+    parser = argparse.ArgumentParser(prog=f"kiosk {command}",
+                                     description=f"Print the Argon2id hash of {what} for [kiosk].{key} (read "
+                                                 "from stdin or asked for, never taken as an argument).")
     parser.parse_args(argv)
-    pin = getpass.getpass("PIN: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
-    from kiosk.state.maintenance import hash_pin
-
+    secret = getpass.getpass(prompt) if sys.stdin.isatty() else sys.stdin.readline().strip()
     try:
-        print(hash_pin(pin))
+        print(hasher(secret))
     except ValueError as exc:
-        print(f"kiosk hash-pin: {exc}", file=sys.stderr)
+        print(f"kiosk {command}: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def hash_pin_main(argv: list[str]) -> int:
+    from kiosk.state.maintenance import hash_pin
+
+    return _hash_secret_main(argv, "hash-pin", "a technician PIN", "technician_pin_hash", "PIN: ", hash_pin)
 
 
 def hash_badge_main(argv: list[str]) -> int:
-    """`kiosk hash-badge`: a badge UID from stdin (or asked for) → the Argon2id hash for [kiosk].badge_uids."""
-    import getpass
-
-    parser = argparse.ArgumentParser(prog="kiosk hash-badge",
-                                     description="Print the Argon2id hash of a technician's badge UID for "
-                                                 "[kiosk].badge_uids (the UID, as the reader gives it, is read "
-                                                 "from stdin or asked for, never taken as an argument).")
-    parser.parse_args(argv)
-    uid = getpass.getpass("Badge UID: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
     from kiosk.maintenance import hash_badge
 
-    try:
-        print(hash_badge(uid))
-    except ValueError as exc:
-        print(f"kiosk hash-badge: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return _hash_secret_main(argv, "hash-badge", "a technician's badge UID, as the reader gives it", "badge_uids",
+                             "Badge UID: ", hash_badge)
 
 
 def main(argv: list[str] | None = None) -> int:
