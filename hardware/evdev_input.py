@@ -6,7 +6,6 @@ import errno
 import functools
 import logging
 import select
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from evdev import ecodes
 
 from hardware.base import DeviceState, DeviceUnavailable, Health
+from hardware.reconnecting import ReconnectingSource
 
 __all__ = [
     "device_opener",
@@ -240,7 +240,7 @@ def device_opener(
     return functools.partial(find_input_device, match)
 
 
-class EvdevLineSource:
+class EvdevLineSource(ReconnectingSource):
     """Reads a grabbed keyboard-wedge device on its own thread and calls `on_line(text)` per Enter.
 
     The device is grabbed exclusively so scanned text never reaches the kiosk's focused widget.
@@ -263,29 +263,20 @@ class EvdevLineSource:
         backoff_max: float = 10.0,
         name: str = "evdev",
     ) -> None:
+        super().__init__(on_state=on_state, backoff_initial=backoff_initial, backoff_max=backoff_max, name=name)
         self._open_device = open_device
         self._on_line = on_line
-        self._on_state = on_state
         self._on_idle = on_idle or (lambda: None)
         self.decoder = decoder or WedgeDecoder()
         self.grab = grab
         self.poll_interval = poll_interval
-        self.backoff_initial = backoff_initial
-        self.backoff_max = backoff_max
-        self.reconnects = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"{name}-reader", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
 
     def close(self) -> None:
         """Stop the thread and release (ungrab) the device; calling it twice is harmless."""
         self._stop.set()
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout=5)
+        self._join()
 
-    def _acquire(self) -> Any:
+    def _open(self) -> Any:
         device = self._open_device()
         if self.grab:
             try:
@@ -297,42 +288,22 @@ class EvdevLineSource:
                 raise DeviceUnavailable(f"cannot grab device: {exc}") from exc
         return device
 
-    def _run(self) -> None:
-        delay = self.backoff_initial
-        first = True
-        while not self._stop.is_set():
+    def _opened(self, device: Any) -> dict[str, Any]:
+        self.decoder.reset()  # a Shift held at unplug time must not stick
+        return {"device": str(getattr(device, "name", ""))}
+
+    def _lost(self, exc: Exception) -> Health:
+        if isinstance(exc, OSError) and exc.errno == errno.ENODEV:
+            return Health(DeviceState.OFFLINE, "device unplugged")
+        return super()._lost(exc)
+
+    def _release(self, device: Any) -> None:
+        if self.grab:
             try:
-                device = self._acquire()
-            except Exception as exc:
-                self._on_state(Health(DeviceState.OFFLINE, str(exc) or type(exc).__name__))
-                self._stop.wait(delay)
-                delay = min(delay * 2, self.backoff_max)
-                continue
-            if not first:
-                self.reconnects += 1
-            first = False
-            delay = self.backoff_initial
-            self.decoder.reset()  # a Shift held at unplug time must not stick
-            self._on_state(Health(DeviceState.OK, None, {"device": str(getattr(device, "name", ""))}))
-            try:
-                self._pump(device)
-            except Exception as exc:
-                if not self._stop.is_set():
-                    if isinstance(exc, OSError) and exc.errno == errno.ENODEV:
-                        reason = "device unplugged"
-                    else:
-                        log.exception("%s: reader loop failed", self._thread.name)
-                        reason = f"device error: {exc}"
-                    self._on_state(Health(DeviceState.OFFLINE, reason))
-            finally:
-                if self.grab:
-                    try:
-                        device.ungrab()
-                    except Exception:
-                        pass  # gone devices cannot be ungrabbed; the kernel drops the grab with the fd
-                _close_quietly(device)
-            if not self._stop.is_set():
-                self._stop.wait(delay)
+                device.ungrab()
+            except Exception:
+                pass  # gone devices cannot be ungrabbed; the kernel drops the grab with the fd
+        _close_quietly(device)
 
     def _pump(self, device: Any) -> None:
         while not self._stop.is_set():

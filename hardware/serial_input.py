@@ -16,6 +16,7 @@ import serial
 from serial.tools import list_ports
 
 from hardware.base import DeviceState, DeviceUnavailable, Health
+from hardware.reconnecting import ReconnectingSource
 
 __all__ = ["LineFramer", "SerialLineSource", "resolve_serial_port"]
 
@@ -112,7 +113,7 @@ def resolve_serial_port(
     return port
 
 
-class SerialLineSource:
+class SerialLineSource(ReconnectingSource):
     """Reads lines from a serial port on its own thread; reconnects with backoff when the port goes away.
 
     Calls `on_line(text)` for each complete line and `on_state(health)` on every state change
@@ -136,25 +137,17 @@ class SerialLineSource:
         serial_factory: Callable[..., Any] = serial.Serial,
         name: str = "serial",
     ) -> None:
+        super().__init__(on_state=on_state, backoff_initial=backoff_initial, backoff_max=backoff_max, name=name)
         self.port = port
         self.usb_id = usb_id
         self.baudrate = baudrate
         self.read_timeout = read_timeout
-        self.backoff_initial = backoff_initial
-        self.backoff_max = backoff_max
         self.framer = framer or LineFramer()
         self._on_line = on_line
-        self._on_state = on_state
         self._on_idle = on_idle or (lambda: None)
         self._serial_factory = serial_factory
-        self._stop = threading.Event()
         self._conn: Any = None
         self._conn_lock = threading.Lock()
-        self.reconnects = 0
-        self._thread = threading.Thread(target=self._run, name=f"{name}-reader", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
 
     def close(self) -> None:
         """Stop the thread and release the port; calling it twice is harmless."""
@@ -166,8 +159,7 @@ class SerialLineSource:
                 conn.cancel_read()  # wakes a blocked read() at once
             except Exception:
                 pass
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout=5)
+        self._join()
 
     def _open(self) -> Any:
         path = resolve_serial_port(self.port, self.usb_id)
@@ -180,43 +172,27 @@ class SerialLineSource:
                 raise DeviceUnavailable(f"{path} is in use by another program") from exc
             raise DeviceUnavailable(f"cannot open {path}: {_reason(exc)}") from exc
 
-    def _run(self) -> None:
-        delay = self.backoff_initial
-        first = True
-        while not self._stop.is_set():
-            try:
-                conn = self._open()
-            except Exception as exc:
-                self._on_state(Health(DeviceState.OFFLINE, str(exc), {"port": self.port}))
-                self._stop.wait(delay)
-                delay = min(delay * 2, self.backoff_max)
-                continue
-            if not first:
-                self.reconnects += 1
-            first = False
-            delay = self.backoff_initial
-            with self._conn_lock:
-                self._conn = conn
-            self.framer.reset()
-            self._on_state(Health(DeviceState.OK, None, {"port": getattr(conn, "port", self.port)}))
-            try:
-                self._pump(conn)
-            except Exception as exc:
-                if not self._stop.is_set():
-                    if not isinstance(exc, (serial.SerialException, OSError)):
-                        log.exception("%s: reader loop failed", self._thread.name)
-                    self._on_state(
-                        Health(DeviceState.OFFLINE, f"reader disconnected: {_reason(exc)}", {"port": self.port})
-                    )
-            finally:
-                with self._conn_lock:
-                    self._conn = None
-                try:
-                    conn.close()
-                except Exception:
-                    pass
-            if not self._stop.is_set():
-                self._stop.wait(delay)
+    def _absent_detail(self) -> dict[str, Any]:
+        return {"port": self.port}
+
+    def _opened(self, conn: Any) -> dict[str, Any]:
+        with self._conn_lock:
+            self._conn = conn
+        self.framer.reset()
+        return {"port": getattr(conn, "port", self.port)}
+
+    def _lost(self, exc: Exception) -> Health:
+        if not isinstance(exc, (serial.SerialException, OSError)):
+            log.exception("%s: reader loop failed", self._thread.name)
+        return Health(DeviceState.OFFLINE, f"reader disconnected: {_reason(exc)}", {"port": self.port})
+
+    def _release(self, conn: Any) -> None:
+        with self._conn_lock:
+            self._conn = None
+        try:
+            conn.close()
+        except Exception:
+            pass
 
     def _pump(self, conn: Any) -> None:
         while not self._stop.is_set():
