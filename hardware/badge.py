@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
 
 from hardware.base import DeviceState, Health
@@ -20,8 +18,6 @@ __all__ = [
     "EvdevBadgeReader",
     "SimulatedBadgeReader",
     "normalize_uid",
-    "hash_uid",
-    "uid_allowed",
 ]
 
 log = logging.getLogger(__name__)
@@ -41,28 +37,6 @@ def normalize_uid(raw: str) -> str:
     if not _UID.match(uid):
         raise ValueError("not a badge UID (4-40 hex or decimal digits)")
     return uid
-
-
-def hash_uid(uid: str) -> str:
-    """sha256 hex of the normalised UID: the form the hub's allow-list stores and sends."""
-    return hashlib.sha256(normalize_uid(uid).encode("ascii")).hexdigest()
-
-
-def uid_allowed(uid: str, allowed_hashes: Iterable[str]) -> bool:
-    """True if the UID's hash is in the allow-list; constant time in the entries compared.
-
-    Every entry is compared with hmac.compare_digest and the loop never stops early, so the
-    time taken does not tell which entry (if any) matched.
-    """
-    try:
-        digest = hash_uid(uid).encode("ascii")
-    except ValueError:
-        digest = b"\0" * 64  # still walk the list: a malformed UID costs the same time
-    found = False
-    for entry in allowed_hashes:
-        candidate = str(entry).strip().lower().encode("ascii", errors="replace")
-        found |= hmac.compare_digest(digest, candidate)
-    return found and digest != b"\0" * 64
 
 
 @runtime_checkable
