@@ -16,7 +16,7 @@ SCREENS = {
     "request_form": ("kiosk.views.request", "RequestFormScreen"),
     "review": ("kiosk.views.request", "ReviewScreen"),
     "receipt": ("kiosk.views.receipt", "ReceiptScreen"),
-    "feedback": ("kiosk.views.receipt", "FeedbackScreen"),
+    "feedback": ("kiosk.views.feedback", "FeedbackScreen"),
     "signal": ("kiosk.views.citizen", "SignalScreen"),
     "track": ("kiosk.views.tracking", "TrackScreen"),
     "dossier": ("kiosk.views.tracking", "DossierScreen"),

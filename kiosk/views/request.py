@@ -1,5 +1,5 @@
 """The binding flows: identify with the ID card, the form, review and confirm (the receipt and the
-smileys: kiosk/views/receipt.py)."""
+smileys: kiosk/views/receipt.py, kiosk/views/feedback.py)."""
 
 from __future__ import annotations
 
