@@ -15,8 +15,9 @@ from server_sync.protocol import ErrorBody, ErrorDetail, ErrorResponse
 
 log = logging.getLogger("server_sync.hub")
 
-__all__ = ["ApiError", "error_json", "install_error_handlers", "log_unexpected", "internal_error",
-           "ShieldMiddleware", "BodyLimitMiddleware"]  # ApiError re-exported: routers raise it from here
+# ApiError re-exported: routers raise it from here
+__all__ = ["ApiError", "error_json", "validation_error_json", "install_error_handlers", "log_unexpected",
+           "internal_error", "ShieldMiddleware", "BodyLimitMiddleware"]
 
 
 def error_json(status: int, code: str, message: str, field: str | None = None,
@@ -35,10 +36,17 @@ def _field_of(err: dict) -> str:
         head = msg.removeprefix("Value error, ").split(":", 1)[0]
         if head and " " not in head and head != msg.removeprefix("Value error, "):
             loc = loc + [head]
-    # Union members and function-after wrappers add noise to the location.
-    loc = [p for p in loc if not p.startswith(("function-", "chain[", "constrained-str", "str", "int", "float",
-                                                "bool", "none")) or p.isdigit()]
+    # Union members and function-after wrappers add noise to the location ("str", "function-after[…]"),
+    # not the fields whose names begin alike ("interval", "street").
+    loc = [p for p in loc if p.isdigit() or not _is_union_member(p)]
     return ".".join(loc) or "body"
+
+
+_UNION_MEMBERS = frozenset({"str", "int", "float", "bool", "none"})
+
+
+def _is_union_member(part: str) -> bool:
+    return part in _UNION_MEMBERS or part.startswith(("function-", "chain[", "constrained-"))
 
 
 def _validation_details(errors) -> list[ErrorDetail]:
@@ -52,6 +60,14 @@ def _validation_details(errors) -> list[ErrorDetail]:
     return out[:50]
 
 
+def validation_error_json(exc: RequestValidationError, status: int = 422,
+                          code: str = "validation_error") -> JSONResponse:
+    """A refusal of what FastAPI's validation refused: the first problem's field named, all listed."""
+    details = _validation_details(exc.errors())
+    first = details[0] if details else ErrorDetail(field="body", message="invalid request")
+    return error_json(status, code, f"{first.field}: {first.message}", first.field, details)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError):
@@ -59,9 +75,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError):
-        details = _validation_details(exc.errors())
-        first = details[0] if details else ErrorDetail(field="body", message="invalid request")
-        return error_json(422, "validation_error", f"{first.field}: {first.message}", first.field, details)
+        return validation_error_json(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException):

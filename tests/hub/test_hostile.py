@@ -7,11 +7,13 @@ import json
 import logging
 import uuid
 
+import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from server_sync.hub.app import create_app
+from server_sync.hub.context import open_hub
 from server_sync.hub.models import Heartbeat
 from server_sync.protocol import ErrorResponse
 
@@ -38,19 +40,20 @@ def test_oversized_body_is_refused_with_413(client, hub, kiosk):
 
 def test_wrong_types_unknown_fields_and_huge_strings_name_the_field(client, hub, kiosk):
     cases = [
-        ({**signal(), "seq": "many"}, "seq"),
-        ({**signal(), "terminal_time": "yesterday"}, "terminal_time"),
-        ({**signal(), "kind": "wish"}, "kind"),
-        ({**signal(), "is_admin": True}, "is_admin"),
-        ({**signal(), "description": "x" * 8001}, "description"),
-        ({**signal(), "seq": -1}, "seq"),
-        ({**signal(), "location": {"lat": 91}}, "location.lat"),
-        ({**service_request(hub), "applicant": {"egn": EGN}, "sealed_applicant": None, "form": []}, "form"),
-        ({**signal(), "provisional_ref": "../../etc/passwd"}, "provisional_ref"),
-        ({**signal(), "sealed_applicant": "A" * 20000}, "sealed_applicant"),
+        ({**signal(), "seq": "many"}, "seq", 422),
+        ({**signal(), "terminal_time": "yesterday"}, "terminal_time", 422),
+        ({**signal(), "kind": "wish"}, "kind", 422),
+        ({**signal(), "is_admin": True}, "is_admin", 422),
+        ({**signal(), "description": "x" * 8001}, "description", 422),
+        ({**signal(), "seq": -1}, "seq", 422),
+        ({**signal(), "location": {"lat": 91}}, "location.lat", 422),
+        ({**service_request(hub), "applicant": {"egn": EGN}, "sealed_applicant": None, "form": []},
+         "form", 422),
+        ({**signal(), "provisional_ref": "../../etc/passwd"}, "provisional_ref", 422),
+        ({**signal(), "sealed_applicant": "A" * 20000}, "sealed_applicant", 422),
     ]
-    for body, field in cases:
-        error = assert_error(client.post("/api/v1/requests", json=body, headers=kiosk["headers"]), 422, field)
+    for body, field, status in cases:
+        error = assert_error(client.post("/api/v1/requests", json=body, headers=kiosk["headers"]), status, field)
         assert error["details"] and error["details"][0]["field"] == field
 
 
@@ -120,18 +123,18 @@ def test_values_no_database_can_store_are_refused_by_field_not_with_500(client, 
     """NUL characters (PostgreSQL text), times without an offset or out of range, integers wider
     than their columns, NaN/Infinity: each a 422 naming the field, on SQLite and PostgreSQL alike."""
     cases = [
-        ({**signal(), "description": "дупка\u0000"}, "description"),
-        ({**signal(), "terminal_time": "2026-01-01T10:00:00"}, "terminal_time"),
-        ({**signal(), "terminal_time": "0001-01-01T00:00:00+14:00"}, "terminal_time"),
-        ({**signal(), "terminal_time": "9999-12-31T23:59:59-14:00"}, "terminal_time"),
-        ({**signal(), "seq": 2**40}, "seq"),
-        ({**signal(), "seq": 2**70}, "seq"),
-        (service_request(hub, form={"deceased_name": "X", "copies": 10**400}), "form.copies"),
-        (service_request(hub, form={"deceased_name": "X", "copies": float("nan")}), "form.copies"),
-        ({**signal(), "location": {"address_text": "ул. \u0000"}}, "location.address_text"),
+        ({**signal(), "description": "дупка\u0000"}, "description", 422),
+        ({**signal(), "terminal_time": "2026-01-01T10:00:00"}, "terminal_time", 422),
+        ({**signal(), "terminal_time": "0001-01-01T00:00:00+14:00"}, "terminal_time", 422),
+        ({**signal(), "terminal_time": "9999-12-31T23:59:59-14:00"}, "terminal_time", 422),
+        ({**signal(), "seq": 2**40}, "seq", 422),
+        ({**signal(), "seq": 2**70}, "seq", 422),
+        (service_request(hub, form={"deceased_name": "X", "copies": 10**400}), "form.copies", 422),
+        (service_request(hub, form={"deceased_name": "X", "copies": float("nan")}), "form.copies", 422),
+        ({**signal(), "location": {"address_text": "ул. \u0000"}}, "location.address_text", 422),
     ]
-    for body, field in cases:
-        assert_error(raw_post(client, "/api/v1/requests", body, kiosk["headers"]), 422, field)
+    for body, field, status in cases:
+        assert_error(raw_post(client, "/api/v1/requests", body, kiosk["headers"]), status, field)
     # Nothing was registered, and the numbering did not move.
     r = client.post("/api/v1/requests", json=signal(), headers=kiosk["headers"])
     assert r.status_code == 201 and r.json()["number"].startswith("94-00001/")
@@ -146,25 +149,27 @@ def test_unstorable_presses_and_heartbeats_name_the_field(client, hub):
     def press(**overrides):
         return {"press_id": str(uuid.uuid4()), "terminal_time": now_iso(), "seq": 1, "score": 3, **overrides}
 
-    for presses, field in [
-        ([press(), press(terminal_time="2026-01-01T10:00:00")], "presses.1.terminal_time"),
-        ([press(terminal_time="9999-12-31T23:00:00+00:00")], "presses.0.terminal_time"),
-        ([press(seq=2**40)], "presses.0.seq"),
+    for presses, field, status in [
+        ([press(), press(terminal_time="2026-01-01T10:00:00")], "presses.1.terminal_time", 422),
+        ([press(terminal_time="9999-12-31T23:00:00+00:00")], "presses.0.terminal_time", 422),
+        ([press(seq=2**40)], "presses.0.seq", 422),
     ]:
-        assert_error(raw_post(client, "/api/v1/feedback", {"presses": presses}, h), 422, field)
+        assert_error(raw_post(client, "/api/v1/feedback", {"presses": presses}, h), status, field)
     beat = {"terminal_time": now_iso(), "seq": 1, "software_version": "1", "uptime_s": 1, "queue_depth": 0}
-    for overrides, field in [
-        ({"uptime_s": float("inf")}, "uptime_s"),
-        ({"cpu_temp_c": "NaN"}, "cpu_temp_c"),  # pydantic turns the string into a float NaN
-        ({"disk_free_bytes": 2**64}, "disk_free_bytes"),
-        ({"queue_depth": 2**40}, "queue_depth"),
-        ({"last_sync_at": "2026-01-01T00:00:00"}, "last_sync_at"),
-        ({"devices": {"printer": {"state": "ok", "detail": {"paper": float("nan")}}}}, "devices.printer.detail.paper"),
-        ({"devices": {"printer": {"state": "ok", "detail": {"paper": "\u0000"}}}}, "devices.printer.detail.paper"),
-        ({"software_version": "1\u0000"}, "software_version"),
-        ({"catalogue_version": "c" * 500}, "catalogue_version"),
+    for overrides, field, status in [
+        ({"uptime_s": float("inf")}, "uptime_s", 422),
+        ({"cpu_temp_c": "NaN"}, "cpu_temp_c", 422),  # pydantic turns the string into a float NaN
+        ({"disk_free_bytes": 2**64}, "disk_free_bytes", 422),
+        ({"queue_depth": 2**40}, "queue_depth", 422),
+        ({"last_sync_at": "2026-01-01T00:00:00"}, "last_sync_at", 422),
+        ({"devices": {"printer": {"state": "ok", "detail": {"paper": float("nan")}}}},
+         "devices.printer.detail.paper", 422),
+        ({"devices": {"printer": {"state": "ok", "detail": {"paper": "\u0000"}}}},
+         "devices.printer.detail.paper", 422),
+        ({"software_version": "1\u0000"}, "software_version", 422),
+        ({"catalogue_version": "c" * 500}, "catalogue_version", 422),
     ]:
-        assert_error(raw_post(client, "/api/v1/terminals/heartbeat", {**beat, **overrides}, h), 422, field)
+        assert_error(raw_post(client, "/api/v1/terminals/heartbeat", {**beat, **overrides}, h), status, field)
     # A large disk (64-bit column) and a Pi's 1970 clock before NTP are fine.
     ok = raw_post(client, "/api/v1/terminals/heartbeat",
                   {**beat, "disk_free_bytes": 2**40, "terminal_time": "1970-01-01T00:00:05Z"}, h)
@@ -215,22 +220,84 @@ def test_an_unexpected_error_never_reaches_the_server_log(hub):
     assert "7501020018" not in r.text
 
 
-def test_every_route_refuses_junk_without_credentials_with_a_named_field(client):
+# What every route answers a caller without valid credentials, for each body below: one status for
+# the three credentials (none, a wrong bearer token, a wrong Basic login), or one per credential.
+# Bodies FastAPI cannot read as the route's model are refused (422) before the route looks at the
+# credentials; a well-formed bearer header is looked up after the body was validated.
+JUNK_BODIES = (None, b'{"junk":', b"[]", b"{}")
+JUNK_CREDENTIALS = ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic bm9wZTpub3Bl"})
+BEARER_AFTER_BODY = (401, 422, 401)  # none / wrong bearer / wrong Basic
+TERMINAL_POST = (BEARER_AFTER_BODY, 422, BEARER_AFTER_BODY, BEARER_AFTER_BODY)
+STAFF_GET = (401, 401, 401, 401)
+PUBLIC_GET = (200, 200, 200, 200)
+JUNK_ANSWERS = {
+    # (method, path): answers to JUNK_BODIES
+    ("GET", "/api/v1/health"): PUBLIC_GET,
+    ("POST", "/api/v1/terminals/enroll"): (422, 422, 422, 422),
+    ("POST", "/api/v1/terminals/heartbeat"): TERMINAL_POST,
+    ("GET", "/api/v1/catalogue"): (401, 401, 401, 401),
+    ("GET", "/api/v1/releases/1/bundle"): (401, 401, 401, 401),
+    ("POST", "/api/v1/requests"): TERMINAL_POST,
+    ("GET", "/api/v1/requests/1"): (422, 422, 422, 422),  # no tracking code
+    ("PATCH", "/api/v1/requests/1/status"): (422, 422, 422, 422),
+    ("POST", "/api/v1/feedback"): TERMINAL_POST,
+    ("POST", "/api/v1/citizens/session"): TERMINAL_POST,
+    ("GET", "/api/v1/citizens/me/requests"): (401, 401, 401, 401),
+    ("GET", "/api/v1/consultations"): (401, 401, 401, 401),
+    ("POST", "/api/v1/consultations/1/support"): TERMINAL_POST,
+    ("GET", "/api/v1/feedback/satisfaction"): STAFF_GET,
+    ("GET", "/api/v1/feedback/heatmap"): STAFF_GET,
+    ("GET", "/api/v1/feedback/trend"): STAFF_GET,
+    ("GET", "/api/v1/feedback/alerts"): STAFF_GET,
+    ("POST", "/api/v1/feedback/alerts/1/acknowledge"): (401, 422, 422, 401),  # the body is optional
+    ("GET", "/api/v1/feedback/alert-rules/1"): STAFF_GET,
+    ("PUT", "/api/v1/feedback/alert-rules/1"): (422, 422, 422, 401),  # {} is the default rule
+    ("GET", "/api/v1/feedback/open-data.json"): PUBLIC_GET,
+    ("GET", "/api/v1/feedback/open-data.csv"): PUBLIC_GET,
+    ("GET", "/api/v1/feedback/summary"): STAFF_GET,
+    ("GET", "/metrics"): PUBLIC_GET,
+    ("GET", "/t/1"): PUBLIC_GET,  # the tracking form
+}
+
+
+@pytest.fixture
+def unthrottled_client(hub_settings):
+    """A hub without rate limits or login throttles: each answer depends on the request alone, not on
+    how many wrong logins came before it (those 429s are tested in test_rate_limits.py)."""
+    settings = hub_settings.model_copy(update={
+        "rate_limit_opendata": "", "rate_limit_metrics": "", "rate_limit_tracking": "",
+        "rate_limit_enrolment": "", "rate_limit_staff_login": "",
+        "staff_login_failures_per_account": 10**6, "staff_login_failures_per_address": 10**6})
+    context = open_hub(settings)
+    try:
+        with TestClient(create_app(settings, context=context), raise_server_exceptions=False) as c:
+            yield c
+    finally:
+        context.close()
+
+
+def test_every_route_refuses_junk_without_credentials_with_a_named_field(unthrottled_client):
     """Every API route, every method, with no, a wrong bearer or a wrong Basic credential and a
-    broken, empty or wrongly shaped body: a 4xx ErrorResponse whose field is named, never a 5xx."""
+    broken, empty or wrongly shaped body: the one status JUNK_ANSWERS names, never a 5xx; a refusal
+    is an ErrorResponse whose field is named."""
     import re
 
-    routes = [(re.sub(r"\{[^}]+\}", "1", path), method.upper())
+    client = unthrottled_client
+    routes = [(method.upper(), re.sub(r"\{[^}]+\}", "1", path))
               for path, methods in client.app.openapi()["paths"].items() for method in methods]
-    routes += [("/metrics", "GET"), ("/t/1", "GET")]  # outside the OpenAPI document
-    assert len(routes) >= 20  # the whole API, not an empty loop
-    for path, method in routes:
-        for body in (None, b'{"junk":', b"[]", b"{}"):
-            for auth in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic bm9wZTpub3Bl"}):
+    routes += [("GET", "/metrics"), ("GET", "/t/1")]  # outside the OpenAPI document
+    assert sorted(routes) == sorted(JUNK_ANSWERS)  # a new route gets its expected answers here
+    wrong = []
+    for (method, path), answers in JUNK_ANSWERS.items():
+        for body, expected in zip(JUNK_BODIES, answers, strict=True):
+            per_credential = expected if isinstance(expected, tuple) else (expected,) * len(JUNK_CREDENTIALS)
+            for auth, status in zip(JUNK_CREDENTIALS, per_credential, strict=True):
                 headers = {**auth, **({"Content-Type": "application/json"} if body else {})}
                 r = client.request(method, path, content=body, headers=headers)
-                assert r.status_code < 500, (method, path, body, auth, r.text)
-                if r.status_code >= 400:
+                if r.status_code != status:
+                    wrong.append((method, path, body, auth, status, r.status_code, r.text[:200]))
+                elif status >= 400:
                     error = ErrorResponse.model_validate(r.json()).error
                     # Named: not empty, and not a bare position ("8" of a JSON decode error).
                     assert error.field and not error.field.isdigit(), (method, path, body, auth, r.text)
+    assert not wrong, "\n".join(map(str, wrong))
