@@ -104,14 +104,14 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
         fields[2].setFocus()
 
     def leave_confirmation():
-        # Back on a filled form: the question before anything typed is deleted (issue 11 §3)
+        # Back on a filled form: the question before anything typed is deleted
         identify()
         w.show_screen("request_form", service_id="heirs-certificate")
         w.current_screen().inputs["deceased_names"].setText("Петър Иванов Колев")
         w.go_back()
 
     def welcome_identified():
-        # a card read on the welcome screen: whose it is, and Finish, in the header (issue 11 §4)
+        # a card read on the welcome screen: whose it is, and Finish, in the header
         w.go_home()
         state.accept_document(card)
 
@@ -126,7 +126,7 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
             time.sleep(0.01)
 
     def review_printer_out():
-        # the printer is out of paper: said on the review, before anything is filed (issue 11 §5)
+        # the printer is out of paper: said on the review, before anything is filed
         identify()
         w.show_screen("review", draft=Draft(**signal.__dict__))
         until(lambda: state.printer_ready is False)
@@ -191,7 +191,7 @@ def scenes(kiosk: KioskApp, backend: SimulatedBackend):
         ("maintenance-entry", maintenance_entry),
         ("maintenance-reboot-question", maintenance_reboot_question),
         ("maintenance-locked", maintenance_locked),
-        # the longest service name of the catalogue: a heading of two lines and more (issue 11 §6)
+        # the longest service name of the catalogue: a heading of two lines and more
         ("service-long-title", lambda: w.show_screen("service", service_id=LONG_TITLE_SERVICE)),
         ("request-form-long-title",
          lambda: (identify(), w.show_screen("request_form", service_id=LONG_TITLE_SERVICE))),

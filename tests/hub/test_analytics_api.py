@@ -55,7 +55,7 @@ def hub(request, tmp_path_factory):
         with running_hub(tmp_path_factory.mktemp("analytics-api"), database_url=database_url,
                          metrics_cache_seconds=0) as hub:
             enrolled = hub.enroll("feedback", "Гише 1 — МДТ")
-            # Enrolled last year: its presses of February are no clock error (issue 15 §6).
+            # Enrolled last year: its presses of February are no clock error.
             from sqlalchemy import update
 
             from server_sync.hub.models import Terminal

@@ -1,4 +1,4 @@
-"""The fleet page shows a terminal's queued items the hub refused (issue 15 §3): count and reason,
+"""The fleet page shows a terminal's queued items the hub refused: count and reason,
 from its heartbeat; such a terminal sorts among those with problems."""
 
 from __future__ import annotations

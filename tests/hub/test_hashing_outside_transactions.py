@@ -1,4 +1,4 @@
-"""Issue 15 §1: password and access-code hashing never runs inside a database transaction. While each
+"""Password and access-code hashing never runs inside a database transaction. While each
 slow hash runs, another connection must be able to take SQLite's write lock at once (a terminal's
 upload would otherwise wait behind every wrong password)."""
 

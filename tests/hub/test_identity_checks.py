@@ -1,4 +1,4 @@
-"""Identities are what they claim, and forms hold what a clerk can use (issue 15 §2–§4), as attacks.
+"""Identities are what they claim, and forms hold what a clerk can use, as attacks.
 
 A kiosk's token files requests in a citizen's name: the request reaches her dossier only when the
 ID card's MRZ proves the ЕГН; citizen tokens need (and die with) the kiosk that opened them; an
@@ -71,7 +71,7 @@ def register_maria(hub):
                          access_code="K7M4-Q9TX", display_name="Мария")
 
 
-# --- §2: a claimed identity must be proven to reach a dossier ------------------------------------------
+# --- a claimed identity must be proven to reach a dossier ----------------------------------------------
 
 
 def test_a_request_in_someone_elses_name_is_filed_but_not_in_her_dossier(client, shipped, kiosk):
@@ -79,7 +79,7 @@ def test_a_request_in_someone_elses_name_is_filed_but_not_in_her_dossier(client,
     proven = client.post("/api/v1/requests", json=request(shipped), headers=kiosk["headers"])
     assert proven.status_code == 201 and proven.json()["identity"] == "linked", proven.text
     attacks = {
-        # her ЕГН typed with another document number (the attack of the issue), no MRZ to match
+        # her ЕГН typed with another document number (the attack these checks stop), no MRZ to match
         "another document, no MRZ": request(shipped, doc=OTHER_DOC, with_mrz=False),
         # an MRZ of another card, with her ЕГН claimed beside it
         "another card's MRZ": request(shipped, mrz_egn="7501020018"),
@@ -137,7 +137,7 @@ def test_a_citizen_token_needs_its_kiosk_and_dies_with_it(client, shipped, kiosk
         assert s.scalars(select(CitizenSession)).all() == []
 
 
-# --- §3: ASCII digits and check digits -----------------------------------------------------------------
+# --- ASCII digits and check digits ---------------------------------------------------------------------
 
 FOUR_WAYS = {
     "fullwidth": "４８０３１５１９３８",
@@ -205,7 +205,7 @@ def test_the_same_egn_written_four_ways_supports_once(client, shipped, kiosk):
     assert listed[0]["support_count"] == 1
 
 
-# --- §4: every field by its catalogue type -------------------------------------------------------------
+# --- every field by its catalogue type -----------------------------------------------------------------
 
 DEATH = "death-record-copy"  # deceased_names (name), deceased_egn (egn), date_of_death (date), copies (number)
 GOOD_DEATH = {"deceased_egn": "4402126540", "deceased_names": "Петър Иванов Петров"}

@@ -1,4 +1,4 @@
-"""Issue 15 §1: unauthenticated requests cannot stall the hub. Against a hub holding 200,000 presses,
+"""Unauthenticated requests cannot stall the hub. Against a hub holding 200,000 presses,
 4 clients fetch the public open data, 8 scrape /metrics and 16 send wrong staff passwords, each as
 fast as it can, while a feedback terminal uploads presses: the terminal's uploads stay quick (p95
 under 200 ms) and nobody gets a server error. Run with the rate limits on, as the hub ships

@@ -1,4 +1,4 @@
-"""Issue 15 §1: reads never take SQLite's write lock. While another connection holds it (a long
+"""Reads never take SQLite's write lock. While another connection holds it (a long
 upload, a restore), every read-only endpoint still answers at once instead of queueing for it."""
 
 from __future__ import annotations

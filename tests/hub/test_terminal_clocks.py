@@ -1,4 +1,4 @@
-"""Terminal clocks (issue 15 §6): the hub corrects press times by the skew its heartbeats measure;
+"""Terminal clocks: the hub corrects press times by the skew its heartbeats measure;
 a press that still lies before its terminal's enrolment or in the future is kept, flagged (filtered
 with the reason), and stays out of the index, the open data and the alerts."""
 

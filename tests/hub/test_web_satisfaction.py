@@ -30,7 +30,7 @@ def batch(scores, *, start, step_s=120, counter="c1", office="centre"):
 
 
 def backdate_enrolment(hub, terminal_id: str) -> None:
-    """Enrolled yesterday: presses of two hours ago are no clock error (issue 15 §6)."""
+    """Enrolled yesterday: presses of two hours ago are no clock error."""
     from sqlalchemy import update
 
     from server_sync.hub.models import Terminal

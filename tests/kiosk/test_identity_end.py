@@ -1,4 +1,4 @@
-"""Issue 11 §4: no identity left behind. While the kiosk holds a citizen's identity every screen
+"""No identity left behind. While the kiosk holds a citizen's identity every screen
 shows it (name, masked ЕГН) with "Край"; the welcome screen, Finish and the timeout end it;
 "another request for me" on the receipt is the one explicit way to keep it. After each flow's
 receipt the next citizen finds no trace: fields, speech, the repeat key, the store, the card."""

@@ -1,4 +1,4 @@
-"""Screens that fit, in every mode (issue 11 §6): every scene of `make screenshots`, under the real
+"""Screens that fit, in every mode: every scene of `make screenshots`, under the real
 accessibility theme, in both languages × normal/large text × normal/high contrast, on a 10.1"
 1280×800 and a 7" 1024×600 panel, with the on-screen keyboard hidden and — where the screen has
 a text field — shown (the first field touched, as a citizen would):

@@ -1,4 +1,4 @@
-"""Issue 11 §3: nothing typed is lost silently. Back, Escape and "Отказ" on a screen that holds
+"""Nothing typed is lost silently. Back, Escape and "Отказ" on a screen that holds
 what the citizen typed or chose ask first (spoken, keypad-operable, Back again confirms);
 Escape in a field leaves the field, not the flow; a step back or a language switch keeps
 what was typed; the inactivity timeout still wipes everything."""

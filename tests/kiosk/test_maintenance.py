@@ -1,5 +1,5 @@
 """Maintenance mode as a technician meets it: entry with a lockout, the state in Bulgarian words, the
-test page, confirmations, the idle timeout and the audit trail (issue 13)."""
+test page, confirmations, the idle timeout and the audit trail."""
 
 from __future__ import annotations
 

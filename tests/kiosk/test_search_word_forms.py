@@ -1,4 +1,4 @@
-"""Search that finds Bulgarian word forms and small typos (issue 11 §8), on the shipped catalogue."""
+"""Search that finds Bulgarian word forms and small typos, on the shipped catalogue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Signals a clerk can act on, receipts that say what happened (issue 11 §5): where, contact,
+"""Signals a clerk can act on, receipts that say what happened: where, contact,
 official or information; what the receipt says on paper and on screen; the printer's paper known
 before filing; the number large, with a QR, read aloud on request."""
 

@@ -1,4 +1,4 @@
-"""Numbers as people say them (issue 11 §2): tables for both languages, and real screens that speak through them."""
+"""Numbers as people say them: tables for both languages, and real screens that speak through them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What a citizen types on the kiosk is folded with NFKC and then held to ASCII digits (issue 15 §3–§4):
+"""What a citizen types on the kiosk is folded with NFKC and then held to ASCII digits:
 fullwidth digits are accepted as the digits they show; digits of other scripts, Python-only
 numbers ("1_0", "NaN") and dates outside the field's window are refused with a message."""
 

@@ -1,4 +1,4 @@
-"""Typing as Bulgarians type (issue 11 §7): Cyrillic look-alikes in codes, numbers without their date."""
+"""Typing as Bulgarians type: Cyrillic look-alikes in codes, numbers without their date."""
 
 from __future__ import annotations
 

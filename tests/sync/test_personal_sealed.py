@@ -1,4 +1,4 @@
-"""No personal data in clear on the terminal (issue 15 §5): every service of the shipped catalogue is
+"""No personal data in clear on the terminal: every service of the shipped catalogue is
 filed with distinctive values; every field of a personal type (ЕГН/ЛНЧ, name, address, phone,
 e-mail) or marked personal is sealed, whatever the catalogue's flag says. The store's database,
 its WAL and every log line are searched for each personal value, before and after delivery; the

@@ -1,4 +1,4 @@
-"""A queued item the hub refuses (4xx) is parked as rejected, never retried, and reported (issue 15 §3).
+"""A queued item the hub refuses (4xx) is parked as rejected, never retried, and reported.
 
 The attack: a terminal queued a request whose form the hub now refuses ("NaN" copies). Before, it
 could be retried for ever; now it is parked with the hub's reason, the agent's heartbeat carries

@@ -1,4 +1,4 @@
-"""The terminal's hub token lives in <data_dir>/hub-token (0600), not in the shared store (issue 15 §2).
+"""The terminal's hub token lives in <data_dir>/hub-token (0600), not in the shared store.
 
 A stolen SD card's terminal.sqlite3 (and its WAL) — what support bundles copy and every process
 of the terminal opens — no longer holds the bearer token; an older store is migrated: the token
