@@ -90,7 +90,10 @@ def create_app(settings: HubSettings | None = None, *, context: HubContext | Non
 
     web.install(app)  # the staff pages under /admin
 
-    # The last added is the outermost: the shield sits right inside Starlette's error middleware.
+    # The last added is the outermost. Innermost, inside all the others (rate limits, body limit,
+    # access log, shield): well-formed heartbeats, answered without FastAPI's routing.
+    app.add_middleware(terminals.HeartbeatFastPath, hub=hub)
+    # The shield sits right inside Starlette's error middleware.
     app.add_middleware(ShieldMiddleware)
     app.add_middleware(AccessLogMiddleware)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)

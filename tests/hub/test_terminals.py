@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select, update
@@ -105,6 +106,36 @@ def test_heartbeat_needs_a_valid_unrevoked_token(client, hub, kiosk):
         assert revoke(session=s, terminal_id=kiosk["terminal_id"])
         assert not revoke(session=s, terminal_id=kiosk["terminal_id"])
     assert_error(client.post("/api/v1/terminals/heartbeat", json=heartbeat_body(), headers=kiosk["headers"]), 401)
+
+
+def test_the_heartbeat_fast_path_answers_as_the_route_and_leaves_it_every_refusal(client, hub, kiosk, monkeypatch):
+    from server_sync.hub.api import terminals as api
+
+    routed_on = []  # the requests the fast path handed to the FastAPI route
+    replay = api._replay
+    monkeypatch.setattr(api, "_replay", lambda raw, receive: routed_on.append(raw) or replay(raw, receive))
+    url = "/api/v1/terminals/heartbeat"
+    fast = client.post(url, json=heartbeat_body(features=["technicians"]), headers=kiosk["headers"])
+    assert fast.status_code == 200 and fast.headers["content-type"] == "application/json"
+    assert routed_on == []
+    # A JSON subtype the fast path leaves to FastAPI: the route's answer has the same fields.
+    routed = client.post(url, content=json.dumps(heartbeat_body(seq=8, features=["technicians"])),
+                         headers={**kiosk["headers"], "Content-Type": "application/vnd.heartbeat+json"})
+    assert routed.status_code == 200 and sorted(routed.json()) == sorted(fast.json())
+    assert {k: v for k, v in routed.json().items() if k != "server_time"} == \
+        {k: v for k, v in fast.json().items() if k != "server_time"}
+    # Refusals are the route's own: a body the model refuses, a broken JSON, no token.
+    bad_seq = client.post(url, json=heartbeat_body(seq="x"), headers=kiosk["headers"])
+    assert_error(bad_seq, 422, "seq")
+    assert_error(client.post(url, content=b"{", headers={**kiosk["headers"], "Content-Type": "application/json"}),
+                 422, "body")
+    assert_error(client.post(url, json=heartbeat_body()), 401, "Authorization")
+    # Refused by the same checks after validation (no UTC offset).
+    no_offset = client.post(url, json=heartbeat_body(terminal_time="2026-12-04T10:00:00"), headers=kiosk["headers"])
+    assert no_offset.status_code == 422
+    with hub.sessions() as s:
+        assert sorted(b.seq for b in s.scalars(select(Heartbeat))) == [7, 8]
+    assert len(routed_on) == 4  # the +json one, the bad seq, the broken JSON, the one without a token
 
 
 def test_catalogue_etag_304_and_version_changes_with_content(client, hub, kiosk):
