@@ -585,80 +585,89 @@
     </message>
 </context>
 <context>
+    <name>Language</name>
+    <message>
+        <location filename="../a11y/strings.py" line="83"/>
+        <source>English</source>
+        <extracomment>the language&apos;s own name in itself, announced when the citizen switches to it</extracomment>
+        <translation>Български</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../views/main_window.py" line="54"/>
-        <location filename="../views/main_window.py" line="403"/>
+        <location filename="../views/main_window.py" line="46"/>
+        <location filename="../views/main_window.py" line="389"/>
         <source>e-Municipality kiosk</source>
         <translation>Киоск е-Община</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="351"/>
+        <location filename="../views/main_window.py" line="337"/>
         <source>What you have entered will be deleted. Do you want to cancel?</source>
         <translation>Въведеното ще бъде изтрито. Да се откажа ли?</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="357"/>
-        <location filename="../views/main_window.py" line="358"/>
+        <location filename="../views/main_window.py" line="343"/>
+        <location filename="../views/main_window.py" line="344"/>
         <source>No, continue</source>
         <translation>Не, продължи</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="359"/>
-        <location filename="../views/main_window.py" line="360"/>
+        <location filename="../views/main_window.py" line="345"/>
+        <location filename="../views/main_window.py" line="346"/>
         <source>Yes, delete it</source>
         <translation>Да, изтрий</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="366"/>
+        <location filename="../views/main_window.py" line="352"/>
         <source>Press Back again to delete it, or Enter to continue.</source>
         <translation>Натиснете Назад отново, за да го изтриете, или Enter, за да продължите.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="384"/>
+        <location filename="../views/main_window.py" line="370"/>
         <source>You can continue.</source>
         <translation>Можете да продължите.</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="179"/>
-        <location filename="../views/main_window.py" line="405"/>
+        <location filename="../views/main_window.py" line="175"/>
+        <location filename="../views/main_window.py" line="391"/>
         <source>◀ Back</source>
         <extracomment>the embedded on-screen keyboard (added by the app when built); None until then</extracomment>
         <translation>◀ Назад</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="406"/>
+        <location filename="../views/main_window.py" line="392"/>
         <source>Back</source>
         <translation>Назад</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="412"/>
+        <location filename="../views/main_window.py" line="398"/>
         <source>Finish</source>
         <translation>Край</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="413"/>
+        <location filename="../views/main_window.py" line="399"/>
         <source>Finish and clear my data</source>
         <translation>Край и изтриване на моите данни</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="414"/>
-        <location filename="../views/main_window.py" line="415"/>
+        <location filename="../views/main_window.py" line="400"/>
+        <location filename="../views/main_window.py" line="401"/>
         <source>More time</source>
         <translation>Още време</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="445"/>
+        <location filename="../views/main_window.py" line="434"/>
         <source>ЕГН {egn} · {name}</source>
         <translation>ЕГН {egn} · {name}</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="447"/>
+        <location filename="../views/main_window.py" line="436"/>
         <source>ID card: {who}</source>
         <translation>Лична карта: {who}</translation>
     </message>
     <message>
-        <location filename="../views/main_window.py" line="462"/>
+        <location filename="../views/main_window.py" line="451"/>
         <source>Are you still there? The session ends in {seconds} s. Touch “More time” to continue.</source>
         <translation>Още ли сте тук? Сесията приключва след {seconds} сек. Докоснете „Още време“, за да продължите.</translation>
     </message>
@@ -1660,6 +1669,404 @@
         <location filename="../views/citizen.py" line="233"/>
         <source>Signal</source>
         <translation>Сигнал</translation>
+    </message>
+</context>
+<context>
+    <name>Speech</name>
+    <message>
+        <location filename="../a11y/strings.py" line="33"/>
+        <source>button</source>
+        <extracomment>every spoken phrase of the accessibility layer: id → English source (context &quot;Speech&quot;); {placeholders} are filled after translation</extracomment>
+        <translation>бутон</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="34"/>
+        <source>toggle button</source>
+        <translation>превключвател</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="35"/>
+        <source>check box</source>
+        <translation>отметка</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="36"/>
+        <source>radio button</source>
+        <translation>радио бутон</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="37"/>
+        <source>text field</source>
+        <translation>поле за текст</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="38"/>
+        <source>code field</source>
+        <translation>поле за код</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="39"/>
+        <source>drop-down list</source>
+        <translation>падащ списък</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="40"/>
+        <source>list</source>
+        <translation>списък</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="41"/>
+        <source>list item</source>
+        <translation>елемент от списък</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="42"/>
+        <source>number field</source>
+        <translation>поле за число</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="43"/>
+        <source>slider</source>
+        <translation>плъзгач</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="44"/>
+        <source>link</source>
+        <translation>връзка</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="45"/>
+        <source>text</source>
+        <translation>текст</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="46"/>
+        <source>tab</source>
+        <translation>раздел</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="48"/>
+        <source>checked</source>
+        <translation>отметнато</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="49"/>
+        <source>not checked</source>
+        <translation>неотметнато</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="50"/>
+        <source>selected</source>
+        <translation>избрано</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="51"/>
+        <source>not selected</source>
+        <translation>неизбрано</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="53"/>
+        <source>on</source>
+        <extracomment>a toggle button&apos;s state</extracomment>
+        <translation>включено</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="55"/>
+        <source>off</source>
+        <extracomment>a toggle button&apos;s state</extracomment>
+        <translation>изключено</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="56"/>
+        <source>unavailable</source>
+        <translation>недостъпен</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="57"/>
+        <source>empty</source>
+        <translation>празно</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="58"/>
+        <source>required</source>
+        <translation>задължително</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="60"/>
+        <source>{index} of {count}</source>
+        <extracomment>an item&apos;s place in a list</extracomment>
+        <translation>{index} от {count}</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="62"/>
+        <source>characters entered: {count}</source>
+        <extracomment>the count after a colon, so that no noun has to agree with it</extracomment>
+        <translation>въведени знаци: {count}</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="64"/>
+        <source>star</source>
+        <extracomment>a hidden character of a code, spoken instead of it</extracomment>
+        <translation>звезда</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="66"/>
+        <source>deleted {what}</source>
+        <extracomment>{what}: the characters deleted, or &quot;star&quot;</extracomment>
+        <translation>изтрито {what}</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="67"/>
+        <source>nothing to delete</source>
+        <translation>няма какво да се изтрие</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="68"/>
+        <source>personal data, headset only</source>
+        <translation>лични данни, само през слушалки</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="69"/>
+        <source>Personal data is read only through a headset. Plug a headset into the jack.</source>
+        <translation>Личните данни се четат само през слушалки. Включете слушалки в гнездото.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="72"/>
+        <source>Speech mode on. Arrows or 2, 4, 6, 8 move, 5 or Enter selects, F1 help.</source>
+        <translation>Гласов режим включен. Стрелките или 2, 4, 6, 8 преместват, 5 или Enter избира, F1 помощ.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="74"/>
+        <source>Speech mode off.</source>
+        <translation>Гласов режим изключен.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="75"/>
+        <source>Volume {step} of {steps}</source>
+        <translation>Сила {step} от {steps}</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="76"/>
+        <source>Rate {step} of {steps}</source>
+        <translation>Скорост {step} от {steps}</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="77"/>
+        <source>Paused.</source>
+        <translation>Пауза.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="78"/>
+        <source>High contrast on.</source>
+        <translation>Висок контраст включен.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="79"/>
+        <source>High contrast off.</source>
+        <translation>Висок контраст изключен.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="80"/>
+        <source>Large text on.</source>
+        <translation>Едър текст включен.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="81"/>
+        <source>Large text off.</source>
+        <translation>Едър текст изключен.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="84"/>
+        <source>Headset connected.</source>
+        <translation>Слушалки включени.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="85"/>
+        <source>Headset removed. Speech continues on the speaker, without personal data.</source>
+        <translation>Слушалки изключени. Говорът продължава през високоговорителя, без лични данни.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="87"/>
+        <source>No further help for this screen.</source>
+        <translation>Няма допълнителна помощ за този екран.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="88"/>
+        <source>Back.</source>
+        <translation>Назад.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="90"/>
+        <source>Keyboard. Arrows or 2, 4, 6, 8 choose a key, 5 or Enter types it, Clear deletes, Back or Done closes, F2 reads what you typed.</source>
+        <translation>Клавиатура. Стрелките или 2, 4, 6, 8 избират клавиш, 5 или Enter го въвежда, Clear изтрива, Back или Готово затваря, F2 чете въведеното.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="93"/>
+        <source>Keyboard closed.</source>
+        <translation>Клавиатурата е затворена.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="94"/>
+        <source>The keyboard is for text fields. Move to a field first.</source>
+        <translation>Клавиатурата е за текстови полета. Преминете на поле.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="95"/>
+        <source>Typed: {text}</source>
+        <translation>Въведено: {text}</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="97"/>
+        <location filename="../a11y/strings.py" line="146"/>
+        <source>space</source>
+        <extracomment>the keyboard&apos;s space bar, and the space character</extracomment>
+        <translation>интервал</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="99"/>
+        <source>delete</source>
+        <extracomment>the keyboard&apos;s key that deletes the last character</extracomment>
+        <translation>изтрий</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="101"/>
+        <source>capitals</source>
+        <extracomment>the keyboard&apos;s shift key</extracomment>
+        <translation>главни</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="102"/>
+        <source>capitals on</source>
+        <translation>главни включени</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="103"/>
+        <source>capitals off</source>
+        <translation>главни изключени</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="104"/>
+        <source>done</source>
+        <translation>готово</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="106"/>
+        <source>change layout, {name}</source>
+        <extracomment>{name}: a keyboard layout&apos;s name</extracomment>
+        <translation>смяна на подредбата, {name}</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="107"/>
+        <source>layout {name}</source>
+        <translation>подредба {name}</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="109"/>
+        <source>capital {letter}</source>
+        <extracomment>{letter}: a capital letter, given in lower case so that the engine says the letter</extracomment>
+        <translation>главно {letter}</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="111"/>
+        <source>Bulgarian phonetic</source>
+        <extracomment>keyboard layouts&apos; names, after &quot;change layout,&quot; and &quot;layout&quot;</extracomment>
+        <translation>българска фонетична</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="112"/>
+        <source>Bulgarian BDS</source>
+        <translation>българска БДС</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="114"/>
+        <source>English</source>
+        <extracomment>the English keyboard layout&apos;s name (&quot;английска&quot; in Bulgarian, not the language&apos;s own name)</extracomment>
+        <translation>английска</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="116"/>
+        <source>The session ends in {seconds} seconds. Press any key to continue.</source>
+        <translation>Сесията ще приключи след {seconds} секунди. Натиснете който и да е клавиш, за да продължите.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="118"/>
+        <source>Time extended.</source>
+        <translation>Времето е удължено.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="119"/>
+        <source>Or press any key.</source>
+        <translation>Или натиснете който и да е клавиш.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="120"/>
+        <source>The session has ended. Personal data was erased.</source>
+        <translation>Сесията приключи. Личните данни са изтрити.</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="122"/>
+        <source>Speech</source>
+        <translation>Говор</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="123"/>
+        <source>Contrast</source>
+        <translation>Контраст</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="124"/>
+        <location filename="../a11y/strings.py" line="131"/>
+        <source>Large text</source>
+        <translation>Едър текст</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="125"/>
+        <source>Accessibility status</source>
+        <translation>Състояние на достъпността</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="127"/>
+        <source>◐ Contrast</source>
+        <extracomment>a switch&apos;s label; in large text only its first word is shown</extracomment>
+        <translation>◐ Контраст</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="128"/>
+        <source>High contrast</source>
+        <translation>Висок контраст</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="130"/>
+        <source>A+</source>
+        <extracomment>a switch&apos;s label: the same symbol in every language</extracomment>
+        <translation>A+</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="140"/>
+        <source>dash</source>
+        <extracomment>the phrases whose words are the language&apos;s own name, in a context of their own the characters the keyboard types that are spoken by name, not as themselves: character → English source (context &quot;Speech&quot;)</extracomment>
+        <translation>тире</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="141"/>
+        <source>dot</source>
+        <translation>точка</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="142"/>
+        <source>comma</source>
+        <translation>запетая</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="144"/>
+        <source>at</source>
+        <extracomment>the character @</extracomment>
+        <translation>маймунка</translation>
+    </message>
+    <message>
+        <location filename="../a11y/strings.py" line="145"/>
+        <source>slash</source>
+        <translation>наклонена черта</translation>
     </message>
 </context>
 <context>

@@ -41,6 +41,7 @@ def test_no_string_in_the_source_is_missing_from_the_catalogue(tmp_path):
     work = tmp_path / "kiosk_bg.ts"
     shutil.copy(TS, work)
     sources = sorted(str(p) for folder in ("views", "state") for p in (ROOT / "kiosk" / folder).glob("*.py"))
+    sources.append(str(ROOT / "kiosk" / "a11y" / "strings.py"))  # what the kiosk says aloud
     subprocess.run([str(lupdate), *sources, "-ts", str(work)], check=True, capture_output=True)
     missing = _unfinished(work)
     assert not missing, f"untranslated strings (add them to kiosk/i18n/kiosk_bg.ts): {missing}"
@@ -184,5 +185,63 @@ def test_fees_deadlines_titles_form_errors_and_the_test_page_in_english_and_bulg
         text = page_text()
         assert "Пробен печат" in text and "Кодова страница" in text and "Test print" not in text
         assert QCoreApplication.translate("TestPage", "The test page is printed.") == "Пробната страница е отпечатана."
+    finally:
+        switch("en")
+
+
+# -- what the kiosk says aloud: the same catalogue, asked in the language wanted ----------------------
+
+#: phrases whose words are the same in every language (a symbol)
+SAME_IN_EVERY_LANGUAGE = {"btn_large": "A+"}
+CYRILLIC = re.compile("[а-яА-Я]")
+
+
+def _spoken_sources():
+    from kiosk.a11y.strings import CHAR_NAMES, CONTEXTS, PHRASES, SPEECH
+
+    for key, source in PHRASES.items():
+        yield key, CONTEXTS.get(key, SPEECH), source
+    for ch, source in CHAR_NAMES.items():
+        yield f"character {ch!r}", SPEECH, source
+
+
+def test_every_spoken_phrase_has_its_bulgarian_in_the_catalogue():
+    from kiosk.i18n import translator_for
+
+    bulgarian = translator_for("bg")
+    missing, english, fields = [], [], []
+    for key, context, source in _spoken_sources():
+        text = bulgarian.translate(context, source)
+        if not text:
+            missing.append(key)
+        elif key not in SAME_IN_EVERY_LANGUAGE and (text == source or not CYRILLIC.search(text)):
+            english.append(f"{key}: {text!r}")
+        if set(re.findall(r"{(\w+)}", text or source)) != set(re.findall(r"{(\w+)}", source)):
+            fields.append(f"{key}: {text!r}")
+    assert not missing, f"spoken phrases without Bulgarian (add them to kiosk/i18n/kiosk_bg.ts): {missing}"
+    assert not english, f"spoken phrases whose Bulgarian is not Bulgarian: {english}"
+    assert not fields, f"Bulgarian phrases whose {{placeholders}} differ from the English: {fields}"
+
+
+def test_a_spoken_phrase_comes_in_the_language_asked_for_whatever_is_installed(qapp):
+    from kiosk.a11y.strings import char_name, phrase
+    from kiosk.i18n import LanguageSwitcher
+
+    switch = LanguageSwitcher(qapp)
+    try:
+        for installed in ("en", "bg"):
+            switch(installed)
+            assert phrase("bg", "volume", step=3, steps=5) == "Сила 3 от 5"
+            assert phrase("en", "volume", step=3, steps=5) == "Volume 3 of 5"
+            assert phrase("bg", "timeout_warning", seconds=20) == (
+                "Сесията ще приключи след 20 секунди. Натиснете който и да е клавиш, за да продължите.")
+            # the language's own name and the English keyboard layout are both "English" in English
+            assert (phrase("bg", "language_name"), phrase("en", "language_name")) == ("Български", "English")
+            assert (phrase("bg", "layout_en"), phrase("en", "layout_en")) == ("английска", "English")
+            assert phrase("bg", "key_layout", name=phrase("bg", "layout_bg_bds")) == "смяна на подредбата, българска БДС"
+            assert phrase("bg", "btn_large") == phrase("en", "btn_large") == "A+"
+            assert phrase("xx", "back") == "Назад."  # an unknown language: Bulgarian
+            assert [char_name("bg", ch) for ch in "@- ж7"] == ["маймунка", "тире", "интервал", "ж", "7"]
+            assert [char_name("en", ch) for ch in "@- q7"] == ["at", "dash", "space", "q", "7"]
     finally:
         switch("en")
