@@ -27,6 +27,7 @@ class A11ySwitches(QObject):
         super().__init__(window)
         self.indicator = QLabel(objectName="a11yIndicator")
         self.indicator.setProperty(PROP_SKIP, True)  # it shows what speech mode says anyway
+        self.indicator.hide()  # everything here waits for the controller's first show_state
         self.contrast_button: QPushButton | None = None
         self.large_text_button: QPushButton | None = None
         if layout is None:
@@ -39,6 +40,7 @@ class A11ySwitches(QObject):
         for button, pressed in ((self.contrast_button, self.contrast_pressed),
                                 (self.large_text_button, self.large_text_pressed)):
             button.setCheckable(True)
+            button.hide()
             button.clicked.connect(lambda _=False, s=pressed: s.emit())
         layout.insertWidget(at, self.indicator)
         layout.insertWidget(at + 1, self.contrast_button)
@@ -66,3 +68,4 @@ class A11ySwitches(QObject):
                 button.blockSignals(True)
                 button.setChecked(on)
                 button.blockSignals(False)
+                button.show()

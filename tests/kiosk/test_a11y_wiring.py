@@ -128,3 +128,18 @@ def test_the_window_gives_the_accessibility_layer_what_it_needs_and_every_key_ha
     app, _ = make_app()
     assert isinstance(app.window, A11yWindow)
     assert set(app.a11y.actions.table) == set(Action)
+
+
+@pytest.mark.parametrize("accessibility", [True, False])
+def test_the_header_shows_the_contrast_and_large_text_switches_only_with_the_accessibility_layer(
+        qtbot, accessibility):
+    app = KioskApp(QApplication.instance(), SimulatedBackend(demo_catalogue()), accessibility=accessibility)
+    try:
+        app.window.resize(1280, 800)
+        app.window.show()
+        switches = app.window.a11y_switches
+        shown = [w.isVisible() for w in (switches.contrast_button, switches.large_text_button)]
+        assert shown == [accessibility, accessibility]
+        assert not switches.indicator.isVisible()  # speech mode is off: nothing to mark
+    finally:
+        dispose_kiosk(qtbot, app)
