@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
-import anyio.to_thread
 from fastapi import APIRouter, Header, Path, Response
 from fastapi.responses import FileResponse
 from starlette._utils import get_route_path
@@ -97,12 +98,22 @@ class HeartbeatFastPath:
     server_sync/hub/README.md): inside the hub's middleware (rate limits, body limit, access log,
     shield), a `POST /api/v1/terminals/heartbeat` with a well-formed bearer token and a JSON body the
     wire model accepts is validated as FastAPI would (`json.loads`, then the model), recorded by the
-    same `heartbeat_answer` on one worker thread, and answered. Anything else — no or a malformed
+    same `heartbeat_answer` on one of its own threads, and answered. Anything else — no or a malformed
     token, another content type, a body the model refuses — goes to the FastAPI route with its body
     replayed, so every refusal is the route's own."""
 
+    THREADS = 12  # as many as the heartbeat pool's connections (db.make_engine)
+
     def __init__(self, app, hub: HubContext) -> None:
         self.app, self.hub = app, hub
+        self._executor: ThreadPoolExecutor | None = None
+
+    def _threads(self) -> ThreadPoolExecutor:
+        # Its own threads, handed work by the event loop directly: anyio's `to_thread` (the
+        # limiter, its cancel scopes, the backend look-ups) cost as much as the hop itself.
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(self.THREADS, thread_name_prefix="heartbeat")
+        return self._executor
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "POST" or get_route_path(scope) != HEARTBEAT_PATH:
@@ -131,7 +142,8 @@ class HeartbeatFastPath:
         if body is None:
             return await self.app(scope, _replay(raw, receive), send)
         try:
-            content = await anyio.to_thread.run_sync(heartbeat_answer, self.hub, body, token)
+            content = await asyncio.get_running_loop().run_in_executor(
+                self._threads(), heartbeat_answer, self.hub, body, token)
         except ApiError as exc:
             return await error_json(exc.status, exc.code, exc.message, exc.field,
                                     headers=exc.headers)(scope, receive, send)
