@@ -59,9 +59,12 @@ lock: $(STAMP)
 demo: $(STAMP)
 	$(PY) scripts/demo.py
 
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist): much of it waits on subprocesses,
+# sockets and databases. PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= 2
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py docs/screenshots
