@@ -118,12 +118,13 @@ class HeartbeatFastPath:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "POST" or get_route_path(scope) != HEARTBEAT_PATH:
             return await self.app(scope, receive, send)
-        token = content_type = None
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                token = _bearer(value)
-            elif name == b"content-type":
+        authorization = content_type = None
+        for name, value in scope["headers"]:  # the first of each, as Starlette's `headers.get`
+            if name == b"authorization" and authorization is None:
+                authorization = value
+            elif name == b"content-type" and content_type is None:
                 content_type = value
+        token = _bearer(authorization) if authorization is not None else None
         chunks = []
         while True:
             message = await receive()
@@ -155,10 +156,7 @@ class HeartbeatFastPath:
 
 def _bearer(value: bytes) -> str | None:
     """The token of an `Authorization: Bearer <token>` header, as `deps.bearer_token` accepts it."""
-    try:
-        scheme, _, token = value.decode("latin-1").partition(" ")
-    except UnicodeDecodeError:
-        return None
+    scheme, _, token = value.decode("latin-1").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         return None
