@@ -241,10 +241,11 @@ def test_presses_committed_after_an_evaluation_that_began_before_are_still_judge
         assert len([a for a in alerts.alerts(session=s) if a.counter_id == "k1"]) == 1
 
 
-def wait_until_blocked(hub, thread, timeout_s: float = 30.0) -> None:
-    """Until `thread` waits on a lock another transaction holds: on SQLite, once it has issued its
-    BEGIN IMMEDIATE (the write lock, which A holds); on PostgreSQL, once a lock request is not
-    granted. A condition, not a fixed sleep."""
+def start_until_blocked(hub, thread, timeout_s: float = 30.0) -> None:
+    """Start `thread` and return once it waits on a lock another transaction holds: on SQLite,
+    once it has issued its BEGIN IMMEDIATE (the write lock, which A holds); on PostgreSQL, once a
+    lock request is not granted. A condition, not a fixed sleep. The thread is started only after
+    its statements are watched, so its first one cannot be missed."""
     import time
 
     from sqlalchemy import event, text
@@ -257,6 +258,7 @@ def wait_until_blocked(hub, thread, timeout_s: float = 30.0) -> None:
 
     event.listen(hub.engine, "before_cursor_execute", _seen)
     try:
+        thread.start()
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if hub.engine.dialect.name == "sqlite":
@@ -296,8 +298,7 @@ def test_two_hubs_evaluating_at_once_on_a_schema_without_the_watermark_row(hub):
     with hub.sessions.begin() as s:
         alerts.evaluate(session=s, now=RECEIVED + timedelta(minutes=1))  # A makes the row, uncommitted
         thread = threading.Thread(target=evaluate_b)
-        thread.start()
-        wait_until_blocked(hub, thread)  # B now waits for A (row lock on PostgreSQL, write lock on SQLite)
+        start_until_blocked(hub, thread)  # B now waits for A (row lock on PostgreSQL, write lock on SQLite)
         assert not b_done.is_set()
     thread.join(30)
     assert b_done.is_set() and errors == []
