@@ -171,16 +171,7 @@ class BodyLimitMiddleware:
         problem = body_problem(whole)
         if problem:
             return await self._unstorable(scope, receive, send, problem)
-        sent = False
-
-        async def replay():
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": whole, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replayed_body(whole, receive), send)
 
     @staticmethod
     async def _unstorable(scope, receive, send, problem: tuple[str, str]):
@@ -197,3 +188,17 @@ class BodyLimitMiddleware:
     async def _reply(scope, receive, send, status, code, message):
         response = error_json(status, code, message, "body", headers={"Connection": "close"})
         await response(scope, receive, send)
+
+
+def replayed_body(raw: bytes, receive):
+    """An ASGI `receive` that gives the body already read (`raw`) once, then what `receive` gives."""
+    sent = False
+
+    async def replayed():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": raw, "more_body": False}
+        return await receive()
+
+    return replayed

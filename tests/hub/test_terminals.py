@@ -112,8 +112,8 @@ def test_the_heartbeat_fast_path_answers_as_the_route_and_leaves_it_every_refusa
     from server_sync.hub.api import terminals as api
 
     routed_on = []  # the requests the fast path handed to the FastAPI route
-    replay = api._replay
-    monkeypatch.setattr(api, "_replay", lambda raw, receive: routed_on.append(raw) or replay(raw, receive))
+    replay = api.replayed_body
+    monkeypatch.setattr(api, "replayed_body", lambda raw, receive: routed_on.append(raw) or replay(raw, receive))
     url = "/api/v1/terminals/heartbeat"
     fast = client.post(url, json=heartbeat_body(features=["technicians"]), headers=kiosk["headers"])
     assert fast.status_code == 200 and fast.headers["content-type"] == "application/json"

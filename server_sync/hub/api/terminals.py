@@ -13,7 +13,7 @@ from starlette._utils import get_route_path
 from server_sync.hub.api.deps import Hub, TerminalToken, terminal
 from server_sync.hub.context import HubContext
 from server_sync.hub.db import utcnow
-from server_sync.hub.errors import ApiError, error_json
+from server_sync.hub.errors import ApiError, error_json, replayed_body
 from server_sync.hub.input_checks import check_wire
 from server_sync.hub.services import terminals as service
 from server_sync.protocol import (
@@ -141,7 +141,7 @@ class HeartbeatFastPath:
             except (ValueError, TypeError, RecursionError):  # pydantic's ValidationError is a ValueError
                 body = None
         if body is None:
-            return await self.app(scope, _replay(raw, receive), send)
+            return await self.app(scope, replayed_body(raw, receive), send)
         try:
             content = await asyncio.get_running_loop().run_in_executor(
                 self._threads(), heartbeat_answer, self.hub, body, token)
@@ -166,19 +166,6 @@ def _bearer(value: bytes) -> str | None:
 def _is_json(content_type: bytes) -> bool:
     main = content_type.split(b";", 1)[0].strip().lower()
     return main == b"application/json"
-
-
-def _replay(raw: bytes, receive):
-    sent = False
-
-    async def replayed():
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": raw, "more_body": False}
-        return await receive()
-
-    return replayed
 
 
 def _etag_matches(header: str, etag: str) -> bool:
