@@ -52,18 +52,13 @@ class Navigator:
 
     def focused(self) -> QWidget | None:
         """The stop that has the focus (a control's inner widget counts as the control)."""
-        w = QApplication.focusWidget()
+        return self.target_of(QApplication.focusWidget())
+
+    def target_of(self, w: QWidget | None) -> QWidget | None:
+        """The stop a widget belongs to (itself, if it is text to read), or None outside the window."""
         if not self.contains(w):
             return None
-        if d.is_readable_text(w):
-            return w
-        return d.interactive_ancestor(w, self.window)
-
-    def target_of(self, new: QWidget | None) -> QWidget | None:
-        """The stop a widget that just took the focus belongs to, or None outside the window."""
-        if not self.contains(new):
-            return None
-        return new if d.is_readable_text(new) else d.interactive_ancestor(new, self.window)
+        return w if d.is_readable_text(w) else d.interactive_ancestor(w, self.window)
 
     @staticmethod
     def focus(widget: QWidget, reason: Qt.FocusReason = Qt.FocusReason.TabFocusReason) -> None:

@@ -60,11 +60,19 @@ async def bearer_token(authorization: Annotated[str | None, Header()] = None,
     if not authorization:
         raise ApiError(401, "unauthorized", "Authorization: a terminal bearer token is required",
                        "Authorization", headers={"WWW-Authenticate": "Bearer"})
+    token = bearer_of(authorization)
+    if token is None:
+        raise ApiError(401, "unauthorized", "Authorization: expected 'Bearer <token>'", "Authorization",
+                       headers={"WWW-Authenticate": "Bearer"})
+    return token
+
+
+def bearer_of(authorization: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header value, or None when it is not one."""
     scheme, _, token = authorization.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
-        raise ApiError(401, "unauthorized", "Authorization: expected 'Bearer <token>'", "Authorization",
-                       headers={"WWW-Authenticate": "Bearer"})
+        return None
     return token
 
 

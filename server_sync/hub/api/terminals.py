@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Path, Response
 from fastapi.responses import FileResponse
 from starlette._utils import get_route_path
 
-from server_sync.hub.api.deps import Hub, TerminalToken, terminal
+from server_sync.hub.api.deps import Hub, TerminalToken, bearer_of, terminal
 from server_sync.hub.context import HubContext
 from server_sync.hub.db import utcnow
 from server_sync.hub.errors import ApiError, error_json, replayed_body
@@ -124,7 +124,7 @@ class HeartbeatFastPath:
                 authorization = value
             elif name == b"content-type" and content_type is None:
                 content_type = value
-        token = _bearer(authorization) if authorization is not None else None
+        token = bearer_of(authorization.decode("latin-1")) if authorization is not None else None
         chunks = []
         while True:
             message = await receive()
@@ -152,15 +152,6 @@ class HeartbeatFastPath:
                     "headers": [(b"content-length", str(len(content)).encode()),
                                 (b"content-type", b"application/json")]})
         await send({"type": "http.response.body", "body": content})
-
-
-def _bearer(value: bytes) -> str | None:
-    """The token of an `Authorization: Bearer <token>` header, as `deps.bearer_token` accepts it."""
-    scheme, _, token = value.decode("latin-1").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or len(token) > 200:
-        return None
-    return token
 
 
 def _is_json(content_type: bytes) -> bool:
