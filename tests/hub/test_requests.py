@@ -8,7 +8,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from server_sync.hub.models import ServiceRequest, Terminal
 from server_sync.protocol import SubmissionReceipt, TrackingResponse
@@ -34,6 +34,32 @@ def test_service_request_gets_number_code_deadline_and_replays_identically(clien
     with hub.sessions() as s:
         assert len(s.scalars(select(ServiceRequest)).all()) == 1
         assert s.get(Terminal, kiosk["terminal_id"]).last_event_seq == 1
+
+
+def test_the_years_counter_is_locked_last_for_the_inserts_and_the_commit(client, hub, kiosk):
+    # Every filing waits while one holds the year's counter row, so a filing takes it as its last
+    # step: after the counter's UPDATE only the request's INSERTs and the COMMIT may run.
+    submit(client, kiosk, service_request(hub))  # the year's counter row exists
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()).upper())
+
+    def committed(_conn):
+        statements.append("COMMIT")
+
+    event.listen(hub.engine, "before_cursor_execute", seen)
+    event.listen(hub.engine, "commit", committed)
+    try:
+        submit(client, kiosk, service_request(hub, seq=2, provisional_ref="K01-000002"))
+    finally:
+        event.remove(hub.engine, "before_cursor_execute", seen)
+        event.remove(hub.engine, "commit", committed)
+    taken = next(i for i, st in enumerate(statements) if st.startswith("UPDATE NUMBER_COUNTERS"))
+    after = [st.split(" (")[0].split(" VALUES")[0] for st in statements[taken + 1:]
+             if not st.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert after == ["INSERT INTO REQUESTS", "INSERT INTO STATUS_CHANGES", "COMMIT"], statements[taken:]
+    assert not any(st.startswith("SELECT") and "FOR UPDATE" in st for st in statements)
 
 
 def test_same_client_id_with_other_payload_is_a_conflict(client, hub, kiosk):

@@ -14,7 +14,7 @@ import re
 import string
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,22 +22,45 @@ from server_sync.hub.deadlines import SOFIA
 from server_sync.hub.models import NumberCounter, ServiceRequest
 from server_sync.protocol import Catalogue
 
-__all__ = ["locked_counter", "parse_number", "keep_number"]
+__all__ = ["locked_counter", "take_next", "parse_number", "keep_number"]
+
+
+def _scope(catalogue: Catalogue) -> str:
+    return f"requests:{catalogue.municipality.code}"
+
+
+def _create_counter(session: Session, scope: str, year: int) -> None:
+    """A new counter row (a new year, or a municipality code changed in the catalogue) starts after
+    the year's highest number: the (year, seq) pair is unique across scopes."""
+    start = session.scalar(select(func.max(ServiceRequest.number_seq))
+                           .where(ServiceRequest.number_year == year)) or 0
+    try:
+        with session.begin_nested():
+            session.execute(insert(NumberCounter).values(scope=scope, year=year, value=start))
+    except IntegrityError:  # created concurrently
+        pass
+
+
+def take_next(session: Session, catalogue: Catalogue, year: int) -> int:
+    """The next number of `year`: one `UPDATE … RETURNING`, which locks the year's counter row until
+    the transaction ends — so the caller takes it as late as it can, just before its INSERT and
+    COMMIT (every filing waits for the one holding it; server_sync/hub/README.md, filing requests)."""
+    scope = _scope(catalogue)
+    step = (update(NumberCounter).where(NumberCounter.scope == scope, NumberCounter.year == year)
+            .values(value=NumberCounter.value + 1).returning(NumberCounter.value)
+            .execution_options(synchronize_session=False))
+    value = session.scalar(step)
+    if value is None:
+        _create_counter(session, scope, year)
+        value = session.scalar(step)
+    return value
 
 
 def locked_counter(session: Session, catalogue: Catalogue, year: int) -> NumberCounter:
     """The municipality's counter of `year`, locked until the transaction ends (created when missing)."""
-    scope = f"requests:{catalogue.municipality.code}"
+    scope = _scope(catalogue)
     if session.get(NumberCounter, (scope, year)) is None:
-        # A new counter row (a new year, or a municipality code changed in the catalogue) starts
-        # after the year's highest number: the (year, seq) pair is unique across scopes.
-        start = session.scalar(select(func.max(ServiceRequest.number_seq))
-                               .where(ServiceRequest.number_year == year)) or 0
-        try:
-            with session.begin_nested():
-                session.execute(insert(NumberCounter).values(scope=scope, year=year, value=start))
-        except IntegrityError:  # created concurrently
-            pass
+        _create_counter(session, scope, year)
     return session.scalars(
         select(NumberCounter).where(NumberCounter.scope == scope, NumberCounter.year == year)
         .with_for_update().execution_options(populate_existing=True)

@@ -17,7 +17,7 @@ from server_sync.hub.form_checks import check_form
 from server_sync.hub.identity_proof import mrz_proves
 from server_sync.hub.models import ServiceRequest, StatusChange, Terminal
 from server_sync.hub.security import Keyring, constant_time_equal, new_tracking_code
-from server_sync.hub.services.numbers import keep_number, locked_counter
+from server_sync.hub.services.numbers import keep_number, take_next
 from server_sync.hub.services.terminals import note_event_seq
 from server_sync.protocol import (
     Applicant,
@@ -55,9 +55,7 @@ def next_number(session: Session, catalogue: Catalogue, now: datetime) -> tuple[
     """Take the next gapless number of the year: the counter row is locked until this commits."""
     m = catalogue.municipality
     local = now.astimezone(SOFIA)
-    counter = locked_counter(session, catalogue, local.year)
-    counter.value += 1
-    seq = counter.value
+    seq = take_next(session, catalogue, local.year)
     number = m.number_format.format(index=m.number_index, seq=seq, date=local.date(), year=local.year)
     return number, local.year, seq
 
@@ -148,38 +146,42 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
     # Linked to the person's dossier only when the ID card's MRZ proves the claimed ЕГН
     # (identity_proof); otherwise filed all the same, and the receipt says "not_linked".
     linked = bool(applicant and applicant.egn and mrz_proves(applicant))
+    if tier is not None:
+        deadline = deadline_for(now, tier.deadline)
+    elif request.kind == SubmissionKind.SIGNAL:
+        deadline = signal_deadline(now)
+    row = ServiceRequest(
+        client_id=str(request.client_id), payload_hash=digest, kind=request.kind.value,
+        channel=request.channel.value, terminal_id=terminal_id,
+        tracking_code=request.tracking_code or new_tracking_code(), provisional_ref=request.provisional_ref,
+        status=first_status.value, registered_at=now, deadline_at=deadline,
+        terminal_time=request.terminal_time, seq=request.seq, language=request.language,
+        service_id=request.service_id, tier=tier_name, signal_category_id=request.signal_category_id,
+        signal_type=request.signal_type.value if request.signal_type else None,
+        title=title.model_dump(), description=request.description,
+        location=request.location.model_dump(mode="json") if request.location else None,
+        form=form, anonymous=request.anonymous, identity_linked=linked,
+        egn_hmac=keyring.hmac(applicant.egn) if applicant and applicant.egn else None,
+        egn=applicant.egn if applicant and keep_egn else None,
+        given_names=applicant.given_names if applicant and keep_names else None,
+        surname=applicant.surname if applicant and keep_names else None,
+        contact=(contact or ({k: v for k, v in {"phone": applicant.phone, "email": applicant.email,
+                                                "address": applicant.address}.items() if v} or None)
+                 if applicant and keep_names else contact),
+        personal_fields=personal_fields or None,
+        unit_id=unit_id, office_id=office_id,
+    )
+    row.history.append(StatusChange(status=first_status.value, at=now, note=None))
+    if terminal_id:  # before the number: its row lock is the terminal's own, not every filing's
+        note_event_seq(session=session, terminal_id=terminal_id, seq=request.seq)
     try:
         with session.begin_nested():
+            # The year's counter is locked from here to the COMMIT, and every filing waits for it:
+            # all else is done above, so it is held for this UPDATE, the INSERTs and the commit.
             # A re-send after a hub restore keeps the number on the citizen's receipt when it can.
             kept = keep_number(session, catalogue, request.number, request.terminal_time) if request.number else None
-            number, year, seq = kept or next_number(session, catalogue, now)
-            if tier is not None:
-                deadline = deadline_for(now, tier.deadline)
-            elif request.kind == SubmissionKind.SIGNAL:
-                deadline = signal_deadline(now)
-            row = ServiceRequest(
-                client_id=str(request.client_id), payload_hash=digest, kind=request.kind.value,
-                channel=request.channel.value, terminal_id=terminal_id, number=number, number_year=year,
-                number_seq=seq, tracking_code=request.tracking_code or new_tracking_code(), provisional_ref=request.provisional_ref,
-                earlier_number=request.number if request.number and not kept else None,
-                status=first_status.value, registered_at=now, deadline_at=deadline,
-                terminal_time=request.terminal_time, seq=request.seq, language=request.language,
-                service_id=request.service_id, tier=tier_name, signal_category_id=request.signal_category_id,
-                signal_type=request.signal_type.value if request.signal_type else None,
-                title=title.model_dump(), description=request.description,
-                location=request.location.model_dump(mode="json") if request.location else None,
-                form=form, anonymous=request.anonymous, identity_linked=linked,
-                egn_hmac=keyring.hmac(applicant.egn) if applicant and applicant.egn else None,
-                egn=applicant.egn if applicant and keep_egn else None,
-                given_names=applicant.given_names if applicant and keep_names else None,
-                surname=applicant.surname if applicant and keep_names else None,
-                contact=(contact or ({k: v for k, v in {"phone": applicant.phone, "email": applicant.email,
-                                                        "address": applicant.address}.items() if v} or None)
-                         if applicant and keep_names else contact),
-                personal_fields=personal_fields or None,
-                unit_id=unit_id, office_id=office_id,
-            )
-            row.history.append(StatusChange(status=first_status.value, at=now, note=None))
+            row.number, row.number_year, row.number_seq = kept or next_number(session, catalogue, now)
+            row.earlier_number = request.number if request.number and not kept else None
             session.add(row)
             session.flush()
     except IntegrityError:
@@ -190,8 +192,6 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
         if existing is None:
             raise
         return _replay(existing, digest, catalogue), False
-    if terminal_id:
-        note_event_seq(session=session, terminal_id=terminal_id, seq=request.seq)
     return _receipt(row, catalogue.municipality.tracking_base_url), True
 
 
