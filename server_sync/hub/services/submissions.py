@@ -142,7 +142,9 @@ def submit(*, session: Session, request: SubmissionRequest, catalogue: Catalogue
     if request.anonymous:
         applicant = None
 
-    office_id = session.scalar(select(Terminal.office_id).where(Terminal.id == terminal_id)) if terminal_id else None
+    # The route authenticated the terminal in this session: its row is at hand, no query.
+    filer = session.get(Terminal, terminal_id) if terminal_id else None
+    office_id = filer.office_id if filer is not None else None
     # Linked to the person's dossier only when the ID card's MRZ proves the claimed ЕГН
     # (identity_proof); otherwise filed all the same, and the receipt says "not_linked".
     linked = bool(applicant and applicant.egn and mrz_proves(applicant))
