@@ -36,6 +36,9 @@ class HubContext:
     # PostgreSQL: the heartbeats' own small pool (autocommit, asynchronous commit; see
     # `heartbeat_transaction`). Elsewhere heartbeats use `engine`.
     heartbeat_engine: Engine | None = None
+    # Terminal tokens seen unrevoked lately (token hash → monotonic time until which it is taken as
+    # known): the check of credentials before a route reads its body (api.deps.terminal_token).
+    known_tokens: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.reads is None:

@@ -17,7 +17,7 @@ from server_sync.hub.aggregate_cache import ttl_for_period
 from server_sync.hub.analytics import alerts as alert_service
 from server_sync.hub.analytics import queries
 from server_sync.hub.analytics.metrics import CONTENT_TYPE, metrics_text
-from server_sync.hub.api.deps import Hub, StaffCredentials, staff_user
+from server_sync.hub.api.deps import Administrator, Hub
 from server_sync.hub.errors import ApiError, validation_error_json
 from server_sync.hub.input_checks import EARLIEST, LATEST
 from server_sync.hub.services.fleet import Thresholds
@@ -95,12 +95,11 @@ Tz = Annotated[str | None, Query(description="IANA time zone; default: the offic
 
 
 @router.get(f"{PREFIX}/satisfaction")
-def satisfaction(hub: Hub, credentials: StaffCredentials,
+def satisfaction(hub: Hub, _admin: Administrator,
                  group_by: Literal["counter", "office", "service", "terminal"] = "counter",
                  since: Since = None, until: Until = None, office_id: OfficeId = None) -> dict:
     """Satisfaction index (0–100), counts per smiley, negative share and filtered counts per group."""
     period = _period(since, until)
-    staff_user(hub, credentials)
     with hub.reads() as session:
         return {"group_by": group_by,
                 "groups": queries.satisfaction(session=session, group_by=group_by, period=period,
@@ -108,33 +107,30 @@ def satisfaction(hub: Hub, credentials: StaffCredentials,
 
 
 @router.get(f"{PREFIX}/heatmap")
-def heatmap(hub: Hub, credentials: StaffCredentials, since: Since = None, until: Until = None,
+def heatmap(hub: Hub, _admin: Administrator, since: Since = None, until: Until = None,
             office_id: OfficeId = None, counter_id: CounterId = None, tz: Tz = None) -> dict:
     """Responses and index per weekday × hour in the office's time zone."""
     period = _period(since, until)
-    staff_user(hub, credentials)
     with hub.reads() as session:
         return queries.heatmap(session=session, period=period, office_id=office_id, counter_id=counter_id,
                                tz=_tz(tz))
 
 
 @router.get(f"{PREFIX}/trend")
-def trend(hub: Hub, credentials: StaffCredentials, interval: Literal["day", "week"] = "day",
+def trend(hub: Hub, _admin: Administrator, interval: Literal["day", "week"] = "day",
           since: Since = None, until: Until = None, office_id: OfficeId = None, counter_id: CounterId = None,
           tz: Tz = None) -> dict:
     """Daily or weekly (ISO weeks, from Monday) responses and index."""
     period = _period(since, until)
-    staff_user(hub, credentials)
     with hub.reads() as session:
         return queries.trend(session=session, interval=interval, period=period, office_id=office_id,
                              counter_id=counter_id, tz=_tz(tz))
 
 
 @router.get(f"{PREFIX}/alerts")
-def list_alerts(hub: Hub, credentials: StaffCredentials, state: Literal["open", "all"] = "open",
+def list_alerts(hub: Hub, _admin: Administrator, state: Literal["open", "all"] = "open",
                 office_id: OfficeId = None) -> dict:
     """Alerts (newest first), after judging the presses received since the last look."""
-    staff_user(hub, credentials)
     with hub.sessions.begin() as session:
         alert_service.evaluate(session=session)
         found = alert_service.alerts(session=session, open_only=state == "open", office_id=office_id)
@@ -155,8 +151,7 @@ RuleOffice = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
 
 
 @router.post(f"{PREFIX}/alerts/{{alert_id}}/acknowledge")
-def acknowledge(alert_id: AlertId, hub: Hub, credentials: StaffCredentials, body: AcknowledgeBody | None = None) -> dict:
-    user = staff_user(hub, credentials)
+def acknowledge(alert_id: AlertId, hub: Hub, user: Administrator, body: AcknowledgeBody | None = None) -> dict:
     with hub.sessions.begin() as session:
         try:
             alert = alert_service.acknowledge(session=session, alert_id=alert_id, by=user.username,
@@ -178,17 +173,15 @@ def _rule_key(office_id: str) -> str | None:
 
 
 @router.get(f"{PREFIX}/alert-rules/{{office_id}}")
-def get_rule(office_id: RuleOffice, hub: Hub, credentials: StaffCredentials) -> dict:
+def get_rule(office_id: RuleOffice, hub: Hub, _admin: Administrator) -> dict:
     """The rule that applies to an office ("default": the rule for offices without their own)."""
-    staff_user(hub, credentials)
     with hub.reads() as session:
         rule = alert_service.rule_for(session, _rule_key(office_id))
         return {"office_id": office_id, **RuleBody(**rule.__dict__).model_dump()}
 
 
 @router.put(f"{PREFIX}/alert-rules/{{office_id}}")
-def put_rule(office_id: RuleOffice, body: RuleBody, hub: Hub, credentials: StaffCredentials) -> dict:
-    staff_user(hub, credentials)
+def put_rule(office_id: RuleOffice, body: RuleBody, hub: Hub, _admin: Administrator) -> dict:
     with hub.sessions.begin() as session:
         alert_service.set_rule(session=session, office_id=_rule_key(office_id),
                                rule=alert_service.Rule(**body.model_dump()))
@@ -231,10 +224,9 @@ def open_data_csv(request: Request, hub: Hub, since: Since = None, until: Until 
 
 
 @router.get(f"{PREFIX}/summary")
-def summary(hub: Hub, credentials: StaffCredentials, since: Since = None) -> dict:
+def summary(hub: Hub, _admin: Administrator, since: Since = None) -> dict:
     """The same document as `kiosk-hub feedback-summary --json`."""
     start = _day(since, "since")
-    staff_user(hub, credentials)
     with hub.reads() as session:
         return queries.terminal_summary(session=session, since=start)
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import binascii
+import time
 from base64 import b64decode
 from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBasic, HTTPBasicCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from server_sync.hub.context import HubContext
 from server_sync.hub.errors import ApiError
 from server_sync.hub.models import StaffUser, Terminal
+from server_sync.hub.security import token_hash
 from server_sync.hub.services import staff as staff_service
 from server_sync.hub.services import terminals as terminal_service
 
@@ -76,7 +79,34 @@ def bearer_of(authorization: str) -> str | None:
     return token
 
 
-TerminalToken = Annotated[str, Depends(bearer_token)]
+# How long a token seen valid skips the look-up before the body (never the route's own check).
+KNOWN_TOKEN_S = 30.0
+KNOWN_TOKENS_MAX = 50_000
+
+
+async def terminal_token(hub: Hub, token: Annotated[str, Depends(bearer_token)]) -> str:
+    """The bearer token, once it names an enrolled, unrevoked terminal. FastAPI resolves this before
+    it validates the body, so a caller without a valid token gets 401, never a 422 that names the
+    body's fields. The route still authenticates in its own transaction (`terminal`): that check
+    decides, so a token revoked a moment ago is refused there. A token seen valid in the last
+    KNOWN_TOKEN_S is not looked up again here: a terminal's requests pay no extra query."""
+    key = token_hash(token)
+    now = time.monotonic()
+    if hub.known_tokens.get(key, 0.0) > now:
+        return token
+
+    def look_up() -> None:
+        with hub.reads() as session:
+            terminal_service.authenticate(session=session, token=token)  # 401 when unknown or revoked
+
+    await run_in_threadpool(look_up)
+    if len(hub.known_tokens) >= KNOWN_TOKENS_MAX:
+        hub.known_tokens.clear()
+    hub.known_tokens[key] = now + KNOWN_TOKEN_S
+    return token
+
+
+TerminalToken = Annotated[str, Depends(terminal_token)]
 
 
 KIOSKS_ONLY = ("kiosk",)
@@ -133,3 +163,18 @@ def staff_user(hub: HubContext, credentials: HTTPBasicCredentials | None,
 
 
 StaffCredentials = Annotated[HTTPBasicCredentials | None, Depends(basic_scheme)]
+
+
+def staff_of(*roles: str):
+    """A dependency: the staff member of the request's Basic credentials whose role is one of
+    `roles` (administrators always). Resolved before FastAPI validates the query and the body, so a
+    caller without valid credentials gets 401 and learns nothing of the route's fields."""
+
+    def staff_member(hub: Hub, credentials: StaffCredentials) -> StaffUser:
+        return staff_user(hub, credentials, roles)
+
+    return Depends(staff_member)
+
+
+Administrator = Annotated[StaffUser, staff_of("administrator")]
+Clerk = Annotated[StaffUser, staff_of("clerk")]

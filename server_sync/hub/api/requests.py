@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from server_sync.hub.api.deps import KIOSKS_ONLY, Hub, StaffCredentials, TerminalToken, staff_user, terminal
+from server_sync.hub.api.deps import KIOSKS_ONLY, Clerk, Hub, TerminalToken, terminal
 from server_sync.hub.errors import ApiError
 from server_sync.hub.input_checks import check_wire
 from server_sync.hub.services import submissions as service
@@ -53,8 +53,7 @@ def track(ref: str, hub: Hub, code: Annotated[str, Query(min_length=4, max_lengt
 
 @router.patch("/requests/{number:path}/status", response_model=TrackingResponse, tags=["staff"],
               responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}})
-def change_status(number: str, body: StatusUpdate, hub: Hub, credentials: StaffCredentials) -> TrackingResponse:
-    user = staff_user(hub, credentials, roles=("clerk",))
+def change_status(number: str, body: StatusUpdate, hub: Hub, user: Clerk) -> TrackingResponse:
     with hub.sessions.begin() as session:
         if user.units:  # a clerk limited to units answers only their units' requests
             from sqlalchemy import select
