@@ -28,36 +28,31 @@ __all__ = ["ConfigError", "first_frame_settings", "kiosk_document", "kiosk_setti
 log = logging.getLogger(__name__)
 
 
+# [kiosk] keys → (KioskSettings field, conversion); the defaults are the dataclasses' own.
+_SETTINGS = {
+    "technician_pin_hash": str, "technician_pin": str, "office_id": str, "terminal_name": str, "language": str,
+    "badge_uids": tuple, "screen_width_mm": float, "screen_width_px": int, "screen_height_px": int,
+    "viewing_distance_mm": float, "ignore_repeat_seconds": float,
+}
+_TIMEOUTS = {"idle_seconds": float, "warning_seconds": float, "max_extensions": int}
+
+
 def kiosk_settings(section: Mapping[str, Any], source: str = "<config>") -> KioskSettings:
-    """The kiosk's settings from a [kiosk] table; keys not given keep their defaults. The table
-    is taken as valid: `kiosk_document` says what is wrong with one that is not."""
-    width_px = int(section.get("screen_width_px", 1280))
-    height_px = int(section.get("screen_height_px", 800))
-    width_mm = float(section.get("screen_width_mm", 216.96))
+    """The kiosk's settings from a [kiosk] table; keys not given keep the defaults of `KioskSettings`
+    and `SessionTimeouts` (written there only). The table is taken as valid: `kiosk_document` says
+    what is wrong with one that is not."""
+    given = {key: convert(section[key]) for key, convert in _SETTINGS.items() if section.get(key) is not None}
+    timeouts = {key: convert(section[key]) for key, convert in _TIMEOUTS.items() if section.get(key) is not None}
     if "screen_diagonal_in" in section:
         # the panel's width follows from its diagonal (square pixels): touch targets and large text agree
-        width_mm = float(section["screen_diagonal_in"]) * 25.4 * width_px / math.hypot(width_px, height_px)
+        width_px = given.get("screen_width_px", KioskSettings.screen_width_px)
+        height_px = given.get("screen_height_px", KioskSettings.screen_height_px)
+        given["screen_width_mm"] = float(section["screen_diagonal_in"]) * 25.4 * width_px / math.hypot(width_px,
+                                                                                                      height_px)
     if "technician_pin" in section:
         log.warning("%s: kiosk.technician_pin holds the PIN in clear; write technician_pin_hash "
                     "instead (kiosk hash-pin)", source)
-    return KioskSettings(
-        technician_pin_hash=section.get("technician_pin_hash"),
-        office_id=section.get("office_id"),
-        terminal_name=section.get("terminal_name", ""),
-        language=section.get("language", "bg"),
-        timeouts=SessionTimeouts(
-            idle_seconds=float(section.get("idle_seconds", 90)),
-            warning_seconds=float(section.get("warning_seconds", 30)),
-            max_extensions=int(section.get("max_extensions", 20)),
-        ),
-        technician_pin=section.get("technician_pin"),
-        badge_uids=tuple(section.get("badge_uids", ())),
-        screen_width_mm=width_mm,
-        screen_width_px=width_px,
-        screen_height_px=height_px,
-        viewing_distance_mm=float(section.get("viewing_distance_mm", 600.0)),
-        ignore_repeat_seconds=float(section.get("ignore_repeat_seconds", 0.0)),
-    )
+    return KioskSettings(**given, timeouts=SessionTimeouts(**timeouts))
 
 
 def kiosk_document(config: ConfigFile) -> KioskDocument:

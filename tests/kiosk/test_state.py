@@ -155,6 +155,28 @@ def test_config_errors_name_the_key_and_the_file(tmp_path):
     assert (settings.timeouts.idle_seconds, settings.language, settings.office_id) == (45, "en", "centre")
 
 
+def test_every_kiosk_key_the_schema_accepts_reaches_the_settings(tmp_path):
+    # The first frame reads [kiosk] without pydantic (kiosk.config.kiosk_settings): a key the schema
+    # (KioskSection) accepts but that reader skipped would be validated and then silently ignored.
+    from kiosk.config import kiosk_settings
+    from kiosk.config_model import KioskSection
+
+    assert kiosk_settings({}) == KioskSettings()  # the defaults are the dataclasses' own
+    values = {"office_id": "centre", "terminal_name": "Фоайе", "language": "en", "technician_pin": "2468",
+              "technician_pin_hash": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
+              "badge_uids": ["$argon2id$v=19$x"], "idle_seconds": 120.0, "warning_seconds": 40.0,
+              "max_extensions": 25, "screen_width_mm": 300.0, "screen_width_px": 1920, "screen_height_px": 1080,
+              "screen_diagonal_in": 15.6, "viewing_distance_mm": 500.0, "ignore_repeat_seconds": 0.5}
+    assert sorted(values) == sorted(KioskSection.model_fields)  # a new key gets a value here
+    for key, value in values.items():
+        section = KioskSection.model_validate({key: value}).model_dump(exclude_none=True)
+        assert kiosk_settings(section) != KioskSettings(), f"kiosk.{key} is accepted but not read"
+    del values["screen_width_mm"]  # given with the diagonal, the two must agree
+    settings = kiosk_settings(KioskSection.model_validate(values).model_dump(exclude_none=True))
+    assert settings.screen_width_mm == pytest.approx(15.6 * 25.4 * 1920 / (1920**2 + 1080**2) ** 0.5)
+    assert (settings.timeouts.idle_seconds, settings.timeouts.max_extensions) == (120.0, 25)
+
+
 def test_touch_targets_are_at_least_9_mm_on_the_configured_panel():
     # 10.1" 16:10 panel, 1280 px across 216.96 mm: 5.9 px/mm → 9 mm = 54 px
     assert KioskSettings().min_target_px == 54
