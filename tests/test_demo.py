@@ -1,23 +1,18 @@
 """`make demo` comes up: hub, both sync agents, the kiosk and the feedback terminal, all enrolled."""
 
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
+from server_sync.hub.testing import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_demo_starts_every_process_and_the_terminals_report(tmp_path):
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "demo.py"), "--smoke", "--fresh",
-         "--dir", str(tmp_path / "demo"), "--port", str(_free_port())],
+         "--dir", str(tmp_path / "demo"), "--port", str(free_port())],
         capture_output=True, text=True, timeout=240,
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -102,6 +102,9 @@ def seed_catalogue() -> CatalogueData:
 
 
 def free_port() -> int:
+    """A port free a moment ago, for a server started in another process (or a port meant to stay
+    closed). Another process may take it before that server binds it: where the server runs in this
+    process (`running_hub`), bind the socket and hand it over instead."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -170,19 +173,23 @@ def running_hub(tmp_path: Path, **settings) -> Iterator[RunningHub]:
         if current_revision(s) is None:
             import_catalogue(session=s, data=seed_catalogue(), source="test-seed")
     app = create_app(hub_settings, context=context)
-    port = free_port()
+    # Bound here and handed to uvicorn: no other process can take the port between picking and binding.
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    port = listening.getsockname()[1]
     proxies = hub_settings.trusted_proxies.strip()  # as `kiosk-hub serve` does
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
                             lifespan="on", timeout_graceful_shutdown=2, proxy_headers=bool(proxies),
                             forwarded_allow_ips=proxies or None)
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"hub-{port}", daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, name=f"hub-{port}", daemon=True)
     thread.start()
     started = threading.Event()
     # uvicorn sets .started once the socket listens; wait on it without sleeping in the test.
     while thread.is_alive() and not server.started:
         started.wait(0.01)
     if not server.started:
+        listening.close()
         context.close()
         raise RuntimeError("the test hub did not start")
     try:
@@ -190,4 +197,5 @@ def running_hub(tmp_path: Path, **settings) -> Iterator[RunningHub]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        listening.close()
         context.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ from server_sync.hub.context import open_hub
 from server_sync.hub.models import FeedbackPress, ServiceRequest
 from server_sync.hub.services import terminals
 from server_sync.hub.settings import HubSettings
-from server_sync.hub.testing import fixture_catalogue
+from server_sync.hub.testing import fixture_catalogue, free_port
 from server_sync.protocol import EnrollRequest
 
 from .conftest import sealed, service_request
@@ -32,12 +31,6 @@ from .conftest import signal as signal_body
 
 pytestmark = pytest.mark.postgres
 HMAC_KEY = "multiprocess-test-hmac-key"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_hub(data_dir, database_url: str, key_file, log) -> tuple[subprocess.Popen, str]:
