@@ -33,7 +33,9 @@ class HubSettings(BaseSettings):
     citizen_failures_per_person: int = Field(default=5, ge=1)
     citizen_failures_per_terminal: int = Field(default=20, ge=1)
     citizen_failure_window_minutes: float = Field(default=15, gt=0)
-    heartbeat_retention_days: float = Field(default=30, gt=0)  # history older than this is pruned
+    # Heartbeat history older than this is pruned. The terminal page reads the last 24 h; a week
+    # covers a weekend's incident. Sizing: server_sync/hub/README.md, "Heartbeat history".
+    heartbeat_retention_days: float = Field(default=7, gt=0)
     # Staff web: a session ends after this much inactivity, and in any case after the maximum.
     staff_session_idle_minutes: float = Field(default=30, gt=0)
     staff_session_max_hours: float = Field(default=12, gt=0)

@@ -86,10 +86,14 @@ def test_heartbeat_stores_every_field_and_the_clock_skew(client, hub, kiosk):
     client.post("/api/v1/terminals/heartbeat", json=heartbeat_body(seq=8), headers=kiosk["headers"])
     with hub.sessions() as s:
         assert len(s.scalars(select(Heartbeat)).all()) == 2  # history, not only the latest
-    # History beyond the retention is pruned as new reports arrive (at most once a minute per process).
+    # History beyond the retention (a week by default) is pruned as new reports arrive (at most once
+    # a minute per process); a report older than the page's day but within the week stays.
+    assert hub.settings.heartbeat_retention_days == 7
     with hub.sessions.begin() as s:
         s.execute(update(Heartbeat).where(Heartbeat.seq == 7)
-                  .values(received_at=datetime.now(timezone.utc) - timedelta(days=31)))
+                  .values(received_at=datetime.now(timezone.utc) - timedelta(days=7, minutes=5)))
+        s.execute(update(Heartbeat).where(Heartbeat.seq == 8)
+                  .values(received_at=datetime.now(timezone.utc) - timedelta(days=6)))
     prune_due_now()
     client.post("/api/v1/terminals/heartbeat", json=heartbeat_body(seq=9), headers=kiosk["headers"])
     with hub.sessions() as s:
