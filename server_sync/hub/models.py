@@ -100,7 +100,7 @@ class Heartbeat(Base):
 
 
 class NumberCounter(Base):
-    """Gapless incoming-number counter, one row per scope and year, locked FOR UPDATE."""
+    """Gapless incoming-number counter, one row per scope and year, locked by the filing's UPDATE until it commits."""
 
     __tablename__ = "number_counters"
     scope: Mapped[str] = mapped_column(String(64), primary_key=True)
