@@ -243,35 +243,27 @@ def test_presses_committed_after_an_evaluation_that_began_before_are_still_judge
 
 def start_until_blocked(hub, thread, timeout_s: float = 30.0) -> None:
     """Start `thread` and return once it waits on a lock another transaction holds: on SQLite,
-    once it has issued its BEGIN IMMEDIATE (the write lock, which A holds); on PostgreSQL, once a
-    lock request is not granted. A condition, not a fixed sleep. The thread is started only after
-    its statements are watched, so its first one cannot be missed."""
+    once it waits for its turn to write, which A holds (this process's writers take turns before
+    BEGIN IMMEDIATE, db.ProcessWriter); on PostgreSQL, once a lock request is not granted. A
+    condition, not a fixed sleep."""
     import time
 
-    from sqlalchemy import event, text
+    from sqlalchemy import text
 
-    started = threading.Event()
+    from server_sync.hub import db
 
-    def _seen(conn, cursor, statement, *args):
-        if threading.current_thread() is thread:
-            started.set()
-
-    event.listen(hub.engine, "before_cursor_execute", _seen)
-    try:
-        thread.start()
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if hub.engine.dialect.name == "sqlite":
-                if started.wait(0.01):
+    thread.start()
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if hub.engine.dialect.name == "sqlite":
+            if db.writer_of(hub.engine).waiting:
+                return
+        else:
+            with hub.engine.connect() as conn:
+                if conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
                     return
-            else:
-                with hub.engine.connect() as conn:
-                    if conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
-                        return
-                time.sleep(0.01)
-        raise AssertionError("the second evaluation never waited for the first")
-    finally:
-        event.remove(hub.engine, "before_cursor_execute", _seen)
+        time.sleep(0.01)
+    raise AssertionError("the second evaluation never waited for the first")
 
 
 def test_two_hubs_evaluating_at_once_on_a_schema_without_the_watermark_row(hub):
