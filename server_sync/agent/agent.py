@@ -17,7 +17,7 @@ from server_sync.client import HubClient
 from server_sync.client_errors import HubError, HubRefused, TokenRefused, UnexpectedBody
 from server_sync.config import HubSection, SyncSection
 from server_sync.connect import hub_client
-from server_sync.protocol import HeartbeatRequest, HeartbeatResponse
+from server_sync.protocol import HeartbeatRequest, HeartbeatResponse, technicians
 from server_sync.store import Identity, Store, StoreWriteError
 
 if TYPE_CHECKING:
@@ -252,7 +252,8 @@ class Agent:
             last_errors=errors,
             rejected_items=stats.rejected,
             last_rejection=(stats.last_rejection or "")[:300] or None,
-            features=["technicians", "updates"] if self.updater is not None else ["technicians"],
+            features=["technicians", technicians.VERSIONED, *(["updates"] if self.updater is not None else [])],
+            technicians_version=technicians.stored_version(self.store.setting(technicians.SETTING_KEY)),
             update=self.updater.report() if self.updater is not None else None,
         )
 
@@ -319,12 +320,11 @@ class Agent:
     def _keep_technicians(self, answer: HeartbeatResponse) -> None:
         """The hub's technicians for maintenance mode (kiosks): kept in the store, where the kiosk
         checks a badge and PIN against them (server_sync.protocol.technicians). Written only when
-        the list changed; an answer without the list (a feedback terminal, an older hub) keeps ours."""
+        the list changed; an answer without the list (a feedback terminal, an older hub, or a hub
+        whose current list is the one we hold: `technicians_version`) keeps ours."""
         if answer.technicians is None:
             return
-        from server_sync.protocol import technicians
-
-        value = technicians.to_json(answer.technicians, answer.badge_key)
+        value = technicians.to_json(answer.technicians, answer.badge_key, answer.technicians_version)
         if self.store.setting(technicians.SETTING_KEY) != value:
             self.store.set_setting(technicians.SETTING_KEY, value)
             log.info("technicians for maintenance mode updated from the hub: %d", len(answer.technicians))

@@ -136,6 +136,10 @@ class HeartbeatRequest(WireModel):
     # sends a newer field only to a terminal that asks for it: a hub upgraded before its fleet keeps
     # answering older terminals in words they read.
     features: list[Identifier] = Field(default=[], max_length=20)
+    # The version of the technicians' list this kiosk holds, as the hub gave it (sent only after a
+    # hub gave one, so an older hub never sees the field): the hub leaves the list out of its answer
+    # while it is the current one.
+    technicians_version: str | None = Field(default=None, pattern=r"^[0-9a-z-]{1,64}$")
     # The terminal's software update state (server_sync.agent.updates), when it takes updates.
     update: UpdateReport | None = None
 
@@ -162,6 +166,9 @@ class HeartbeatResponse(WireModel):
     # empty list withdraws every one) and the key of their badge hashes.
     technicians: list[TechnicianCredentialWire] | None = Field(default=None, max_length=1000)
     badge_key: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    # To kiosks asking for "technicians-version": the current list's version. The list comes with it
+    # only when the kiosk's `technicians_version` is another one (its absence: keep yours).
+    technicians_version: str | None = Field(default=None, pattern=r"^[0-9a-z-]{1,64}$")
     # To terminals asking for "updates": the newest release of their channel, when newer than theirs.
     release: ReleaseOffer | None = None
 

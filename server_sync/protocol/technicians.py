@@ -17,6 +17,9 @@ from typing import Iterable
 from server_sync.protocol.messages import TechnicianCredentialWire
 
 SETTING_KEY = "technicians"  # the terminal store's settings row holding the delivered list
+# The heartbeat feature of a kiosk that sends the version of the list it holds and keeps its list when
+# the answer has none (`HeartbeatRequest.technicians_version`).
+VERSIONED = "technicians-version"
 
 
 def normalise_uid(uid: str) -> str:
@@ -28,9 +31,19 @@ def badge_hash(badge_key: str, uid: str) -> str:
     return hmac.new(bytes.fromhex(badge_key), normalise_uid(uid).encode(), hashlib.sha256).hexdigest()
 
 
-def to_json(technicians: Iterable[TechnicianCredentialWire], badge_key: str | None) -> str:
-    return json.dumps({"badge_key": badge_key,
+def to_json(technicians: Iterable[TechnicianCredentialWire], badge_key: str | None,
+            version: str | None = None) -> str:
+    return json.dumps({"badge_key": badge_key, "version": version,
                        "technicians": [t.model_dump(mode="json") for t in technicians]}, ensure_ascii=False)
+
+
+def stored_version(text: str | None) -> str | None:
+    """The hub's version of the stored list, when the hub gave one."""
+    try:
+        version = json.loads(text).get("version") if text else None
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return version if isinstance(version, str) else None
 
 
 def from_json(text: str | None) -> tuple[list[TechnicianCredentialWire], str | None] | None:

@@ -191,8 +191,9 @@ def test_every_heartbeat_field_has_a_column():
     from server_sync.protocol import HeartbeatRequest
 
     columns = set(Heartbeat.__table__.columns.keys())
-    # (schema_version and features describe the message, not the terminal's health)
-    assert set(HeartbeatRequest.model_fields) - {"schema_version", "features"} <= columns
+    # (schema_version, features and the technicians' version describe the message, not the
+    # terminal's health)
+    assert set(HeartbeatRequest.model_fields) - {"schema_version", "features", "technicians_version"} <= columns
 
 
 def test_terminal_names_from_the_command_line_are_nfc_and_bounded(client, hub):

@@ -144,6 +144,54 @@ def test_heartbeat_answer_carries_the_technicians_to_kiosks_only(tech, client, h
     assert wire_technicians.check((answer.technicians, answer.badge_key), badge=BADGE, pin=PIN) is None
 
 
+def test_a_kiosk_holding_the_current_list_gets_its_version_and_not_the_list(tech, client, hub):
+    versioned = ("technicians", wire_technicians.VERSIONED)
+
+    def heartbeat(terminal, held=None, features=versioned) -> dict:
+        body = {**beat(features), **({"technicians_version": held} if held else {})}
+        r = client.post("/api/v1/terminals/heartbeat", json=body, headers=terminal["headers"])
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    kiosk = enroll(client, hub)
+    empty = heartbeat(kiosk)  # no technicians yet: an empty list, with its version
+    assert empty["technicians"] == [] and empty["technicians_version"]
+    add(tech)
+    first = heartbeat(kiosk, held=empty["technicians_version"])
+    assert [t["name"] for t in first["technicians"]] == ["Иван Техников"] and first["badge_key"]
+    v1 = first["technicians_version"]
+    assert v1 != empty["technicians_version"]
+    same = heartbeat(kiosk, held=v1)  # holds the current list: only its version comes
+    assert "technicians" not in same and "badge_key" not in same and same["technicians_version"] == v1
+    add(tech, name="Мария Сервизна", badge="0A0B0C0D")
+    second = heartbeat(kiosk, held=v1)
+    assert [t["name"] for t in second["technicians"]] == ["Иван Техников", "Мария Сервизна"]
+    v2 = second["technicians_version"]
+    with hub.sessions() as s:
+        first_id = s.scalar(select(TechnicianCredential.id).order_by(TechnicianCredential.id))
+    tech.post(f"/admin/technicians/{first_id}/disable", data={"csrf": page_csrf(tech, "/admin/technicians")})
+    third = heartbeat(kiosk, held=v2)  # a withdrawal is a new version too
+    assert [t["name"] for t in third["technicians"]] == ["Мария Сервизна"]
+    assert len({v1, v2, third["technicians_version"]}) == 3
+    assert heartbeat(kiosk, held="not-a-version")["technicians"]  # a version not ours: the list
+    # A kiosk on software before versions: the whole list every time, and no field it cannot read.
+    old = heartbeat(kiosk, features=("technicians",))
+    assert [t["name"] for t in old["technicians"]] == ["Мария Сервизна"] and "technicians_version" not in old
+    feedback = enroll(client, hub, kind="feedback", name="Оценка")
+    assert not {"technicians", "technicians_version"} & set(heartbeat(feedback))
+
+
+def test_the_lists_version_names_the_hub_epoch_and_the_badge_key():
+    from server_sync.hub.services.technicians import wire_version
+
+    when = datetime(2026, 12, 4, 9, 0, tzinfo=timezone.utc)
+    base = wire_version((12, when), "e-aaaa", "00" * 32)
+    assert re.fullmatch(r"[0-9a-z-]{1,64}", base)
+    # After a restore (a new epoch) or with another badge key, the same ids are another list.
+    assert len({base, wire_version((12, when), "e-bbbb", "00" * 32), wire_version((12, when), "e-aaaa", "11" * 32),
+                wire_version((13, when), "e-aaaa", "00" * 32), wire_version((12, None), "e-aaaa", "00" * 32)}) == 5
+
+
 def test_the_protocol_badge_hash_is_the_hubs(hub):
     from server_sync.hub.security import badge_hash
 
@@ -179,15 +227,27 @@ def test_hub_heartbeat_agent_store_kiosk(tmp_path, qtbot):
         assert agent_main(["--data-dir", str(tmp_path / "k"), "enroll", "--hub", running.base_url,
                            "--code", code]) == 0
         store = Store(tmp_path / "k")
+        answers = []
+
+        class Recording(HubClient):  # the agent's client, keeping the hub's heartbeat answers
+            def heartbeat(self, report):
+                answers.append(super().heartbeat(report))
+                return answers[-1]
+
         agent = Agent(store, SyncSection(heartbeat_interval_s=3600), rng=random.Random(1),
-                      client_factory=lambda ident: HubClient(ident.hub_url, ident.token))
+                      client_factory=lambda ident: Recording(ident.hub_url, ident.token))
         settings = KioskSettings()
         settings.technician_pin = "999999"  # the local fallback: no longer used once the hub sent a list
         state = KioskState(StoreBackend(store), settings)
         try:
             assert state.technician_allowed(pin="999999")  # nothing from the hub yet: the fallback
             assert agent.heartbeat()
-            assert store.setting(wire_technicians.SETTING_KEY)
+            delivered = store.setting(wire_technicians.SETTING_KEY)
+            assert delivered and wire_technicians.stored_version(delivered)
+            assert agent.heartbeat()  # unchanged on the hub: the answer has no list, the store keeps ours
+            assert answers[0].technicians and answers[1].technicians is None
+            assert answers[1].technicians_version == wire_technicians.stored_version(delivered)
+            assert store.setting(wire_technicians.SETTING_KEY) == delivered
             assert not state.technician_allowed(pin="999999")
             assert not state.technician_allowed(pin=PIN)  # a PIN alone: no
             assert not state.technician_allowed(badge="04a3b2c1")  # the badge: now the PIN

@@ -16,6 +16,7 @@ from server_sync.hub.db import utcnow
 from server_sync.hub.errors import ApiError, error_json, replayed_body
 from server_sync.hub.input_checks import check_wire
 from server_sync.hub.services import terminals as service
+from server_sync.hub.services.technicians import wire_version
 from server_sync.protocol import (
     EnrollRequest,
     EnrollResponse,
@@ -25,6 +26,7 @@ from server_sync.protocol import (
     HeartbeatResponse,
 )
 from server_sync.protocol.messages import TechnicianCredentialWire
+from server_sync.protocol.technicians import VERSIONED as TECHNICIANS_VERSION
 
 router = APIRouter(prefix="/api/v1", responses={422: {"model": ErrorResponse}})
 
@@ -75,10 +77,16 @@ def heartbeat_answer(hub: HubContext, body: HeartbeatRequest, token: str) -> byt
     answer = HeartbeatResponse(server_time=utcnow(), catalogue_version=reporter.catalogue_version,
                                hub_epoch=hub.hub_epoch, last_seq=reporter.last_event_seq)
     if reporter.technicians is not None:
-        # Maintenance mode's allow-list, hashed, for kiosks whose software reads it.
-        answer.technicians = [TechnicianCredentialWire(name=n, badge_hash=b, pin_hash=p)
-                              for n, b, p in reporter.technicians]
-        answer.badge_key = hub.keyring.badge_key
+        # Maintenance mode's allow-list, hashed, for kiosks whose software reads it — and, to a kiosk
+        # that names the version it holds, only when that is not the current one: with hundreds of
+        # technicians the list is tens of kilobytes, every minute, on a village's mobile data.
+        version = wire_version(reporter.technicians_version, hub.hub_epoch, hub.keyring.badge_key)
+        versioned = TECHNICIANS_VERSION in body.features
+        if versioned:
+            answer.technicians_version = version
+        if not versioned or body.technicians_version != version:
+            answer.technicians = _wire_technicians(version, reporter.technicians)
+            answer.badge_key = hub.keyring.badge_key
     if "updates" in body.features:
         # The newest release of its channel, from a per-process cache: no query on this path.
         from server_sync.hub.releases.service import offer_for
@@ -90,6 +98,19 @@ def heartbeat_answer(hub: HubContext, body: HeartbeatRequest, token: str) -> byt
 
 
 HEARTBEAT_PATH = "/api/v1/terminals/heartbeat"
+_wire_lists: dict[str, list[TechnicianCredentialWire]] = {}
+
+
+def _wire_technicians(version: str, listed: list[tuple[str, str | None, str]]) -> list[TechnicianCredentialWire]:
+    """The list as wire models, built once per version (a version is one list: it names the hub's
+    epoch and badge key too): kiosks that do not send their version get it on every heartbeat."""
+    wire = _wire_lists.get(version)
+    if wire is None:
+        if len(_wire_lists) >= 16:
+            _wire_lists.clear()
+        wire = _wire_lists[version] = [TechnicianCredentialWire(name=n, badge_hash=b, pin_hash=p)
+                                       for n, b, p in listed]
+    return wire
 
 
 class HeartbeatFastPath:

@@ -1,20 +1,23 @@
 """Technicians' credentials for the kiosks' maintenance mode: badge (keyed hash) and PIN (Argon2id).
 
-The hub keeps only hashes; every kiosk receives the active list with its heartbeat answer
-(`HeartbeatResponse.technicians`), so withdrawing a technician reaches the fleet within a heartbeat.
+The hub keeps only hashes; a kiosk receives the active list with its heartbeat answer
+(`HeartbeatResponse.technicians`) whenever the list differs from the one it holds (its
+`technicians_version`), so withdrawing a technician reaches the fleet within a heartbeat.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from datetime import datetime, timezone
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server_sync.hub.db import utcnow
 from server_sync.hub.models import TechnicianCredential
-from server_sync.protocol import TechnicianCredentialWire
 from server_sync.protocol.common import nfc
 
 PIN = re.compile(r"^[0-9]{6,12}$")
@@ -88,10 +91,49 @@ def list_all(*, session: Session) -> list[TechnicianCredential]:
                                 .order_by(TechnicianCredential.disabled_at.is_not(None), TechnicianCredential.name)))
 
 
-def active_wire(*, session: Session | Connection) -> list[TechnicianCredentialWire]:
-    """The active technicians as kiosks receive them (a Session or, on the heartbeat path, a Connection)."""
-    rows = session.execute(select(TechnicianCredential.name, TechnicianCredential.badge_hash,
-                                  TechnicianCredential.pin_hash)
-                           .where(TechnicianCredential.disabled_at.is_(None))
-                           .order_by(TechnicianCredential.id).limit(1000))
-    return [TechnicianCredentialWire(name=r.name, badge_hash=r.badge_hash, pin_hash=r.pin_hash) for r in rows]
+# What identifies the active list: (the newest technician's id, the newest withdrawal). Technicians
+# are only added and withdrawn (never edited, never deleted), so within one hub epoch (a restore
+# from a backup starts a new one) each change moves one of the two: two aggregates a heartbeat
+# can read beside its own statement, where the list itself is hundreds of rows.
+ListVersion = tuple[int, "datetime | None"]
+# Per engine (one per hub; several in the tests) → version → list.
+_lists: WeakKeyDictionary[Engine, dict[ListVersion, list[tuple[str, str | None, str]]]] = WeakKeyDictionary()
+
+
+def utc_timestamp(value: datetime | str | None) -> datetime | None:
+    """A timestamp read by an aggregate (SQLite may give its text), as an aware UTC datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def active_list(conn: Connection, version: ListVersion) -> tuple[ListVersion, list[tuple[str, str | None, str]]]:
+    """The active technicians as (name, badge hash, PIN hash), oldest first, and the version they
+    are: from this process's cache when `version` was read before, else read — the list and its
+    version in one statement, so the two always belong together."""
+    known = _lists.setdefault(conn.engine, {})
+    hit = known.get(version)
+    if hit is not None:
+        return version, hit
+    tc = TechnicianCredential.__table__
+    now = select(func.coalesce(func.max(tc.c.id), 0).label("added"),
+                 func.max(tc.c.disabled_at).label("disabled")).subquery()
+    rows = conn.execute(select(now.c.added, now.c.disabled, tc.c.name, tc.c.badge_hash, tc.c.pin_hash)
+                        .select_from(now.outerjoin(tc, tc.c.disabled_at.is_(None)))
+                        .order_by(tc.c.id).limit(1000)).all()
+    fetched = (rows[0].added, utc_timestamp(rows[0].disabled))
+    listed = [(r.name, r.badge_hash, r.pin_hash) for r in rows if r.name is not None]
+    if len(known) >= 16:
+        known.clear()
+    known[fetched] = listed
+    return fetched, listed
+
+
+def wire_version(version: ListVersion, hub_epoch: str, badge_key: str) -> str:
+    """The version a kiosk holds and sends back (`technicians_version`): the list's version, the
+    hub's epoch and its badge key (a fingerprint: the key's hashes are in the list)."""
+    added, disabled = version
+    fingerprint = hashlib.sha256(f"{hub_epoch}:{badge_key}".encode()).hexdigest()[:12]
+    return f"{fingerprint}-{added}-{int(disabled.timestamp() * 1_000_000) if disabled else 0}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -16,6 +16,7 @@ from server_sync.hub.db import utcnow
 from server_sync.hub.errors import ApiError
 from server_sync.hub.models import CatalogueRevision, CitizenSession, EnrollmentCode, Heartbeat, TechnicianCredential, Terminal
 from server_sync.hub.security import new_enrollment_code, new_token, normalise_code, token_hash
+from server_sync.hub.services.technicians import active_list, utc_timestamp
 from server_sync.protocol import EnrollRequest, EnrollResponse, HeartbeatRequest, TerminalKind
 from server_sync.protocol.common import nfc
 
@@ -104,6 +105,9 @@ class Reporter:
     last_event_seq: int | None
     catalogue_version: str
     technicians: list[tuple[str, str | None, str]] | None = None
+    # With `technicians`: what identifies the list (technicians.ListVersion), read in the same
+    # statement; the list itself comes from technicians.active_list, cached per version.
+    technicians_version: tuple[int, datetime | None] | None = None
 
 
 # History older than the retention is pruned by one DELETE (by `received_at`, indexed) at most this
@@ -137,19 +141,22 @@ def _statements() -> dict[str, Executable]:
            .returning(t.c.id, t.c.kind, t.c.last_event_seq))
     history = [bindparam(f"h_{c}", type_=h.c[c].type) for c in HISTORY]
     newest = select(CatalogueRevision.version).order_by(CatalogueRevision.id.desc()).limit(1)
-    techs = (select(TechnicianCredential.name, TechnicianCredential.badge_hash, TechnicianCredential.pin_hash)
-             .where(TechnicianCredential.disabled_at.is_(None)).order_by(TechnicianCredential.id).limit(1000))
+    # What identifies the technicians' list (technicians.list_version): two index-sized aggregates,
+    # not the list — with hundreds of technicians, building it on every heartbeat cost two thirds
+    # of the hub's heartbeats (server_sync/hub/README.md, "Technicians at national scale").
+    tc = TechnicianCredential.__table__
+    last_added = select(func.max(tc.c.id)).scalar_subquery()
+    last_disabled = select(func.max(tc.c.disabled_at)).scalar_subquery()
     # PostgreSQL: all of it in one statement.
     found = who.cte("reporter")
     stored = insert(h).from_select(["terminal_id", *HISTORY], select(found.c.id, *history)).cte("stored")
-    listed = techs.subquery()
-    tech_list = select(func.json_agg(func.json_build_array(listed.c.name, listed.c.badge_hash, listed.c.pin_hash)))
     want = bindparam("want_technicians", type_=Boolean) & (found.c.kind == TerminalKind.KIOSK.value)
     one = select(found.c.id, found.c.kind, found.c.last_event_seq,
                  newest.scalar_subquery().label("catalogue_version"),
-                 case((want, func.coalesce(tech_list.scalar_subquery(), func.json_build_array())),
-                      else_=None).label("technicians")).add_cte(stored)
-    return {"one": one, "who": who, "newest": newest, "techs": techs,
+                 case((want, func.coalesce(last_added, 0)), else_=None).label("techs_added"),
+                 case((want, last_disabled), else_=None).label("techs_disabled")).add_cte(stored)
+    return {"one": one, "who": who, "newest": newest,
+            "techs_version": select(func.coalesce(last_added, 0), last_disabled),
             "store": insert(h).values(terminal_id=bindparam("h_terminal_id"),
                                       **{c: p for c, p in zip(HISTORY, history)})}
 
@@ -185,18 +192,23 @@ def record_heartbeat(*, conn: Connection, token: str, report: HeartbeatRequest, 
         row = conn.execute(statements["one"], {**params, "want_technicians": technicians}).first()
         if row is None:
             return None
-        techs_out = [tuple(t) for t in row.technicians] if row.technicians is not None else None
-        reporter = Reporter(row.id, row.kind, row.last_event_seq, row.catalogue_version or "", techs_out)
+        version = (row.techs_added, utc_timestamp(row.techs_disabled)) if row.techs_added is not None else None
+        reporter = Reporter(row.id, row.kind, row.last_event_seq, row.catalogue_version or "",
+                            technicians_version=version)
     else:
         row = conn.execute(statements["who"], params).first()
         if row is None:
             return None
         conn.execute(statements["store"], {**params, "h_terminal_id": row.id})
-        techs_out = None
+        version = None
         if technicians and row.kind == TerminalKind.KIOSK.value:
-            techs_out = [tuple(t) for t in conn.execute(statements["techs"])]
+            added, disabled = conn.execute(statements["techs_version"]).one()
+            version = (added, utc_timestamp(disabled))
         reporter = Reporter(row.id, row.kind, row.last_event_seq,
-                            conn.execute(statements["newest"]).scalar() or "", techs_out)
+                            conn.execute(statements["newest"]).scalar() or "", technicians_version=version)
+    if reporter.technicians_version is not None:
+        listed_version, listed = active_list(conn, reporter.technicians_version)
+        reporter = replace(reporter, technicians=listed, technicians_version=listed_version)
     now = time.monotonic()
     key = id(conn.engine)
     if _next_prune.get(key, 0.0) <= now:
