@@ -79,6 +79,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and isinstance(exc.__cause__, RecursionError):
+            # JSON nested past what the parser follows: refused like every other body that is not a
+            # readable JSON document (422 naming the body), not with FastAPI's bare 400.
+            return error_json(422, "validation_error", "body: JSON nested too deeply", "body")
         code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 413: "too_large", 429: "too_many_requests"}.get(exc.status_code, "error")
         # Framework refusals name what they are about: an unparsable body, the credentials, no such
