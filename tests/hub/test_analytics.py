@@ -15,6 +15,7 @@ from sqlalchemy import insert
 from server_sync.hub.analytics import alerts, queries
 from server_sync.hub.context import open_hub
 from server_sync.hub.models import FeedbackPress, Terminal
+from server_sync.hub.services.feedback import count_presses
 from server_sync.hub.settings import HubSettings
 
 SOFIA = ZoneInfo("Europe/Sofia")
@@ -70,7 +71,9 @@ def hub(tmp_path, database_url):
             session.add(Terminal(id=tid, kind="feedback", name=name, token_hash=f"hash-{tid}",
                                  enrolled_at=RECEIVED - timedelta(days=60)))
         session.flush()
-        session.execute(insert(FeedbackPress), month_of_presses())
+        rows = month_of_presses()
+        session.execute(insert(FeedbackPress), rows)
+        count_presses(session, rows)  # as the ingest does in its transaction
     yield context
     context.close()
 

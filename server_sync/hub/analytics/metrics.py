@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server_sync.hub.analytics.models import FeedbackAlert
 from server_sync.hub.db import utcnow
-from server_sync.hub.models import FeedbackPress, Terminal
+from server_sync.hub.models import FeedbackPressCount, Terminal
 from server_sync.hub.services.fleet import STATES, Thresholds, state_expr
 
 __all__ = ["HubCollector", "metrics_text", "CONTENT_TYPE"]
@@ -53,10 +53,12 @@ def feedback_metrics(session: Session) -> Iterator[Metric]:
     presses = CounterMetricFamily("eobshtina_feedback_presses",
                                   "Satisfaction presses received, by terminal, counter and score.",
                                   labels=["terminal", "counter", "score", "filtered"])
-    columns = (FeedbackPress.terminal_id, FeedbackPress.counter_id, FeedbackPress.score, FeedbackPress.filtered)
+    # Kept by the ingest (services.feedback.count_presses): a few rows per counter, not every press.
+    c = FeedbackPressCount
     for terminal_id, counter_id, score, filtered, count in session.execute(
-            select(*columns, func.count()).group_by(*columns).order_by(*columns)):
-        presses.add_metric([terminal_id or "", counter_id or "", str(score), str(bool(filtered)).lower()], count)
+            select(c.terminal_id, c.counter_id, c.score, c.filtered, c.presses)
+            .order_by(c.terminal_id, c.counter_id, c.score, c.filtered)):
+        presses.add_metric([terminal_id, counter_id, str(score), str(bool(filtered)).lower()], count)
     yield presses
 
     open_alerts = GaugeMetricFamily("eobshtina_feedback_alerts_open",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
+from typing import Iterable, Mapping
 
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -10,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from server_sync.hub.db import utcnow
-from server_sync.hub.models import FeedbackPress
+from server_sync.hub.models import FeedbackPress, FeedbackPressCount
 from server_sync.hub.services.terminals import note_event_seq
 from server_sync.protocol import PRESS_FIELDS, FeedbackBatch, FeedbackBatchResult, Press
 
@@ -81,6 +83,7 @@ def ingest(*, session: Session, batch: FeedbackBatch, terminal_id: str,
     stmt = insert(FeedbackPress).on_conflict_do_nothing(index_elements=["press_id"]).returning(FeedbackPress.press_id)
     inserted = {r[0] for r in session.execute(stmt, rows).all()}
     accepted = len(inserted)
+    count_presses(session, (row for row in rows if row["press_id"] in inserted))
     # A press sent again with the follow-up answer it did not have (the touch face writes the press
     # first and attaches the answer after): fill in the missing reason, never overwrite one.
     for row in rows:
@@ -90,3 +93,20 @@ def ingest(*, session: Session, batch: FeedbackBatch, terminal_id: str,
                 FeedbackPress.reason.is_(None)).values(reason=row["reason"]))
     note_event_seq(session=session, terminal_id=terminal_id, seq=max(p.seq for p in batch.presses))
     return FeedbackBatchResult(accepted=accepted, duplicates=len(batch.presses) - accepted)
+
+
+def count_presses(session: Session, rows: Iterable[Mapping[str, object]]) -> None:
+    """Add newly inserted presses (their rows) to `feedback_press_counts`, in the caller's
+    transaction: one upsert per (terminal, counter, score, filtered), in key order, so two batches
+    of one terminal at once take the same rows in the same order (no deadlock)."""
+    counts = Counter((row["terminal_id"], row.get("counter_id") or "", row["score"], bool(row.get("filtered")))
+                     for row in rows)
+    if not counts:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(FeedbackPressCount)
+    stmt = stmt.on_conflict_do_update(index_elements=["terminal_id", "counter_id", "score", "filtered"],
+                                      set_={"presses": FeedbackPressCount.presses + stmt.excluded.presses})
+    session.execute(stmt, [{"terminal_id": terminal_id, "counter_id": counter_id, "score": score,
+                            "filtered": filtered, "presses": n}
+                           for (terminal_id, counter_id, score, filtered), n in sorted(counts.items())])
