@@ -205,7 +205,11 @@ class HubClient:
         return self._call("POST", "/api/v1/terminals/enroll", EnrollResponse, body=request, auth=None)[0]
 
     def heartbeat(self, report: HeartbeatRequest) -> HeartbeatResponse:
-        return self._call("POST", "/api/v1/terminals/heartbeat", HeartbeatResponse, body=report)[0]
+        # `technicians_version` goes out only when the kiosk holds one: a hub from before list
+        # versions refuses the field even when it is null.
+        unset = {"technicians_version"} if report.technicians_version is None else None
+        content = report.model_dump_json(exclude=unset).encode()
+        return self._call("POST", "/api/v1/terminals/heartbeat", HeartbeatResponse, content=content)[0]
 
     def download(self, path: str, dest: "os.PathLike[str] | str", *, max_bytes: int = 1 << 30) -> int:
         """Stream a file the hub serves to `dest` (a release bundle); its size. The caller checks

@@ -269,6 +269,11 @@ class Agent:
             self._revoked(exc)
             return False
         except (HubRefused, UnexpectedBody, ValueError) as exc:
+            if isinstance(exc, HubRefused) and exc.field == "technicians_version" and self._forget_technicians_version():
+                # A hub rolled back to a release before list versions refuses the field it once gave:
+                # ask again at once as kiosks did before versions (the list we hold stays).
+                log.warning("the hub does not take the technicians' version any more: asking without it")
+                return True
             # The hub is there but dislikes this report (or we built a bad one): say so, and
             # do not let health reporting hold up delivery.
             self._not_blocking_failure("heartbeat", exc)
@@ -328,6 +333,15 @@ class Agent:
         if self.store.setting(technicians.SETTING_KEY) != value:
             self.store.set_setting(technicians.SETTING_KEY, value)
             log.info("technicians for maintenance mode updated from the hub: %d", len(answer.technicians))
+
+    def _forget_technicians_version(self) -> bool:
+        """Keep the stored list without the hub's version (True when there was one to forget)."""
+        stored = self.store.setting(technicians.SETTING_KEY)
+        held = technicians.from_json(stored)
+        if held is None or technicians.stored_version(stored) is None:
+            return False
+        self.store.set_setting(technicians.SETTING_KEY, technicians.to_json(*held))
+        return True
 
     def _check_hub_continuity(self, identity: Identity, answer: HeartbeatResponse,
                               delivered: int | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import socket
 import sqlite3
@@ -111,6 +112,36 @@ def test_a_refused_heartbeat_does_not_hold_up_delivery(enrolled_store: Store) ->
     _agent_with(enrolled_store, hub).run(threading.Event(), until_empty=True)
     assert enrolled_store.queue_stats().depth == 0
     assert "validation_error" in enrolled_store.recent_errors()[0][2]
+
+
+def test_a_hub_rolled_back_before_list_versions_gets_heartbeats_without_one(enrolled_store: Store) -> None:
+    # The hub gave a version of the technicians' list, then went back to a release that refuses the
+    # field (422 naming it): the agent forgets the version, keeps the list, and reports again at once.
+    from server_sync.protocol import technicians
+
+    answer = fixture_json("heartbeat_response.json")
+    sent = []
+
+    def hub(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        sent.append(body.get("technicians_version"))
+        if "technicians_version" in body and len(sent) > 1:  # the older hub
+            return httpx.Response(422, json={"error": {"code": "validation_error", "field": "technicians_version",
+                                                       "message": "technicians_version: Extra inputs are not permitted"}})
+        return httpx.Response(200, json=answer)
+
+    agent = _agent_with(enrolled_store, hub)
+    assert agent.heartbeat()  # the newer hub: the list and its version are kept
+    stored = enrolled_store.setting(technicians.SETTING_KEY)
+    assert technicians.stored_version(stored) == answer["technicians_version"]
+    assert agent.heartbeat()  # refused for the field: the version is forgotten, the list kept
+    assert technicians.stored_version(enrolled_store.setting(technicians.SETTING_KEY)) is None
+    assert technicians.from_json(enrolled_store.setting(technicians.SETTING_KEY)) == technicians.from_json(stored)
+    version = answer["technicians_version"]
+    answer = {k: v for k, v in answer.items() if k != "technicians_version"}  # as the older hub answers
+    assert agent.heartbeat()
+    assert sent == [None, version, None]  # the third heartbeat does not even name the field
+    assert not [e for e in enrolled_store.recent_errors() if "heartbeat" in e[2]]
 
 
 def test_bad_device_name_is_refused_at_the_source(store: Store) -> None:
