@@ -184,12 +184,12 @@ def test_a_kiosk_holding_the_current_list_gets_its_version_and_not_the_list(tech
 def test_the_lists_version_names_the_hub_epoch_and_the_badge_key():
     from server_sync.hub.services.technicians import wire_version
 
-    when = datetime(2026, 12, 4, 9, 0, tzinfo=timezone.utc)
-    base = wire_version((12, when), "e-aaaa", "00" * 32)
+    base = wire_version((12, 5), "e-aaaa", "00" * 32)
     assert re.fullmatch(r"[0-9a-z-]{1,64}", base)
-    # After a restore (a new epoch) or with another badge key, the same ids are another list.
-    assert len({base, wire_version((12, when), "e-bbbb", "00" * 32), wire_version((12, when), "e-aaaa", "11" * 32),
-                wire_version((13, when), "e-aaaa", "00" * 32), wire_version((12, None), "e-aaaa", "00" * 32)}) == 5
+    # After a restore (a new epoch) or with another badge key, the same ids are another list; an add
+    # moves the newest id, a withdrawal the active count.
+    assert len({base, wire_version((12, 5), "e-bbbb", "00" * 32), wire_version((12, 5), "e-aaaa", "11" * 32),
+                wire_version((13, 6), "e-aaaa", "00" * 32), wire_version((12, 4), "e-aaaa", "00" * 32)}) == 5
 
 
 def test_the_protocol_badge_hash_is_the_hubs(hub):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timezone
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, func, select
@@ -91,22 +90,15 @@ def list_all(*, session: Session) -> list[TechnicianCredential]:
                                 .order_by(TechnicianCredential.disabled_at.is_not(None), TechnicianCredential.name)))
 
 
-# What identifies the active list: (the newest technician's id, the newest withdrawal). Technicians
-# are only added and withdrawn (never edited, never deleted), so within one hub epoch (a restore
-# from a backup starts a new one) each change moves one of the two: two aggregates a heartbeat
-# can read beside its own statement, where the list itself is hundreds of rows.
-ListVersion = tuple[int, "datetime | None"]
+# What identifies the active list: (the newest technician's id, how many are active). Technicians
+# are only added (a new, higher id) and withdrawn (one fewer active), never edited, re-enabled or
+# deleted, so two lists with the same pair are the same list — within one hub epoch: a restore from a
+# backup starts a new epoch, and the version a kiosk holds names it. No clock in it: a hub clock set
+# back cannot make a changed list look unchanged. Two small aggregates a heartbeat reads beside its
+# own statement, where the list itself is hundreds of rows.
+ListVersion = tuple[int, int]
 # Per engine (one per hub; several in the tests) → version → list.
 _lists: WeakKeyDictionary[Engine, dict[ListVersion, list[tuple[str, str | None, str]]]] = WeakKeyDictionary()
-
-
-def utc_timestamp(value: datetime | str | None) -> datetime | None:
-    """A timestamp read by an aggregate (SQLite may give its text), as an aware UTC datetime."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def active_list(conn: Connection, version: ListVersion) -> tuple[ListVersion, list[tuple[str, str | None, str]]]:
@@ -119,11 +111,11 @@ def active_list(conn: Connection, version: ListVersion) -> tuple[ListVersion, li
         return version, hit
     tc = TechnicianCredential.__table__
     now = select(func.coalesce(func.max(tc.c.id), 0).label("added"),
-                 func.max(tc.c.disabled_at).label("disabled")).subquery()
-    rows = conn.execute(select(now.c.added, now.c.disabled, tc.c.name, tc.c.badge_hash, tc.c.pin_hash)
+                 func.count().filter(tc.c.disabled_at.is_(None)).label("active")).subquery()
+    rows = conn.execute(select(now.c.added, now.c.active, tc.c.name, tc.c.badge_hash, tc.c.pin_hash)
                         .select_from(now.outerjoin(tc, tc.c.disabled_at.is_(None)))
                         .order_by(tc.c.id).limit(1000)).all()
-    fetched = (rows[0].added, utc_timestamp(rows[0].disabled))
+    fetched = (rows[0].added, rows[0].active)
     listed = [(r.name, r.badge_hash, r.pin_hash) for r in rows if r.name is not None]
     if len(known) >= 16:
         known.clear()
@@ -134,6 +126,6 @@ def active_list(conn: Connection, version: ListVersion) -> tuple[ListVersion, li
 def wire_version(version: ListVersion, hub_epoch: str, badge_key: str) -> str:
     """The version a kiosk holds and sends back (`technicians_version`): the list's version, the
     hub's epoch and its badge key (a fingerprint: the key's hashes are in the list)."""
-    added, disabled = version
+    added, active = version
     fingerprint = hashlib.sha256(f"{hub_epoch}:{badge_key}".encode()).hexdigest()[:12]
-    return f"{fingerprint}-{added}-{int(disabled.timestamp() * 1_000_000) if disabled else 0}"
+    return f"{fingerprint}-{added}-{active}"

@@ -16,7 +16,7 @@ from server_sync.hub.db import utcnow
 from server_sync.hub.errors import ApiError
 from server_sync.hub.models import CatalogueRevision, CitizenSession, EnrollmentCode, Heartbeat, TechnicianCredential, Terminal
 from server_sync.hub.security import new_enrollment_code, new_token, normalise_code, token_hash
-from server_sync.hub.services.technicians import active_list, utc_timestamp
+from server_sync.hub.services.technicians import active_list
 from server_sync.protocol import EnrollRequest, EnrollResponse, HeartbeatRequest, TerminalKind
 from server_sync.protocol.common import nfc
 
@@ -107,7 +107,7 @@ class Reporter:
     technicians: list[tuple[str, str | None, str]] | None = None
     # With `technicians`: what identifies the list (technicians.ListVersion), read in the same
     # statement; the list itself comes from technicians.active_list, cached per version.
-    technicians_version: tuple[int, datetime | None] | None = None
+    technicians_version: tuple[int, int] | None = None
 
 
 # History older than the retention is pruned by one DELETE (by `received_at`, indexed) at most this
@@ -141,12 +141,12 @@ def _statements() -> dict[str, Executable]:
            .returning(t.c.id, t.c.kind, t.c.last_event_seq))
     history = [bindparam(f"h_{c}", type_=h.c[c].type) for c in HISTORY]
     newest = select(CatalogueRevision.version).order_by(CatalogueRevision.id.desc()).limit(1)
-    # What identifies the technicians' list (technicians.list_version): two index-sized aggregates,
+    # What identifies the technicians' list (technicians.ListVersion): two small aggregates,
     # not the list — with hundreds of technicians, building it on every heartbeat cost two thirds
     # of the hub's heartbeats (server_sync/hub/README.md, "Technicians at national scale").
     tc = TechnicianCredential.__table__
     last_added = select(func.max(tc.c.id)).scalar_subquery()
-    last_disabled = select(func.max(tc.c.disabled_at)).scalar_subquery()
+    active = select(func.count()).select_from(tc).where(tc.c.disabled_at.is_(None)).scalar_subquery()
     # PostgreSQL: all of it in one statement.
     found = who.cte("reporter")
     stored = insert(h).from_select(["terminal_id", *HISTORY], select(found.c.id, *history)).cte("stored")
@@ -154,9 +154,9 @@ def _statements() -> dict[str, Executable]:
     one = select(found.c.id, found.c.kind, found.c.last_event_seq,
                  newest.scalar_subquery().label("catalogue_version"),
                  case((want, func.coalesce(last_added, 0)), else_=None).label("techs_added"),
-                 case((want, last_disabled), else_=None).label("techs_disabled")).add_cte(stored)
+                 case((want, active), else_=None).label("techs_active")).add_cte(stored)
     return {"one": one, "who": who, "newest": newest,
-            "techs_version": select(func.coalesce(last_added, 0), last_disabled),
+            "techs_version": select(func.coalesce(last_added, 0), active),
             "store": insert(h).values(terminal_id=bindparam("h_terminal_id"),
                                       **{c: p for c, p in zip(HISTORY, history)})}
 
@@ -192,7 +192,7 @@ def record_heartbeat(*, conn: Connection, token: str, report: HeartbeatRequest, 
         row = conn.execute(statements["one"], {**params, "want_technicians": technicians}).first()
         if row is None:
             return None
-        version = (row.techs_added, utc_timestamp(row.techs_disabled)) if row.techs_added is not None else None
+        version = (row.techs_added, row.techs_active) if row.techs_added is not None else None
         reporter = Reporter(row.id, row.kind, row.last_event_seq, row.catalogue_version or "",
                             technicians_version=version)
     else:
@@ -202,8 +202,8 @@ def record_heartbeat(*, conn: Connection, token: str, report: HeartbeatRequest, 
         conn.execute(statements["store"], {**params, "h_terminal_id": row.id})
         version = None
         if technicians and row.kind == TerminalKind.KIOSK.value:
-            added, disabled = conn.execute(statements["techs_version"]).one()
-            version = (added, utc_timestamp(disabled))
+            added, active = conn.execute(statements["techs_version"]).one()
+            version = (added, active)
         reporter = Reporter(row.id, row.kind, row.last_event_seq,
                             conn.execute(statements["newest"]).scalar() or "", technicians_version=version)
     if reporter.technicians_version is not None:
