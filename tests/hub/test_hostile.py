@@ -231,33 +231,33 @@ def test_an_unexpected_error_never_reaches_the_server_log(hub):
 JUNK_BODIES = (None, b'{"junk":', b"[]", b"{}")
 JUNK_CREDENTIALS = ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic bm9wZTpub3Bl"})
 WITH_A_BODY = (401, 422, 401, 401)  # no body, not JSON, the wrong shape, fields missing
-STAFF_GET = (401, 401, 401, 401)
+NEEDS_CREDENTIALS = (401, 401, 401, 401)  # no body to read: the credentials decide
 PUBLIC_GET = (200, 200, 200, 200)
 JUNK_ANSWERS = {
     # (method, path): answers to JUNK_BODIES
     ("GET", "/api/v1/health"): PUBLIC_GET,
     ("POST", "/api/v1/terminals/enroll"): (422, 422, 422, 422),
     ("POST", "/api/v1/terminals/heartbeat"): WITH_A_BODY,
-    ("GET", "/api/v1/catalogue"): (401, 401, 401, 401),
-    ("GET", "/api/v1/releases/1/bundle"): (401, 401, 401, 401),
+    ("GET", "/api/v1/catalogue"): NEEDS_CREDENTIALS,
+    ("GET", "/api/v1/releases/1/bundle"): NEEDS_CREDENTIALS,
     ("POST", "/api/v1/requests"): WITH_A_BODY,
     ("GET", "/api/v1/requests/1"): (422, 422, 422, 422),  # no tracking code
     ("PATCH", "/api/v1/requests/1/status"): WITH_A_BODY,
     ("POST", "/api/v1/feedback"): WITH_A_BODY,
     ("POST", "/api/v1/citizens/session"): WITH_A_BODY,
-    ("GET", "/api/v1/citizens/me/requests"): (401, 401, 401, 401),
-    ("GET", "/api/v1/consultations"): (401, 401, 401, 401),
+    ("GET", "/api/v1/citizens/me/requests"): NEEDS_CREDENTIALS,
+    ("GET", "/api/v1/consultations"): NEEDS_CREDENTIALS,
     ("POST", "/api/v1/consultations/1/support"): WITH_A_BODY,
-    ("GET", "/api/v1/feedback/satisfaction"): STAFF_GET,
-    ("GET", "/api/v1/feedback/heatmap"): STAFF_GET,
-    ("GET", "/api/v1/feedback/trend"): STAFF_GET,
-    ("GET", "/api/v1/feedback/alerts"): STAFF_GET,
+    ("GET", "/api/v1/feedback/satisfaction"): NEEDS_CREDENTIALS,
+    ("GET", "/api/v1/feedback/heatmap"): NEEDS_CREDENTIALS,
+    ("GET", "/api/v1/feedback/trend"): NEEDS_CREDENTIALS,
+    ("GET", "/api/v1/feedback/alerts"): NEEDS_CREDENTIALS,
     ("POST", "/api/v1/feedback/alerts/1/acknowledge"): WITH_A_BODY,
-    ("GET", "/api/v1/feedback/alert-rules/1"): STAFF_GET,
+    ("GET", "/api/v1/feedback/alert-rules/1"): NEEDS_CREDENTIALS,
     ("PUT", "/api/v1/feedback/alert-rules/1"): WITH_A_BODY,
     ("GET", "/api/v1/feedback/open-data.json"): PUBLIC_GET,
     ("GET", "/api/v1/feedback/open-data.csv"): PUBLIC_GET,
-    ("GET", "/api/v1/feedback/summary"): STAFF_GET,
+    ("GET", "/api/v1/feedback/summary"): NEEDS_CREDENTIALS,
     ("GET", "/metrics"): PUBLIC_GET,
     ("GET", "/t/1"): PUBLIC_GET,  # the tracking form
 }

@@ -25,7 +25,6 @@ from server_sync.protocol import (
     HeartbeatRequest,
     HeartbeatResponse,
 )
-from server_sync.protocol.messages import TechnicianCredentialWire
 from server_sync.protocol.technicians import VERSIONED as TECHNICIANS_VERSION
 
 router = APIRouter(prefix="/api/v1", responses={422: {"model": ErrorResponse}})
@@ -85,7 +84,7 @@ def heartbeat_answer(hub: HubContext, body: HeartbeatRequest, token: str) -> byt
         if versioned:
             answer.technicians_version = version
         if not versioned or body.technicians_version != version:
-            answer.technicians = _wire_technicians(version, reporter.technicians)
+            answer.technicians = reporter.technicians
             answer.badge_key = hub.keyring.badge_key
     if "updates" in body.features:
         # The newest release of its channel, from a per-process cache: no query on this path.
@@ -98,19 +97,6 @@ def heartbeat_answer(hub: HubContext, body: HeartbeatRequest, token: str) -> byt
 
 
 HEARTBEAT_PATH = "/api/v1/terminals/heartbeat"
-_wire_lists: dict[str, list[TechnicianCredentialWire]] = {}
-
-
-def _wire_technicians(version: str, listed: list[tuple[str, str | None, str]]) -> list[TechnicianCredentialWire]:
-    """The list as wire models, built once per version (a version is one list: it names the hub's
-    epoch and badge key too): kiosks that do not send their version get it on every heartbeat."""
-    wire = _wire_lists.get(version)
-    if wire is None:
-        if len(_wire_lists) >= 16:
-            _wire_lists.clear()
-        wire = _wire_lists[version] = [TechnicianCredentialWire(name=n, badge_hash=b, pin_hash=p)
-                                       for n, b, p in listed]
-    return wire
 
 
 class HeartbeatFastPath:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cache
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, func, select
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from server_sync.hub.db import utcnow
 from server_sync.hub.models import TechnicianCredential
+from server_sync.protocol import TechnicianCredentialWire
 from server_sync.protocol.common import nfc
 
 PIN = re.compile(r"^[0-9]{6,12}$")
@@ -97,14 +99,15 @@ def list_all(*, session: Session) -> list[TechnicianCredential]:
 # back cannot make a changed list look unchanged. Two small aggregates a heartbeat reads beside its
 # own statement, where the list itself is hundreds of rows.
 ListVersion = tuple[int, int]
-# Per engine (one per hub; several in the tests) → version → list.
-_lists: WeakKeyDictionary[Engine, dict[ListVersion, list[tuple[str, str | None, str]]]] = WeakKeyDictionary()
+# Per engine (one per hub; several in the tests) → version → list, as the answer carries it (built
+# once: kiosks that do not send their version get the whole list on every heartbeat).
+_lists: WeakKeyDictionary[Engine, dict[ListVersion, list[TechnicianCredentialWire]]] = WeakKeyDictionary()
 
 
-def active_list(conn: Connection, version: ListVersion) -> tuple[ListVersion, list[tuple[str, str | None, str]]]:
-    """The active technicians as (name, badge hash, PIN hash), oldest first, and the version they
-    are: from this process's cache when `version` was read before, else read — the list and its
-    version in one statement, so the two always belong together."""
+def active_list(conn: Connection, version: ListVersion) -> tuple[ListVersion, list[TechnicianCredentialWire]]:
+    """The active technicians, oldest first, and the version they are: from this process's cache
+    when `version` was read before, else read — the list and its version in one statement, so the
+    two always belong together."""
     known = _lists.setdefault(conn.engine, {})
     hit = known.get(version)
     if hit is not None:
@@ -116,7 +119,8 @@ def active_list(conn: Connection, version: ListVersion) -> tuple[ListVersion, li
                         .select_from(now.outerjoin(tc, tc.c.disabled_at.is_(None)))
                         .order_by(tc.c.id).limit(1000)).all()
     fetched = (rows[0].added, rows[0].active)
-    listed = [(r.name, r.badge_hash, r.pin_hash) for r in rows if r.name is not None]
+    listed = [TechnicianCredentialWire(name=r.name, badge_hash=r.badge_hash, pin_hash=r.pin_hash)
+              for r in rows if r.name is not None]
     if len(known) >= 16:
         known.clear()
     known[fetched] = listed
@@ -127,5 +131,9 @@ def wire_version(version: ListVersion, hub_epoch: str, badge_key: str) -> str:
     """The version a kiosk holds and sends back (`technicians_version`): the list's version, the
     hub's epoch and its badge key (a fingerprint: the key's hashes are in the list)."""
     added, active = version
-    fingerprint = hashlib.sha256(f"{hub_epoch}:{badge_key}".encode()).hexdigest()[:12]
-    return f"{fingerprint}-{added}-{active}"
+    return f"{_fingerprint(hub_epoch, badge_key)}-{added}-{active}"
+
+
+@cache
+def _fingerprint(hub_epoch: str, badge_key: str) -> str:
+    return hashlib.sha256(f"{hub_epoch}:{badge_key}".encode()).hexdigest()[:12]

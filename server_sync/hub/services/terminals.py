@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
@@ -19,6 +19,7 @@ from server_sync.hub.security import new_enrollment_code, new_token, normalise_c
 from server_sync.hub.services.technicians import active_list
 from server_sync.protocol import EnrollRequest, EnrollResponse, HeartbeatRequest, TerminalKind
 from server_sync.protocol.common import nfc
+from server_sync.protocol.messages import TechnicianCredentialWire
 
 PREFIX = {TerminalKind.KIOSK: "K", TerminalKind.FEEDBACK: "F"}
 PROBLEM_DEVICE_STATES = ("degraded", "offline")  # a device in one of these flags its terminal on the fleet page
@@ -98,15 +99,15 @@ def revoke(*, session: Session, terminal_id: str) -> bool:
 @dataclass(frozen=True)
 class Reporter:
     """What a heartbeat's statements returned: its terminal, the catalogue version, and (when asked
-    for a kiosk) the active technicians as (name, badge_hash, pin_hash) rows."""
+    for a kiosk) the active technicians as the answer carries them, with what identifies that list
+    (technicians.ListVersion: read in the heartbeat's statement; the list from technicians.active_list,
+    cached per version)."""
 
     id: str
     kind: str
     last_event_seq: int | None
     catalogue_version: str
-    technicians: list[tuple[str, str | None, str]] | None = None
-    # With `technicians`: what identifies the list (technicians.ListVersion), read in the same
-    # statement; the list itself comes from technicians.active_list, cached per version.
+    technicians: list[TechnicianCredentialWire] | None = None
     technicians_version: tuple[int, int] | None = None
 
 
@@ -193,8 +194,7 @@ def record_heartbeat(*, conn: Connection, token: str, report: HeartbeatRequest, 
         if row is None:
             return None
         version = (row.techs_added, row.techs_active) if row.techs_added is not None else None
-        reporter = Reporter(row.id, row.kind, row.last_event_seq, row.catalogue_version or "",
-                            technicians_version=version)
+        catalogue_version = row.catalogue_version
     else:
         row = conn.execute(statements["who"], params).first()
         if row is None:
@@ -202,13 +202,12 @@ def record_heartbeat(*, conn: Connection, token: str, report: HeartbeatRequest, 
         conn.execute(statements["store"], {**params, "h_terminal_id": row.id})
         version = None
         if technicians and row.kind == TerminalKind.KIOSK.value:
-            added, active = conn.execute(statements["techs_version"]).one()
-            version = (added, active)
-        reporter = Reporter(row.id, row.kind, row.last_event_seq,
-                            conn.execute(statements["newest"]).scalar() or "", technicians_version=version)
-    if reporter.technicians_version is not None:
-        listed_version, listed = active_list(conn, reporter.technicians_version)
-        reporter = replace(reporter, technicians=listed, technicians_version=listed_version)
+            version = tuple(conn.execute(statements["techs_version"]).one())
+        catalogue_version = conn.execute(statements["newest"]).scalar()
+    listed = None
+    if version is not None:
+        version, listed = active_list(conn, version)
+    reporter = Reporter(row.id, row.kind, row.last_event_seq, catalogue_version or "", listed, version)
     now = time.monotonic()
     key = id(conn.engine)
     if _next_prune.get(key, 0.0) <= now:
