@@ -202,10 +202,29 @@ def test_open_data_has_counts_per_counter_per_hour_and_nothing_personal(hub):
         rows = queries.open_data_rows(session=s)
     grao = [r for r in rows if r["counter_id"] == "grao-3"]
     assert len(grao) == 20 * 8
+    # Four answers in the hour: every non-zero count is under 5, so none is published.
     assert grao[0] == {"hour_utc": "2026-02-02T07:00:00Z", "office_id": "center", "counter_id": "grao-3",
-                       "service_id": "address-registration", "scale": 4, "responses": 4,
-                       "score_1": 0, "score_2": 1, "score_3": 1, "score_4": 2, "score_5": 0}
+                       "service_id": "address-registration", "scale": 4, "responses": None,
+                       "score_1": 0, "score_2": None, "score_3": None, "score_4": None, "score_5": 0,
+                       "suppressed": True}
     assert set(rows[0]) == set(queries.OPEN_DATA_FIELDS)  # no terminal ids, no reasons, no times finer than an hour
+
+
+def test_open_data_publishes_no_count_under_five_nor_one_that_reveals_it(hub):
+    """The same rule as /opendata/: a score given 1–4 times in an hour at a counter is one of a few
+    citizens' answers; it is hidden, and so is the row's total, from which it could be subtracted."""
+    at = local(27, 9, 0)  # a Friday morning no seeded press falls in
+    presses = [press("F02", at + timedelta(minutes=m), score, counter="mdt-1", office="center")
+               for m, score in enumerate([4] * 6 + [3] * 5)]  # 11 answers, each score 5 times or more
+    presses += [press("F02", at + timedelta(hours=1, minutes=m), score, counter="mdt-1", office="center")
+                for m, score in enumerate([4] * 5 + [1] * 2)]  # 7 answers, two of them unhappy
+    with hub.sessions.begin() as s:
+        s.execute(insert(FeedbackPress), presses)
+    with hub.sessions() as s:
+        rows = {r["hour_utc"]: r for r in queries.open_data_rows(session=s) if r["counter_id"] == "mdt-1"}
+    full, partial = rows["2026-02-27T07:00:00Z"], rows["2026-02-27T08:00:00Z"]
+    assert (full["responses"], full["score_4"], full["score_3"], full["score_1"], full["suppressed"]) == (11, 6, 5, 0, False)
+    assert (partial["score_4"], partial["score_1"], partial["responses"], partial["suppressed"]) == (5, None, None, True)
 
 
 def test_feedback_summary_cli(hub, capsys):

@@ -115,10 +115,12 @@ def test_open_data_is_public_and_aggregated(hub):
     r = httpx.get(f"{hub.base_url}/api/v1/feedback/open-data.csv")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert rows and rows[0]["hour_utc"] == "2026-02-17T12:00:00Z" and rows[0]["responses"] == "4"
+    # Four presses in that hour: published as suppressed, the counts left empty.
+    assert rows and rows[0]["hour_utc"] == "2026-02-17T12:00:00Z" and rows[0]["responses"] == ""
+    assert rows[0]["suppressed"] == "True" and rows[0]["score_1"] == "" and rows[0]["score_5"] == "0"
     assert "terminal_id" not in rows[0]
     data = httpx.get(f"{hub.base_url}/api/v1/feedback/open-data.json").json()
-    assert data["rows"][0]["score_1"] == 2
+    assert data["rows"][0]["score_1"] is None and data["rows"][0]["suppressed"] is True
 
 
 def test_alert_rules_per_office(hub):

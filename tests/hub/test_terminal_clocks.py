@@ -75,7 +75,8 @@ def test_presses_before_enrolment_or_in_the_future_are_kept_flagged_and_out_of_p
         assert alerts.evaluate(session=s) == []  # eight negative presses, no alert
     with TestClient(create_app(hub.settings, context=hub)) as c:
         rows = c.get("/api/v1/feedback/open-data.json").json()["rows"]
-        assert sum(r["responses"] for r in rows) == 1 and rows[0]["score_4"] == 1
+        # Only the good press's hour is published (suppressed: one answer); no negative press counted.
+        assert [(r["hour_utc"], r["score_1"]) for r in rows] == [((now - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:00:00Z"), 0)]
         for month in {(now + timedelta(days=1)).strftime("%Y-%m"), "2020-01", now.strftime("%Y-%m")}:
             published = c.get(f"/opendata/satisfaction.json?month={month}").json()["rows"]
             assert all(r["score"] == 4 for r in published), (month, published)

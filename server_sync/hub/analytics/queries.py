@@ -205,10 +205,15 @@ def trend(*, session: Session, interval: Literal["day", "week"], period: Period 
 
 
 def open_data_rows(*, session: Session, period: Period = Period()) -> list[dict[str, Any]]:
-    """Open data: counted presses per office, counter and UTC hour, per score. No personal data exists
-    in presses; the follow-up reasons and terminal ids are left out as well. Counted by the database
-    (GROUP BY over the indexed press time): only the groups come back to Python, never the presses."""
-    from server_sync.hub.opendata.queries import hour_start_of
+    """Open data: counted presses per office, counter, service and UTC hour, per score; the follow-up
+    reasons and terminal ids are left out. Counted by the database (GROUP BY over the indexed press
+    time): only the groups come back to Python, never the presses.
+
+    Small counts are suppressed as in `/opendata/` (server_sync/hub/opendata/queries.py): one press at a
+    counter in an hour is one citizen's answer, and whoever served that hour knows whom. A score
+    counted 1–4 times is null; so is the row's `responses` then (else the hidden score would be
+    `responses` minus the others) and whenever it is itself under 5; `suppressed` says so."""
+    from server_sync.hub.opendata.queries import MIN_CELL, hour_start_of
 
     hour = hour_start_of(session, FeedbackPress.terminal_time).label("hour")
     keys = (hour, FeedbackPress.office_id, FeedbackPress.counter_id, FeedbackPress.service_id, FeedbackPress.scale)
@@ -228,11 +233,19 @@ def open_data_rows(*, session: Session, period: Period = Period()) -> list[dict[
         })
         item["responses"] += row.n
         item[f"score_{row.score}"] += row.n
-    return [rows[k] for k in sorted(rows)]
+    published = []
+    for key in sorted(rows):
+        item = rows[key]
+        hidden = [f"score_{n}" for n in range(1, 6) if 0 < item[f"score_{n}"] < MIN_CELL]
+        if hidden or item["responses"] < MIN_CELL:
+            hidden.append("responses")
+        item.update(dict.fromkeys(hidden), suppressed=bool(hidden))
+        published.append(item)
+    return published
 
 
 OPEN_DATA_FIELDS = ["hour_utc", "office_id", "counter_id", "service_id", "scale", "responses",
-                    "score_1", "score_2", "score_3", "score_4", "score_5"]
+                    "score_1", "score_2", "score_3", "score_4", "score_5", "suppressed"]
 
 
 def terminal_summary(*, session: Session, since: datetime | None = None) -> dict[str, Any]:
