@@ -13,7 +13,10 @@ whose p99 stays under 100 ms with no errors. Prints
 
     RESULT hub_heartbeat value=<heartbeats/s> floor=<req/s> ratio=<value/floor>
 
-(`hub_heartbeat_sqlite` or `hub_heartbeat_postgresql` by the database). Needs `wrk`
+(`hub_heartbeat_sqlite` or `hub_heartbeat_postgresql` by the database). With `--ceiling` it also
+measures `served.validate_app` — the body parsed and validated as the hub does it, then a fixed
+answer, with no middleware, token, log or database — and prints `RESULT
+hub_heartbeat_validate_ceiling`: the most any heartbeat the hub validates could reach. Needs `wrk`
 (apt-get install wrk). Bounded: `--seconds` per level, 10 levels per server (2, 4, 8, 16, 32, 64
 until 2026-12-04; 6, 12, 24 and 48 were added then: the best rate under the limit lay between
 the doubling steps).
@@ -86,6 +89,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5, help="seconds per load level (default 5)")
     parser.add_argument("--log-level", default="info", help="the hub's log level (default info, as deployed)")
     parser.add_argument("--technicians", type=int, default=0, help="active technicians on the hub (default 0)")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="also measure `validate_app` (served.py): the body parsed and validated as the hub "
+                             "does, a fixed answer — the most any validated heartbeat could reach here")
     args = parser.parse_args()
     if not wrk_available():
         print("hub_heartbeat: needs wrk (apt-get install wrk)", file=sys.stderr)
@@ -103,6 +109,14 @@ def main() -> int:
         floor, _ = best_under(url, lua, P99_LIMIT_MS, LEVELS, args.seconds, "bare ASGI")
     v = value.rate if value else 0.0
     f = floor.rate if floor else 0.0
+    if args.ceiling:
+        with served_bare(args.workers, app="validate_app") as url:
+            lua = heartbeat_lua(["-"])
+            best_under(url, lua, 1e9, (4,), 2, "warm-up")
+            ceiling, _ = best_under(url, lua, P99_LIMIT_MS, LEVELS, args.seconds, "validate")
+        c = ceiling.rate if ceiling else 0.0
+        print(f"RESULT hub_heartbeat_validate_ceiling value={c:.0f}req/s floor={f:.0f}req/s "
+              f"ratio={c / f if f else 0:.2f}")
     if value:
         print(f"# hub: {v:.0f} heartbeats/s with {value.connections} connections (p99 {value.p99_ms:.1f} ms)")
     else:

@@ -5,6 +5,8 @@
   enrolled first through the service layer, so the benchmark's tokens are real.
 * `served_bare(...)`: the floor, a bare ASGI app (`bare_app` below: reads the body, answers a small
   JSON) under the same server (uvicorn, same options) and the same number of workers.
+* `served_bare(..., app="validate_app")`: a ceiling for any validated heartbeat (`validate_app`:
+  `json.loads` and the wire model, then a fixed answer; no middleware, token, log or database).
 * `wrk_level(...)`: Debian's `wrk` (C, its own process, keep-alive connections) with a Lua script
   that builds each request (rotating tokens, fresh bodies); returns rate, p50, p99, errors.
 
@@ -44,6 +46,29 @@ async def bare_app(scope, receive, send):
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"application/json")]})
     await send({"type": "http.response.body", "body": b'{"status":"ok"}'})
+
+
+_VALIDATE_ANSWER = b'{"server_time":"2026-12-04T08:00:00Z","catalogue_version":"v","hub_epoch":"e","last_seq":1}'
+
+
+async def validate_app(scope, receive, send):
+    """The least any heartbeat costs that the hub validates: the body parsed and checked against
+    the wire model as the hub does it (`json.loads`, then `HeartbeatRequest`), a fixed answer."""
+    from server_sync.protocol import HeartbeatRequest
+
+    if scope["type"] != "http":
+        return
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    if scope["method"] == "POST":  # (the readiness probe is a GET)
+        HeartbeatRequest.model_validate(json.loads(b"".join(chunks)))
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(_VALIDATE_ANSWER)).encode())]})
+    await send({"type": "http.response.body", "body": _VALIDATE_ANSWER})
 
 
 def free_port() -> int:
@@ -140,17 +165,19 @@ def served_hub(workers: int, database_url: str = "", terminals: int = 64, kind: 
 
 
 @contextmanager
-def served_bare(workers: int) -> Iterator[str]:
-    """The floor: `bare_app` under uvicorn with the hub's server options and worker count."""
+def served_bare(workers: int, app: str = "bare_app") -> Iterator[str]:
+    """The floor: `bare_app` (or another app of this module) under uvicorn with the hub's server
+    options and worker count."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="bare-bench-") as tmp:
         log = Path(tmp) / "bare.log"
         with open(log, "w") as out:
-            proc = subprocess.Popen([PYTHON, "-m", "uvicorn", "served:bare_app", "--app-dir", str(ROOT / "bench"),
+            proc = subprocess.Popen([PYTHON, "-m", "uvicorn", f"served:{app}", "--app-dir", str(ROOT / "bench"),
                                      "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
                                      "--no-access-log", "--no-server-header", "--proxy-headers",
                                      "--lifespan", "off", "--log-level", "warning"],
-                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                    env={**os.environ, "PYTHONPATH": str(ROOT)})
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_ready(f"{base}/", proc, log)
