@@ -66,7 +66,10 @@ def test_keyboard_only_log_in_and_add_a_clerk(hub, page):
     page.keyboard.press("Tab")
     page.keyboard.type("Ивана Петрова")
     page.keyboard.press("Tab")
-    page.keyboard.press("ArrowDown")  # administrator → clerk, as a keyboard user changes a select
+    # No role is chosen for the administrator: a new account is never an administrator by default.
+    assert page.locator("#role").input_value() == ""
+    page.keyboard.press("ArrowDown")  # → administrator → clerk, as a keyboard user changes a select
+    page.keyboard.press("ArrowDown")
     assert page.locator("#role").input_value() == "clerk"
     page.locator("#password").focus()
     page.keyboard.type("ивана-парола-123")
@@ -88,6 +91,7 @@ def test_errors_are_announced_next_to_their_field(hub, page):
     log_in(page, hub.base_url, "admin", PASSWORD)
     page.goto(f"{hub.base_url}/admin/staff")
     page.locator("#username").fill("two words")
+    page.locator("#role").select_option("clerk")
     page.locator("#password").fill("0123456789ab")
     with page.expect_navigation():
         page.locator("#password").evaluate("e => e.form.requestSubmit()")
@@ -209,11 +213,27 @@ def test_clerk_answers_a_signal_and_the_citizen_sees_it(hub, page, chromium):
     with page.expect_navigation():
         page.locator("#status-form button[type=submit]").click()
     assert "В процес на работа" in page.locator("#request-status").inner_text()
+    # A later word to the citizen without moving the item on: the form starts on "unchanged".
+    page.locator("#note").fill("Бригадата е на място.")
+    with page.expect_navigation():
+        page.locator("#status-form button[type=submit]").click()
+    assert "В процес на работа" in page.locator("#request-status").inner_text()
+    assert "Бележката е записана" in page.locator("main").inner_text()
+    # Closing is asked first: "Решена" and Save alone do not close the item.
+    page.locator("#status").select_option("resolved")
+    with page.expect_navigation():
+        page.locator("#status-form button[type=submit]").click()
+    assert "В процес на работа" in page.locator("#request-status").inner_text()
+    assert page.locator("#status-error").is_visible()
+    page.locator("#confirm_final").check()
+    with page.expect_navigation():
+        page.locator("#status-form button[type=submit]").click()
+    assert "Решена" in page.locator("#request-status").inner_text()
     # The citizen opens the receipt's QR link on a phone.
     phone = chromium.new_context(viewport=PHONE).new_page()
     phone.goto(f"{hub.base_url}/t/{quote(number, safe='')}?code={code}")
     text = phone.locator("main").inner_text()
-    assert "В процес на работа" in text and "Улично осветление“ ЕООД" in text
+    assert "Решена" in text and "Улично осветление“ ЕООД" in text and "Бригадата е на място." in text
     assert "Бригада 2" not in text
     assert dialogs == []
     phone.context.close()

@@ -4,6 +4,7 @@ paging, and the public tracking page's Sofia times."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
@@ -152,11 +153,44 @@ def test_status_change_public_note_reaches_the_citizen_internal_note_never(clien
     # A transition not allowed from here is refused with the field marked; once closed, the form is gone.
     r = clerk.post(page_of(number), data={"csrf": csrf, "status": "registered"})
     assert r.status_code == 422 and 'aria-invalid="true"' in r.text and 'role="alert"' in r.text
-    clerk.post(page_of(number), data={"csrf": csrf, "status": "resolved", "note": "Готово."})
+    clerk.post(page_of(number), data={"csrf": csrf, "status": "resolved", "note": "Готово.", "confirm_final": "yes"})
     r = clerk.post(page_of(number), data={"csrf": csrf, "status": "in_progress"})
     assert r.status_code == 422 and 'role="alert"' in r.text
     assert status_of(hub, number) == "resolved"
     assert 'id="status-form"' not in clerk.get(page_of(number)).text
+
+
+def test_an_open_item_takes_a_note_without_a_new_status_and_closes_only_when_confirmed(client, hub, kiosk):
+    receipt = heirs(client, hub, kiosk)
+    number, code = receipt["number"], receipt["tracking_code"]
+    clerk = staff_client(client.app, hub, "grao-clerk", "clerk", units=["grao"])
+    page = clerk.get(page_of(number)).text
+    # The form starts on "unchanged": saving it as it stands cannot move the item on.
+    assert re.search(r'<option value="registered" selected>', page), page
+    csrf = page_csrf(clerk, page_of(number))
+    clerk.post(page_of(number), data={"csrf": csrf, "status": "in_progress", "note": "Приехме заявлението."})
+    r = clerk.post(page_of(number), data={"csrf": csrf, "status": "in_progress", "note": "Чакаме отговор от архива.",
+                                          "internal_note": "Архивът отговаря до петък."}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == page_of(number) + "?done=note_added"
+    assert status_of(hub, number) == "in_progress"
+    public = client.get(f"/t/{quote(number, safe='')}?code={code}").text
+    assert "Приехме заявлението." in public and "Чакаме отговор от архива." in public and "петък" not in public
+
+    # Neither a new status nor a note: nothing to save, said at the note.
+    r = clerk.post(page_of(number), data={"csrf": csrf, "status": "in_progress"})
+    assert r.status_code == 422 and 'id="note-error"' in r.text
+
+    # Resolved without the confirmation: refused, the notes kept in the form, the item still open.
+    r = clerk.post(page_of(number), data={"csrf": csrf, "status": "resolved", "note": "Готово е, елате до гише 3."})
+    assert r.status_code == 422 and 'id="status-error"' in r.text and "Готово е, елате до гише 3." in r.text
+    assert status_of(hub, number) == "in_progress"
+    r = clerk.post(page_of(number), data={"csrf": csrf, "status": "resolved", "note": "Готово е, елате до гише 3.",
+                                          "confirm_final": "yes"}, follow_redirects=False)
+    assert r.status_code == 303 and status_of(hub, number) == "resolved"
+    with hub.sessions() as s:
+        changes = s.scalars(select(StatusChange.status).join(ServiceRequest)
+                            .where(ServiceRequest.number == number).order_by(StatusChange.id)).all()
+    assert changes == ["registered", "in_progress", "in_progress", "resolved"]
 
 
 def test_the_api_status_patch_still_works_and_keeps_no_internal_note(client, hub, kiosk):

@@ -252,18 +252,24 @@ ALLOWED = {
     RequestStatus.PENDING: {RequestStatus.IN_PROGRESS, RequestStatus.RESOLVED, RequestStatus.REJECTED},
     RequestStatus.IN_PROGRESS: {RequestStatus.RESOLVED, RequestStatus.REJECTED},
 }
+# Statuses after which nothing changes any more (the staff page asks before it sets one).
+FINAL = frozenset({RequestStatus.RESOLVED, RequestStatus.REJECTED})
 
 
 def change_status(*, session: Session, number: str, status: RequestStatus, note: str | None,
                   staff: str, internal_note: str | None = None) -> TrackingResponse:
     """Move a request on; `note` is public (the citizen reads it when tracking), `internal_note` is
-    for staff only and never leaves the hub's staff pages."""
+    for staff only and never leaves the hub's staff pages. The status an open item already has, with
+    a note, adds the note without moving it on (an update to the citizen, a note for colleagues)."""
     row = session.scalars(select(ServiceRequest).where(ServiceRequest.number == number.strip())
                           .with_for_update()).first()
     if row is None:
         raise ApiError(404, "not_found", f"no request numbered {number!r}", "number")
     current = RequestStatus(row.status)
-    if status not in ALLOWED.get(current, set()):
+    if status == current and current in ALLOWED:
+        if not (note or internal_note):
+            raise ApiError(422, "validation_error", "note: needed when the status stays as it is", "note")
+    elif status not in ALLOWED.get(current, set()):
         raise ApiError(409, "bad_transition", f"status: cannot go from {current.value} to {status.value}", "status")
     now = utcnow()
     row.status = status.value

@@ -283,6 +283,7 @@ def see_other(location: str) -> RedirectResponse:
 FLASH = {
     "status_changed": ("Състоянието е променено; гражданинът го вижда при проследяване.",
                        "Status changed; the citizen sees it when tracking."),
+    "note_added": ("Бележката е записана; състоянието е непроменено.", "Note saved; the status is unchanged."),
     "user_added": ("Служителят е добавен.", "Staff member added."),
     "user_disabled": ("Служителят е деактивиран; сесиите му са прекратени.",
                       "Staff member disabled; their sessions have ended."),

@@ -147,6 +147,8 @@ def _request_page(request: Request, staff: Staff, number: str, *, status_code: i
         place = next((p.name.get(staff.lang) for p in catalogue.places if p.id == row.location["place_id"]), None)
     allowed = sorted((s.value for s in submissions.ALLOWED.get(RequestStatus(row.status), set())),
                      key=list(STATUS_NAMES).index)
+    if allowed:  # first, and chosen unless the clerk chose otherwise: a note without a new status
+        allowed.insert(0, row.status)
     return render(request, "request.html", staff, status_code=status_code, item=row, history=history,
                   personal=personal, fields=_field_rows(row, catalogue, staff.lang, personal),
                   overdue=inbox_service.is_overdue(row.status, row.deadline_at, now), terminal=terminal,
@@ -188,13 +190,16 @@ def change_status(request: Request, number: str, staff: Clerk, csrf: Annotated[s
                   status: Annotated[str, Form(max_length=100)] = "",
                   note: Annotated[str, Form(max_length=100_000)] = "",
                   internal_note: Annotated[str, Form(max_length=100_000)] = "",
-                  publish_anyway: Annotated[str, Form(max_length=10)] = "") -> Response:
+                  publish_anyway: Annotated[str, Form(max_length=10)] = "",
+                  confirm_final: Annotated[str, Form(max_length=10)] = "") -> Response:
     check_csrf(staff, csrf)
     public, internal = _note(note), _note(internal_note)
     form = {"status": status, "note": note, "internal_note": internal_note}
     errors: dict[str, str] = {}
     if status not in {s.value for s in RequestStatus}:
         errors["status"] = "status"
+    elif RequestStatus(status) in submissions.FINAL and not confirm_final:
+        errors["status"] = "confirm_final"  # closing is for good: asked, not done on one stray Enter
     personal = looks_personal(public)
     if personal and not publish_anyway:
         errors["note"] = "looks_personal:" + ",".join(personal)
@@ -211,6 +216,7 @@ def change_status(request: Request, number: str, staff: Clerk, csrf: Annotated[s
                 if row is None:
                     raise PageError(404, "not_found")
                 before = row.status
+                flash = "note_added" if status == before else "status_changed"
                 submissions.change_status(session=session, number=row.number, status=RequestStatus(status),
                                           note=public, internal_note=internal, staff=staff.username)
                 audit(request, session, staff, "status_change", row.number, old=before, new=status,
@@ -219,7 +225,7 @@ def change_status(request: Request, number: str, staff: Clerk, csrf: Annotated[s
         except ApiError as exc:
             if exc.status == 404:
                 raise PageError(404, "not_found") from None
-            errors["status"] = "transition"
+            errors["status" if exc.status == 409 else "note"] = "transition" if exc.status == 409 else "needed"
     if errors:
         return _request_page(request, staff, number, status_code=422, errors=errors, form=form)
-    return see_other(flash_url("/admin/requests/" + quote(number, safe=""), "status_changed"))
+    return see_other(flash_url("/admin/requests/" + quote(number, safe=""), flash))

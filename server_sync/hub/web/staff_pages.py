@@ -44,13 +44,13 @@ AUDIT_ACTIONS = {
 }
 
 
-def _units(request: Request) -> list[tuple[str, str]]:
+def _units(request: Request, lang: str) -> list[tuple[str, str]]:
+    """The catalogue's units as (id, name) in the page's language (the staff member's, as the page)."""
     hub = hub_of(request)
     with hub.reads() as session:
         current = hub.catalogue.get(session)
     if current is None:
         return []
-    lang = request.cookies.get("eob_lang", "bg")
     return [(u.id, u.name.get(lang) if hasattr(u.name, "get") else str(u.name)) for u in current[0].units]
 
 
@@ -59,8 +59,9 @@ def _staff_page(request: Request, staff: Staff, *, status: int = 200, errors: di
     hub = hub_of(request)
     with hub.reads() as session:
         users = staff_service.list_users(session)
-    return render(request, "staff.html", staff, status_code=status, users=users, units=_units(request),
-                  roles=[r.value for r in Role], errors=errors or {}, form=form or {})
+    units = _units(request, staff.lang)
+    return render(request, "staff.html", staff, status_code=status, users=users, units=units,
+                  unit_names=dict(units), roles=[r.value for r in Role], errors=errors or {}, form=form or {})
 
 
 @router.get("/admin/staff")
@@ -86,7 +87,7 @@ def staff_add(request: Request, staff: Admin, csrf: Annotated[str, Form(max_leng
         password = staff_service.check_password_rules(password)
     except StaffError:
         errors["password"] = "password"
-    known_units = {u for u, _ in _units(request)}
+    known_units = {u for u, _ in _units(request, staff.lang)}
     if any(u not in known_units for u in units):
         errors["units"] = "units"
     if errors:
