@@ -239,6 +239,54 @@ def test_clerk_answers_a_signal_and_the_citizen_sees_it(hub, page, chromium):
     phone.context.close()
 
 
+def test_notes_typed_when_the_session_ended_come_back_after_logging_in_again(hub, page):
+    import uuid
+    from urllib.parse import quote, unquote
+
+    import httpx
+    from sqlalchemy import update
+
+    from server_sync.hub.db import utcnow
+    from server_sync.hub.models import StaffSession
+
+    add_staff(hub.context, "clerk", "clerk")
+    kiosk = hub.enroll("kiosk", "Киоск — фоайе")
+    body = {"client_id": str(uuid.uuid4()), "kind": "signal", "terminal_time": utcnow().isoformat(), "seq": 1,
+            "signal_category_id": _first_category(hub).id, "signal_type": "problem", "anonymous": True,
+            "description": "Дупка на пътя.", "location": {"address_text": "ул. „Витоша“ 3"}}
+    r = httpx.post(f"{hub.base_url}/api/v1/requests", json=body, headers={"Authorization": f"Bearer {kiosk.token}"})
+    number = r.json()["number"]
+    log_in(page, hub.base_url, "clerk", PASSWORD)
+    page.goto(f"{hub.base_url}/admin/requests/{quote(number, safe='')}")
+    page.locator("#status").select_option("in_progress")
+    page.locator("#note").fill("Екип ще дойде до петък.")
+    page.locator("#internal_note").fill("Обадих се на пътна служба.")
+    with hub.context.sessions.begin() as s:  # the clerk went to lunch: the session ended meanwhile
+        s.execute(update(StaffSession).values(revoked_at=utcnow()))
+    with page.expect_navigation():
+        page.locator("#status-form button[type=submit]").click()
+    notice = page.locator("#session-ended").inner_text()
+    assert "Сесията ви е приключила" in notice and "не е записано" in notice
+    log_in_here(page, "clerk")
+    assert unquote(page.url).endswith(f"/admin/requests/{number}")  # back where the clerk was
+    assert page.locator("#note").input_value() == "Екип ще дойде до петък."
+    assert page.locator("#internal_note").input_value() == "Обадих се на пътна служба."
+    page.locator("#status").select_option("in_progress")
+    with page.expect_navigation():
+        page.locator("#status-form button[type=submit]").click()
+    assert "В процес на работа" in page.locator("#request-status").inner_text()
+    page.reload()  # saved: the draft is gone, the form empty again
+    assert page.locator("#note").input_value() == ""
+
+
+def log_in_here(page, username: str) -> None:
+    """Log in on the login page the browser is on (keeping where it was sent back to)."""
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("#password").press("Enter")
+
+
 ALL_PAGES = ["/admin/fleet", "/admin/fleet/enrol", "/admin/requests", "/admin/catalogue", "/admin/catalogue/import",
              "/admin/satisfaction", "/admin/technicians", "/admin/staff", "/admin/audit"]
 

@@ -44,9 +44,12 @@ def _safe_next(target: str | None) -> str | None:
 def _login_page(request: Request, *, status: int = 200, error: str | None = None, username: str = "",
                 retry_minutes: int | None = None) -> Response:
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
+    ended = request.query_params.get("ended")
     response = render(request, "login.html", None, status_code=status, error=error, username=username,
                       csrf=token, next=_safe_next(request.query_params.get("next")) or "",
-                      retry_minutes=retry_minutes)
+                      retry_minutes=retry_minutes, ended=ended if ended in ("1", "post") else None,
+                      idle_minutes=hub_of(request).settings.staff_session_idle_minutes,
+                      max_hours=hub_of(request).settings.staff_session_max_hours)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/admin/login",
                         secure=secure_cookies(request))
     return response

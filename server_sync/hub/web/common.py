@@ -165,7 +165,10 @@ def require(*roles: Role) -> Callable[[Request], Staff]:
         staff = current_staff(request)
         if staff is None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            raise PageError(303, location="/admin/login?" + urlencode({"next": target}))
+            query = {"next": target}
+            if request.cookies.get(SESSION_COOKIE):  # it had a session, which has ended: say so
+                query["ended"] = "post" if request.method == "POST" else "1"
+            raise PageError(303, location="/admin/login?" + urlencode(query))
         if roles and not staff.can(*roles):
             raise PageError(403, "forbidden")
         return staff

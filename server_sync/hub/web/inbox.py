@@ -157,7 +157,8 @@ def _request_page(request: Request, staff: Staff, number: str, *, status_code: i
                   service_name=names["services"].get(row.service_id or "", row.service_id),
                   category_name=names["categories"].get(row.signal_category_id or "", row.signal_category_id),
                   office_name=names["offices"].get(row.office_id or "", row.office_id),
-                  kind_names=KIND_NAMES)
+                  kind_names=KIND_NAMES,
+                  saved=request.query_params.get("done") in ("status_changed", "note_added"))
 
 
 @router.get("/admin/requests/{number:path}")
