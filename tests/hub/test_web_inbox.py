@@ -356,3 +356,27 @@ def test_ordinary_notes_are_not_taken_for_personal_data():
     for note in ("Ремонтът е възложен по договор № 2026-118, срок 14.12.2026.", "Бригада 3, 2 часа работа.",
                  "Входящ номер 94-00012/03.12.2026."):
         assert looks_personal(note) == [], note
+
+
+def test_the_request_page_names_values_in_words_a_clerk_reads(client, hub, kiosk):
+    """No raw codes: a signal's type and the citizen's language in the page's language, a form's
+    date as Bulgarian documents write it."""
+    admin = staff_client(client.app, hub, "boss", "administrator")
+    number = pothole(client, kiosk)["number"]
+    page = admin.get(page_of(number)).text
+    assert "· проблем" in page and "· problem" not in page
+    assert re.search(r"<dt>Език</dt><dd>български</dd>", page), page
+    from server_sync.hub.catalogue_store import import_catalogue
+    from server_sync.hub.testing import fixture_catalogue
+
+    data = fixture_catalogue().model_dump(mode="json")
+    data["services"][0]["form_fields"].append({"name": "date_of_death", "type": "date", "max_value": 0,
+                                               "label": {"bg": "Дата на смъртта", "en": "Date of death"}})
+    with hub.sessions.begin() as s:
+        import_catalogue(session=s, data=type(fixture_catalogue()).model_validate(data), source="test")
+    number = heirs(client, hub, kiosk)["number"]
+    with hub.sessions.begin() as s:  # a date field, as the kiosk files it
+        s.execute(update(ServiceRequest).where(ServiceRequest.number == number)
+                  .values(form={"deceased_name": "Петър Иванов Иванов", "date_of_death": "2026-10-01"}))
+    page = admin.get(page_of(number)).text
+    assert "Дата на смъртта" in page and "01.10.2026" in page and "2026-10-01" not in page

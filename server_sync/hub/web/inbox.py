@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -37,6 +38,7 @@ from server_sync.hub.web.common import (
     see_other,
 )
 from server_sync.protocol import RequestStatus
+from server_sync.protocol.catalogue import FieldType
 
 router = APIRouter(include_in_schema=False)
 Clerk = Annotated[Staff, Depends(require(Role.CLERK))]
@@ -105,6 +107,21 @@ def inbox(request: Request, staff: Clerk) -> Response:
                   **{k: v for k, v in names.items() if k != "catalogue"})
 
 
+# How the request page names a signal's type and the language the citizen filed in.
+SIGNAL_TYPE_NAMES = {"problem": ("проблем", "problem"), "complaint": ("жалба", "complaint"),
+                     "praise": ("похвала", "praise"), "proposal": ("предложение", "proposal"),
+                     "question": ("въпрос", "question")}
+LANGUAGE_NAMES = {"bg": ("български", "Bulgarian"), "en": ("английски", "English")}
+
+
+def _date_as_written(value: str) -> str:
+    """A form's date ("2026-10-01") as Bulgarian documents write it ("01.10.2026")."""
+    try:
+        return date.fromisoformat(value).strftime("%d.%m.%Y")
+    except ValueError:
+        return value
+
+
 def _field_rows(row, catalogue, lang: str, personal: bool) -> list[tuple[str, Any, bool]]:
     """(label, value, is_personal) for the filed form, labelled from the catalogue where it can be."""
     service = next((s for s in catalogue.services if s.id == row.service_id), None) if catalogue else None
@@ -119,6 +136,8 @@ def _field_rows(row, catalogue, lang: str, personal: bool) -> list[tuple[str, An
                 value = next((c.label.get(lang) for c in f.choices if c.value == value), value)
             if isinstance(value, bool):
                 value = ("да", "yes")[lang == "en"] if value else ("не", "no")[lang == "en"]
+            elif f is not None and f.type == FieldType.DATE and isinstance(value, str):
+                value = _date_as_written(value)
             out.append((label, value, is_personal))
     return out
 
@@ -157,7 +176,7 @@ def _request_page(request: Request, staff: Staff, number: str, *, status_code: i
                   service_name=names["services"].get(row.service_id or "", row.service_id),
                   category_name=names["categories"].get(row.signal_category_id or "", row.signal_category_id),
                   office_name=names["offices"].get(row.office_id or "", row.office_id),
-                  kind_names=KIND_NAMES,
+                  kind_names=KIND_NAMES, signal_type_names=SIGNAL_TYPE_NAMES, language_names=LANGUAGE_NAMES,
                   saved=request.query_params.get("done") in ("status_changed", "note_added"))
 
 

@@ -27,6 +27,28 @@
   });
 }());
 
+// A wide table scrolls sideways in its own box (narrow screens; the fleet's many columns): such a
+// box, and only such a box, is made a tab stop so that keyboard users can scroll it too.
+(function () {
+  "use strict";
+  function mark() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-scroll"), function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+        var caption = box.querySelector("caption");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title);
+      } else {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    });
+  }
+  mark();
+  window.addEventListener("resize", mark);
+}());
+
 // A page whose <body> has data-refresh="N" reloads itself every N seconds — but not while the tab
 // is hidden, nor while someone is typing in or has focus on a form field (a half-filled filter or
 // note is never thrown away).
