@@ -56,6 +56,7 @@ class OnScreenKeyboard(QWidget):
         self.key_height = key_height
         self.shift = False
         self.layout_name = layout_name
+        self.configured: str | None = None  # the kiosk's configured layout, if it has one
         self._letter_buttons: list[QPushButton] = []
         self._grid: list[list[QPushButton]] = []
         self._specs: dict[QPushButton, KeySpec] = {}
@@ -174,6 +175,16 @@ class OnScreenKeyboard(QWidget):
             self.layout_name = name
             self._build()
             self.layout_changed.emit(name)
+
+    def reset(self, language: str) -> None:
+        """As the next citizen should find it: the configured layout (else the one for `language`),
+        in lower case."""
+        self.shift = False
+        name = self.configured or keyboard_layout_for(language)
+        if name in LAYOUTS and name != self.layout_name:
+            self.set_layout(name)
+        else:
+            self._build()
 
     def press(self, text: str, key: int = 0) -> None:
         if key == -1:

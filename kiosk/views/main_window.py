@@ -151,6 +151,7 @@ class MainWindow(QWidget):
             return
         default = layout_name or keyboard_layout_for(self.state.language)
         self.keyboard = OnScreenKeyboard(default, key_height=widgets.MIN_TARGET_PX)
+        self.keyboard.configured = layout_name
         self.keyboard.hide()
         self._keyboard_slot.addWidget(self.keyboard)
         app = QApplication.instance()
@@ -477,6 +478,8 @@ class MainWindow(QWidget):
         self._hide_leave_question()
         self._history.clear()
         self.state.on_session_end()
+        if self.keyboard is not None:  # the last citizen's Latin letters or Shift are not the next one's
+            self.keyboard.reset(self.state.language)
         self.show_screen("welcome", remember=False)
         self.session_ended.emit()
 

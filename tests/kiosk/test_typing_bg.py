@@ -121,3 +121,21 @@ def test_a_language_switch_shows_the_tracking_answer_again_without_a_second_look
     kiosk.tap("Проследяване на заявление")
     kiosk.go("track")
     assert kiosk.screen().result.text() == ""
+
+
+def test_the_next_citizen_finds_the_keyboard_in_bulgarian_lower_case(kiosk):
+    """One citizen switched the on-screen keyboard to EN and Shift, then pressed Finish: the next
+    one gets the Bulgarian letters, small, as every session starts."""
+    kiosk.tap("Проследяване на заявление")
+    kiosk.go("track")
+    keyboard = kiosk.window.keyboard
+    _touch(kiosk, kiosk.screen().reference)
+    kiosk.tap(next(b for row in keyboard.grid() for b in row if b.text() == "EN"))
+    kiosk.tap(next(b for row in keyboard.grid() for b in row if b.text() == "⇧"))
+    assert {"Q", "W", "Z"} <= _keys(keyboard)
+    kiosk.tap(kiosk.window.finish_button)
+    kiosk.go("welcome")
+    kiosk.tap("Проследяване на заявление")
+    kiosk.go("track")
+    _touch(kiosk, kiosk.screen().reference)
+    assert {"я", "ж", "ш"} <= _keys(keyboard) and "Я" not in _keys(keyboard) and "q" not in _keys(keyboard)
