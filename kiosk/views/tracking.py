@@ -78,6 +78,8 @@ class TrackScreen(Screen):
         self._show_outcome(latest, announce=not latest.pending)
 
     def _show_outcome(self, outcome, announce: bool) -> None:
+        if outcome.pending or outcome.error is not None:
+            clear_layout(self.history)  # an earlier answer's history is not this one's
         if outcome.pending:
             self.result.setText(self.tr("Looking it up…"))
             return
@@ -220,6 +222,7 @@ class DossierScreen(Screen):
         self.announce.emit(self.result.text(), True)
 
     def _fail(self, exc) -> None:
+        clear_layout(self.items)
         self.result.setText(_backend_error_text(self, exc))
         self.announce.emit(self.result.text(), False)
 

@@ -139,3 +139,20 @@ def test_the_next_citizen_finds_the_keyboard_in_bulgarian_lower_case(kiosk):
     kiosk.go("track")
     _touch(kiosk, kiosk.screen().reference)
     assert {"я", "ж", "ш"} <= _keys(keyboard) and "Я" not in _keys(keyboard) and "q" not in _keys(keyboard)
+
+
+def test_an_answer_that_finds_nothing_leaves_no_earlier_history_under_it(kiosk):
+    from PySide6.QtWidgets import QLabel
+
+    outcome = _file_signal(kiosk)
+    _track(kiosk, outcome.number, outcome.tracking_code)
+    screen = kiosk.screen()
+
+    def history() -> list[str]:
+        return [w.text() for w in screen.history_host.findChildren(QLabel) if w.objectName() == "HistoryLine"]
+
+    assert len(history()) == 1
+    kiosk.type_into(screen.code, "WRONG234")
+    kiosk.tap("Покажи състоянието")
+    kiosk.qtbot.waitUntil(lambda: screen.result.text().startswith("Няма заявление"), timeout=10000)
+    assert history() == []
