@@ -285,3 +285,11 @@ class Screen(QWidget):
             if not wanted and w.isChecked() and not exclusive and w.isEnabled():
                 w.click()
         return True
+
+
+def focus_first_button(screen: QWidget) -> None:
+    """Focus on the page's first button, not on a text field: the on-screen keyboard appears when a
+    field is touched, and a keypad user starts on something to press."""
+    first = next((b for b in screen.findChildren(QAbstractButton)
+                  if b.focusPolicy() != Qt.NoFocus and b.isVisibleTo(screen) and b.isEnabled()), None)
+    (first or screen).setFocus(Qt.OtherFocusReason)

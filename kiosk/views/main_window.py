@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from kiosk.state.tasks import RETIRED_PROPERTY
 from kiosk.views.a11y_switches import A11ySwitches
 from kiosk.views.activity import ActivityFilter
-from kiosk.views.base import Screen, reveal_in
+from kiosk.views.base import Screen, focus_first_button, reveal_in
 from kiosk.views.widgets import ElidedLabel, after_style_change, big_button, large_text
 
 ScreenFactory = Callable[..., Screen]
@@ -232,7 +232,9 @@ class MainWindow(QWidget):
             build_kwargs: dict = {}
         else:
             build_kwargs = kwargs
-        if remember and self._current is not None and self._current_name != name and name != "welcome":
+        # a step Back returns from: another screen, or into a group of the catalogue (not its tabs)
+        deeper = kwargs.get("group_id") not in (None, self._current_kwargs.get("group_id"))
+        if remember and self._current is not None and (self._current_name != name or deeper) and name != "welcome":
             self._history.append((self._current_name, self._current_kwargs, self._current.input_state()))
         app = QApplication.instance()
         # building a page sends thousands of internal events; the Python activity filter only
@@ -271,13 +273,7 @@ class MainWindow(QWidget):
             old.clear_all_text()
             old.setParent(None)
             old.deleteLater()
-        # focus starts on the page's first button, not on a text field: the on-screen keyboard
-        # appears when a field is touched, and a keypad user starts on something to press
-        from PySide6.QtWidgets import QAbstractButton
-
-        first = next((b for b in screen.findChildren(QAbstractButton)
-                      if b.focusPolicy() != Qt.NoFocus and b.isVisibleTo(screen) and b.isEnabled()), None)
-        (first or screen).setFocus(Qt.OtherFocusReason)
+        focus_first_button(screen)
         if name != "welcome":
             self.session.start()
         self._update_header()
@@ -376,11 +372,7 @@ class MainWindow(QWidget):
         self.leave_bar.hide()
         self.stack.setEnabled(True)
         if was_asking and self._current is not None:
-            from PySide6.QtWidgets import QAbstractButton
-
-            first = next((b for b in self._current.findChildren(QAbstractButton)
-                          if b.focusPolicy() != Qt.NoFocus and b.isVisibleTo(self._current) and b.isEnabled()), None)
-            (first or self._current).setFocus(Qt.OtherFocusReason)
+            focus_first_button(self._current)
 
     # -- language ------------------------------------------------------------------
     def toggle_language(self) -> None:

@@ -418,3 +418,22 @@ def test_a_language_switch_on_the_receipt_prints_no_second_receipt(kiosk):
     assert kiosk.sees("Разписката е отпечатана")
     [row] = _requests(kiosk.hub)
     assert row.number == receipt.reference
+
+
+def test_back_from_a_group_returns_to_its_list_not_to_the_welcome_screen(kiosk):
+    kiosk.tap("Услуги и удостоверения")
+    kiosk.go("catalogue")
+    kiosk.tap("По звено на общината")
+    unit = kiosk.state.catalogue.units[0]
+    kiosk.tap(unit.name.get("bg"))
+    assert all(kiosk.sees(s.name.get("bg")) for s in kiosk.state.services_in_unit(unit.id))
+    kiosk.tap(kiosk.window.back_button)
+    assert kiosk.screen_name() == "catalogue" and kiosk.screen().group_id is None
+    assert kiosk.sees(unit.name.get("bg")) and kiosk.screen().mode == "units"  # the list of units again
+    situation = kiosk.state.catalogue.life_situations[0]
+    kiosk.tap("По житейска ситуация")
+    kiosk.tap(situation.name.get("bg"))
+    kiosk.tap(kiosk.window.back_button)
+    assert kiosk.screen_name() == "catalogue" and kiosk.screen().group_id is None
+    kiosk.tap(kiosk.window.back_button)  # the tabs are not steps: one more Back is the welcome screen
+    kiosk.go("welcome")
