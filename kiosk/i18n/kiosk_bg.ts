@@ -465,6 +465,10 @@
         <translation>датата е във вид ДД.ММ.ГГГГ</translation>
     </message>
     <message>
+        <source>there is no such date: check the day and the month</source>
+        <translation>няма такава дата: проверете деня и месеца</translation>
+    </message>
+    <message>
         <location filename="../state/forms.py" line="38"/>
         <source>the date is between {a} and {b}</source>
         <translation>датата е между {a} и {b}</translation>

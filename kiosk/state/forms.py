@@ -35,6 +35,7 @@ _MESSAGES = {
     "min": QT_TRANSLATE_NOOP("FormErrors", "at least {n}"),
     "max": QT_TRANSLATE_NOOP("FormErrors", "at most {n}"),
     "date": QT_TRANSLATE_NOOP("FormErrors", "the date is written DD.MM.YYYY"),
+    "no_such_date": QT_TRANSLATE_NOOP("FormErrors", "there is no such date: check the day and the month"),
     "date_range": QT_TRANSLATE_NOOP("FormErrors", "the date is between {a} and {b}"),
     "whole": QT_TRANSLATE_NOOP("FormErrors", "enter a whole number with the digits 0-9"),
     "phone": QT_TRANSLATE_NOOP("FormErrors", "a phone number has only digits, spaces and + ( ) / -"),
@@ -48,8 +49,11 @@ def _msg(key: str, **kw) -> str:
     return QCoreApplication.translate("FormErrors", _MESSAGES[key]).format(**kw)
 
 
+_DATE_WRITTEN = re.compile(r"\s*([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})\s*")
+
+
 def parse_date(value: str) -> date | None:
-    m = re.fullmatch(r"\s*([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})\s*", value)
+    m = _DATE_WRITTEN.fullmatch(value)
     if not m:
         return None
     try:
@@ -93,8 +97,8 @@ def validate_field(field: FormField, raw, lang: str = "bg") -> tuple[object, Fie
         return err("whole" if "whole" in why else "number")
     if field.type == FieldType.DATE:
         parsed = parse_date(text)
-        if parsed is None:
-            return err("date")
+        if parsed is None:  # written right but not in the calendar (31.02), or not written right
+            return err("no_such_date" if _DATE_WRITTEN.fullmatch(text) else "date")
         earliest, latest = date_window(field, date.today())
         if not earliest <= parsed <= latest:
             return err("date_range", a=earliest.strftime("%d.%m.%Y"), b=latest.strftime("%d.%m.%Y"))

@@ -48,3 +48,15 @@ def test_an_egn_is_ten_ascii_digits_with_its_check_digit():
     for typed in ["٤٨٠٣١٥١٩٣٨", "4803151937", "not an egn at all"]:
         assert validate_field(EGN, typed)[1] is not None, typed
     assert not valid_egn_or_lnch("٤٨٠٣١٥١٩٣٨") and valid_egn_or_lnch("4803151938")
+
+
+def test_a_date_written_right_that_is_not_in_the_calendar_is_called_so(qapp):
+    from kiosk.i18n import LanguageSwitcher
+
+    switch = LanguageSwitcher(qapp)
+    try:
+        switch("bg")
+        assert validate_field(DEATH, "31.02.2020")[1].message == "няма такава дата: проверете деня и месеца"
+        assert validate_field(DEATH, "31 февруари")[1].message == "датата е във вид ДД.ММ.ГГГГ"
+    finally:
+        switch("en")
