@@ -88,8 +88,15 @@ def cmd_enrollment_code(args: argparse.Namespace) -> int:
     hub = open_context(args)
     try:
         with hub.sessions.begin() as s:
+            if args.office is not None:  # an office of the published catalogue, as the staff page offers
+                current = hub.catalogue.get(s)
+                offices = [o.id for o in current[0].offices] if current is not None else []
+                if args.office not in offices:
+                    raise ValueError(f"office: {args.office!r} is not an office of the catalogue "
+                                     f"(offices: {', '.join(offices) or 'none'})")
             code = create_enrollment_code(session=s, kind=args.kind, name=args.name, location=args.location,
-                                          ttl_hours=hub.settings.enrollment_code_ttl_hours)
+                                          ttl_hours=hub.settings.enrollment_code_ttl_hours, office_id=args.office,
+                                          created_by="console")
     except ValueError as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -326,6 +333,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--kind", required=True, choices=["kiosk", "feedback"], help="terminal kind")
     p.add_argument("--name", required=True, help="terminal name shown on the fleet page")
     p.add_argument("--location", default=None, help="where the terminal stands")
+    p.add_argument("--office", default=None, help="the catalogue office it stands in (its id; the fleet's "
+                                                    "filters and the office of the requests filed on it)")
     p.set_defaults(func=cmd_enrollment_code)
 
     p = sub.add_parser("create-admin", parents=[common], help="create an administrator (or reset its password)",

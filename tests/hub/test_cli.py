@@ -43,8 +43,10 @@ def test_seed_demo_enrol_list_and_revoke(capsys, data_dir, database_url):
     code, out, _ = run(capsys, "seed-demo", *db)
     assert code == 0 and "5 citizens" in out and "3 consultations" in out
     assert run(capsys, "seed-demo", *db)[1].count("0 new requests") == 1  # seeding twice adds nothing
+    code, _, err = run(capsys, "enrollment-code", "--kind", "kiosk", "--name", "Киоск", "--office", "nowhere", *db)
+    assert code == 1 and "nowhere" in err and "local-taxes-office" in err  # says which offices there are
     code, out, _ = run(capsys, "enrollment-code", "--kind", "kiosk", "--name", "Киоск фоайе",
-                       "--location", "Центрова сграда", *db)
+                       "--location", "Центрова сграда", "--office", "local-taxes-office", *db)
     enrolment = out.split()[-1]
     settings = HubSettings(database_url=database_url)
     with TestClient(create_app(settings)) as client:
@@ -60,6 +62,7 @@ def test_seed_demo_enrol_list_and_revoke(capsys, data_dir, database_url):
         code, out, _ = run(capsys, "terminals", "--json", *db)
         terminals = json.loads(out)["terminals"]
         assert terminals[0]["terminal_id"] == "K01" and terminals[0]["location"] == "Центрова сграда"
+        assert terminals[0]["office_id"] == "local-taxes-office"  # its requests are filed in that office
         assert run(capsys, "revoke-terminal", "K01", *db)[0] == 0
         assert client.get("/api/v1/consultations", headers=auth).status_code == 401
     code, _, err = run(capsys, "revoke-terminal", "K09", *db)

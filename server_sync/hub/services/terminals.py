@@ -228,7 +228,7 @@ def list_terminals(*, session: Session) -> list[dict]:
     out = []
     for t in session.scalars(select(Terminal).order_by(Terminal.id)):
         out.append({
-            "terminal_id": t.id, "kind": t.kind, "name": t.name, "location": t.location,
+            "terminal_id": t.id, "kind": t.kind, "name": t.name, "location": t.location, "office_id": t.office_id,
             "enrolled_at": t.enrolled_at.isoformat(), "revoked": t.revoked_at is not None,
             "software_version": t.software_version,
             "last_heartbeat_at": t.last_heartbeat_at.isoformat() if t.last_heartbeat_at else None,
