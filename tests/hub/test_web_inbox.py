@@ -191,6 +191,10 @@ def test_an_open_item_takes_a_note_without_a_new_status_and_closes_only_when_con
         changes = s.scalars(select(StatusChange.status).join(ServiceRequest)
                             .where(ServiceRequest.number == number).order_by(StatusChange.id)).all()
     assert changes == ["registered", "in_progress", "in_progress", "resolved"]
+    # The audit page words it for people: status names, yes/no, not the codes.
+    audit_page = staff_client(client.app, hub, "boss", "administrator").get("/admin/audit").text
+    assert "преди: В процес на работа; след: Решена; бележка за гражданина: да" in audit_page, audit_page
+    assert "in_progress" not in audit_page and "True" not in audit_page
 
 
 def test_the_api_status_patch_still_works_and_keeps_no_internal_note(client, hub, kiosk):

@@ -40,7 +40,7 @@ LOGIN_CSRF_COOKIE = "eob_login_csrf"
 
 ROLE_NAMES = {
     Role.ADMINISTRATOR.value: ("Администратор", "Administrator"),
-    Role.CLERK.value: ("Служител (деловодство)", "Clerk"),
+    Role.CLERK.value: ("Служител по заявленията", "Clerk"),  # not "деловодство": a unit is called so too
     Role.TECHNICIAN.value: ("Техник", "Technician"),
 }
 STATUS_NAMES = {

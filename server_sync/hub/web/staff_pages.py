@@ -11,6 +11,9 @@ from server_sync.hub.security import hash_password
 from server_sync.hub.services import staff as staff_service
 from server_sync.hub.services.staff import Role, StaffError
 from server_sync.hub.web.common import (
+    KIND_NAMES,
+    ROLE_NAMES,
+    STATUS_NAMES,
     PageError,
     Staff,
     audit,
@@ -152,6 +155,35 @@ def staff_password(request: Request, username: str, staff: Admin, csrf: Annotate
     return see_other(flash_url("/admin/staff", "password_set"))
 
 
+# How the audit page words an entry's details (keys and the values that are codes).
+_DETAIL_NAMES = {
+    "old": ("преди", "before"), "new": ("след", "after"), "public_note": ("бележка за гражданина", "note for the citizen"),
+    "internal_note": ("вътрешна бележка", "internal note"), "changed": ("променено", "changed"),
+    "kind": ("вид", "kind"), "office": ("място", "office"), "role": ("роля", "role"), "units": ("звена", "units"),
+    "version": ("версия", "version"), "previous": ("предишна", "previous"), "channel": ("канал", "channel"),
+    "badge": ("карта", "badge"),
+}
+
+
+def audit_details(detail: dict | None, lang: str) -> str:
+    """An entry's details as a person reads them: "преди: Регистрирана; след: В процес на работа"."""
+    pick = (lambda pair: pair[1]) if lang == "en" else (lambda pair: pair[0])
+    words = []
+    for key, value in (detail or {}).items():
+        if isinstance(value, bool):
+            value = pick(("да", "yes")) if value else pick(("не", "no"))
+        elif key in ("old", "new") and value in STATUS_NAMES:
+            value = pick(STATUS_NAMES[value])
+        elif key == "role" and value in ROLE_NAMES:
+            value = pick(ROLE_NAMES[value])
+        elif key == "kind" and value in KIND_NAMES:
+            value = pick(KIND_NAMES[value])
+        elif isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value)
+        words.append(f"{pick(_DETAIL_NAMES[key]) if key in _DETAIL_NAMES else key}: {value}")
+    return "; ".join(words)
+
+
 @router.get("/admin/audit")
 def audit_log(request: Request, staff: Admin) -> Response:
     hub = hub_of(request)
@@ -162,4 +194,5 @@ def audit_log(request: Request, staff: Admin) -> Response:
     with hub.reads() as session:
         entries = staff_service.audit_page(session, actor=actor, action=action, before_id=before, limit=100)
     return render(request, "audit.html", staff, entries=entries, actions=AUDIT_ACTIONS, actor=actor or "",
+                  details=lambda detail: audit_details(detail, staff.lang),
                   action=action or "", next_before=entries[-1].id if len(entries) == 100 else None)
