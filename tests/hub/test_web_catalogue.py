@@ -118,6 +118,7 @@ def test_service_edit_publishes_a_new_version(client, hub, admin):
                                             "form_fields.copies"}
     assert entry.detail["version"] == again.headers["ETag"].strip('"')
     assert revisions(hub) == 2
+    assert "(редактиран тук от ana)" in admin.get("/admin/catalogue").text  # where it came from, in words
 
     # Saving the same values again publishes nothing.
     r = edit(admin)

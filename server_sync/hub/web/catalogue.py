@@ -76,10 +76,28 @@ def _common(staff: Staff) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- overview
 
 
+def source_words(source: str | None, lang: str) -> str:
+    """Where a published catalogue came from, in words: the import's `source` is a code."""
+    if not source:
+        return ""
+    en = lang == "en"
+    if source == "shipped":
+        return "the catalogue shipped with the software" if en else "каталогът, доставен с програмата"
+    if source == "seed-demo":
+        return "demo data" if en else "демонстрационни данни"
+    if source.startswith("web:"):
+        who, _, filename = source[4:].partition(":")
+        if filename:
+            return f"file {filename} imported by {who}" if en else f"файл {filename}, внесен от {who}"
+        return f"edited here by {who}" if en else f"редактиран тук от {who}"
+    return f"imported from {source}" if en else f"внесен от {source}"
+
+
 @router.get("/admin/catalogue")
 def catalogue_page(request: Request, staff: Admin) -> Response:
     revision, data = _current(request)
-    return render(request, "catalogue.html", staff, revision=revision, data=data, **_common(staff))
+    return render(request, "catalogue.html", staff, revision=revision, data=data,
+                  source=source_words(revision.source if revision else None, staff.lang), **_common(staff))
 
 
 # ---------------------------------------------------------------------------------------------- service
