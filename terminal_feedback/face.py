@@ -23,7 +23,9 @@ from kiosk.gui_gc import pin_gc_to_gui_thread
 from terminal_feedback.config import FeedbackConfig
 from terminal_feedback.terminal import FeedbackTerminal, PressOutcome
 
-__all__ = ["SmileyButton", "FeedbackFace", "run_face", "TEXTS"]
+__all__ = ["SmileyButton", "FeedbackFace", "run_face", "TEXTS", "DEFAULT_LANG"]
+
+DEFAULT_LANG = "bg"  # each citizen starts in it: the last one's English is not the next one's
 
 TEXTS = {
     "bg": {
@@ -117,7 +119,7 @@ class FeedbackFace(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.config, self.terminal = config, terminal
-        self.lang = "bg"
+        self.lang = DEFAULT_LANG
         self._pressed: PressOutcome | None = None  # written, its follow-up question on screen
         self.setAccessibleName("Оценка на обслужването")
         self.stack = QStackedWidget(self)
@@ -127,6 +129,10 @@ class FeedbackFace(QWidget):
         big = QFont()
         big.setPointSize(28)
         big.setBold(True)
+        # The buttons' words are as readable as the titles (Qt's default, about 9 pt, is not).
+        button_font = QFont()
+        button_font.setPointSize(22)
+        button_font.setBold(True)
 
         # Page 0: the smileys.
         page = QWidget()
@@ -141,6 +147,8 @@ class FeedbackFace(QWidget):
             row.addWidget(button)
         v.addLayout(row, 1)
         self.language_button = QPushButton()
+        self.language_button.setFont(button_font)
+        self.language_button.setMinimumSize(QSize(220, 60))
         self.language_button.clicked.connect(self.toggle_language)
         v.addWidget(self.language_button, 0, Qt.AlignRight)
         self.stack.addWidget(page)
@@ -156,12 +164,14 @@ class FeedbackFace(QWidget):
         answers = config.follow_up.answers if config.follow_up else ()
         for index, answer in enumerate(answers):
             button = QPushButton()
+            button.setFont(button_font)
             button.setMinimumHeight(80)
             button.clicked.connect(lambda _=False, a=answer.id: self._finish(a))
             grid.addWidget(button, index // 2, index % 2)
             self.answer_buttons.append(button)
         v.addLayout(grid, 1)
         self.skip_button = QPushButton()
+        self.skip_button.setFont(button_font)
         self.skip_button.setMinimumHeight(60)
         self.skip_button.clicked.connect(lambda: self._finish(None))
         v.addWidget(self.skip_button)
@@ -191,8 +201,12 @@ class FeedbackFace(QWidget):
         return ("smileys", "question", "thanks")[self.stack.currentIndex()]
 
     def reset(self) -> None:
+        """Back to the smileys in the default language, for the next citizen."""
         self._pressed = None
         self.stack.setCurrentIndex(0)
+        if self.lang != DEFAULT_LANG:
+            self.lang = DEFAULT_LANG
+            self.retranslate()
         self.smileys[0].setFocus()
 
     def toggle_language(self) -> None:

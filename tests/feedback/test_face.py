@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontInfo
 
 from terminal_feedback.config import parse_feedback_section
 from terminal_feedback.face import FeedbackFace, SmileyButton
@@ -118,3 +119,82 @@ def test_walking_away_from_the_question_still_keeps_the_press(qtbot, store, cloc
     assert [(p["score"], p["source"], p["reason"]) for p in presses(store)] == [(2, "touch", None)]
     qtbot.waitUntil(lambda: face.page() == "thanks", timeout=10000)  # the question timed out
     assert [(p["score"], p["source"], p["reason"]) for p in presses(store)] == [(2, "touch", None)]
+
+
+def _bulgarian_again(face) -> None:
+    """What the next citizen sees (and hears from a screen reader) is Bulgarian."""
+    assert face.page() == "smileys" and face.lang == "bg"
+    assert face.title.text() == "Доволни ли сте от обслужването?"
+    assert face.language_button.text() == "English"
+    assert [b.accessibleName() for b in face.smileys] == ["Много недоволен", "Недоволен", "Доволен", "Много доволен"]
+
+
+@pytest.mark.parametrize("leave", ["answer", "skip", "question_timeout", "happy"])
+def test_the_next_citizen_starts_in_bulgarian(qtbot, store, clock, leave):
+    """English → smiley → answered, skipped, walked away from the question, or no question at all:
+    when the thank-you page goes, the face is Bulgarian again, and so is its follow-up question."""
+    config = parse_feedback_section(SECTION)
+    terminal = FeedbackTerminal(config, store, clock=clock, wall_clock=clock.now)
+    face = FeedbackFace(config, terminal, question_timeout_ms=200)
+    qtbot.addWidget(face)
+    face.resize(900, 500)
+    face.show()
+    face.reset()
+    qtbot.mouseClick(face.language_button, Qt.LeftButton)
+    assert face.title.text() == "How satisfied were you with our service?"
+    qtbot.mouseClick(face.smileys[3 if leave == "happy" else 0], Qt.LeftButton)
+    if leave != "happy":
+        assert face.page() == "question" and face.skip_button.text() == "Skip"
+    if leave == "answer":
+        qtbot.mouseClick(face.answer_buttons[1], Qt.LeftButton)
+    elif leave == "skip":
+        qtbot.mouseClick(face.skip_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: face.page() == "thanks", timeout=10000)
+    assert face.thanks_label.text() == "Thank you!"  # the thanks are still in the citizen's language
+    qtbot.waitUntil(lambda: face.page() == "smileys", timeout=10000)
+    _bulgarian_again(face)
+    clock.advance(10)
+    qtbot.mouseClick(face.smileys[0], Qt.LeftButton)  # the next citizen
+    assert face.follow_label.text() == "Каква беше основната причина?"
+    assert [b.text() for b in face.answer_buttons] == ["Дълго чакане", "Отношение"]
+    assert face.skip_button.text() == "Пропусни"
+
+
+def test_after_a_failed_write_the_next_citizen_starts_in_bulgarian(qtbot, clock):
+    class FullDisk:
+        def record_press(self, press):
+            raise OSError(28, "No space left on device")
+
+    config = parse_feedback_section({"counter_id": "grao-3", "thanks_s": 0.2})
+    face = FeedbackFace(config, FeedbackTerminal(config, FullDisk(), clock=clock, wall_clock=clock.now))
+    qtbot.addWidget(face)
+    face.show()
+    face.reset()
+    qtbot.mouseClick(face.language_button, Qt.LeftButton)
+    qtbot.mouseClick(face.smileys[2], Qt.LeftButton)
+    assert "staff" in face.thanks_label.text()
+    qtbot.waitUntil(lambda: face.page() == "smileys", timeout=10000)
+    _bulgarian_again(face)
+
+
+@pytest.mark.parametrize("size", [(900, 500), (1024, 600), (1280, 800)])  # the tests' and the 10" panels
+@pytest.mark.parametrize("english", [False, True])
+def test_buttons_are_large_and_their_words_fit(face, qtbot, size, english):
+    """The answer, Skip and language buttons are read by pensioners: near the titles' size, never
+    Qt's small default, and each word still fits on its button."""
+    face.resize(*size)
+    if english:
+        qtbot.mouseClick(face.language_button, Qt.LeftButton)
+    title_px = QFontInfo(face.title.font()).pixelSize()
+
+    def large_and_whole(button) -> None:
+        px = QFontInfo(button.font()).pixelSize()
+        assert px >= 0.75 * title_px and px >= 26, (button.text(), px, title_px)
+        assert button.isVisible() and button.sizeHint().width() <= button.width(), button.text()  # not cut
+        assert button.sizeHint().height() <= button.height(), button.text()
+
+    large_and_whole(face.language_button)
+    qtbot.mouseClick(face.smileys[0], Qt.LeftButton)
+    assert face.page() == "question"
+    for button in [*face.answer_buttons, face.skip_button]:
+        large_and_whole(button)
