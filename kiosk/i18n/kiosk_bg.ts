@@ -339,6 +339,10 @@
         <translation>Прочетена лична карта: {name}</translation>
     </message>
     <message>
+        <source>The ID card is read.</source>
+        <translation>Личната карта е прочетена.</translation>
+    </message>
+    <message>
         <location filename="../views/tracking.py" line="203"/>
         <source>Place your ID card on the reader first.</source>
         <translation>Първо поставете личната си карта на четеца.</translation>

@@ -129,6 +129,8 @@ class RequestFormScreen(Screen):
                 widget.setProperty("required", True)  # kiosk.a11y.describe.PROP_REQUIRED
             if field.help:
                 widget.setAccessibleDescription(state.t(field.help))
+            if field.is_personal:  # an ЕГН, a name, an address, a phone: spoken only through the headset
+                widget.setProperty("private", True)  # kiosk.a11y.describe.PROP_PRIVATE
             self.inputs[field.name] = widget
             layout.addWidget(widget)
             error = paragraph("", "Error")

@@ -490,3 +490,42 @@ def test_signal_description_typed_only_with_the_keypad_on_the_on_screen_keyboard
         [row] = list(s.scalars(select(ServiceRequest)))
     assert row.number == receipt.reference
     assert row.description == "Счупена пейка ok."
+
+
+def test_the_citizens_name_and_a_typed_egn_never_reach_the_loudspeaker(blind):
+    """No headset: the card is said to be read, without the name; the dossier screen's card line and
+    an ЕГН typed into a form's personal field are read as personal data, not aloud."""
+    c = blind
+    start_by_ear(c)
+    c.choose("Моите заявления")
+    c.wait_screen("dossier")
+    mark = c.mark()
+    c.place_card("valid")
+    c.qtbot.waitUntil(lambda: "Личната карта е прочетена." in c.heard_since(mark), timeout=5000)
+    for _ in range(12):  # every stop of the screen, the card's line among them
+        c.key(K.Key_Down)
+    assert not any("MARIYA" in e.text for e in c.speech.spoken if e.output == "speaker")
+    assert "лични данни" in c.heard_since(mark), c.heard_since(mark)  # the card's line, as personal data
+
+    c.key(K.Key_Escape)
+    c.wait_screen("welcome")
+    c.choose("Услуги и удостоверения")
+    c.wait_screen("catalogue")
+    state = c.app.state
+    situation = next(g for g in state.catalogue.life_situations
+                     if any(s.id == "heirs-certificate" for s in state.services_in_situation(g.id)))
+    c.choose(state.t(situation.name))
+    c.choose("Удостоверение за наследници, бутон")
+    c.wait_screen("service")
+    c.choose("Подай тук с личната си карта")
+    c.wait_screen("identify")  # the welcome screen ended the identity: the card again
+    c.place_card("valid")
+    c.wait_screen("request_form")
+    c.find("ЕГН на починалия, поле")
+    mark = c.mark()
+    c.type_digits("4402126540")
+    typed = c.heard()[mark:]
+    assert typed and all(t == "звезда" for t in typed), typed
+    c.key(K.Key_Up)
+    c.key(K.Key_Down)  # back on the field: its value is personal data, not read on the speaker
+    assert "4402126540" not in c.last() and "четири" not in c.last(), c.last()
