@@ -468,7 +468,9 @@ class AccessibilityController(QObject):
 
     @Slot(object)
     def _on_identity_changed(self, identity) -> None:
-        if identity is None:
+        if identity is not None:
+            self.say(phrase(self.language, "card_read"))  # on any screen; the name only as the screen shows it
+        else:
             # the citizen's identity ended (the welcome screen, Finish, the timeout): "repeat"
             # must not say their number or name to whoever comes next, nor finish saying it
             self.speech.stop()
@@ -481,4 +483,6 @@ class AccessibilityController(QObject):
         # the welcome screen after the end may already have reset us; a second reset would
         # cut off the "session ended" message still waiting in the queue
         if not self._reset_done:
+            if self._ending_message is None:  # Finish (the timeout set its own words)
+                self._ending_message = phrase(self.language, "finished")
             self.reset()

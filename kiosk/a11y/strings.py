@@ -118,6 +118,9 @@ PHRASES: dict[str, str] = {
     "timeout_extended": QT_TRANSLATE_NOOP("Speech", "Time extended."),
     "any_key_extends": QT_TRANSLATE_NOOP("Speech", "Or press any key."),
     "timed_out": QT_TRANSLATE_NOOP("Speech", "The session has ended. Personal data was erased."),
+    "finished": QT_TRANSLATE_NOOP("Speech", "Finished. Your personal data was erased. Speech is off."),
+    # said, without the name, when the ID card is read (anyone may be listening)
+    "card_read": QT_TRANSLATE_NOOP("Speech", "The ID card is read."),
     # the visible indicator and switches in the header
     "ind_speech": QT_TRANSLATE_NOOP("Speech", "Speech"),
     "ind_contrast": QT_TRANSLATE_NOOP("Speech", "Contrast"),

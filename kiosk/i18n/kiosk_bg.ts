@@ -339,10 +339,6 @@
         <translation>Прочетена лична карта: {name}</translation>
     </message>
     <message>
-        <source>The ID card is read.</source>
-        <translation>Личната карта е прочетена.</translation>
-    </message>
-    <message>
         <location filename="../views/tracking.py" line="203"/>
         <source>Place your ID card on the reader first.</source>
         <translation>Първо поставете личната си карта на четеца.</translation>
@@ -2010,6 +2006,14 @@
         <location filename="../a11y/strings.py" line="120"/>
         <source>The session has ended. Personal data was erased.</source>
         <translation>Сесията приключи. Личните данни са изтрити.</translation>
+    </message>
+    <message>
+        <source>Finished. Your personal data was erased. Speech is off.</source>
+        <translation>Приключихте. Личните ви данни са изтрити. Гласовият режим е изключен.</translation>
+    </message>
+    <message>
+        <source>The ID card is read.</source>
+        <translation>Личната карта е прочетена.</translation>
     </message>
     <message>
         <location filename="../a11y/strings.py" line="122"/>

@@ -183,7 +183,7 @@ class DossierScreen(Screen):
         layout.addStretch(1)
         self.add_footer(done_button(self, "normal"))
         self.add_footer(self.open_button, 2)
-        state.document_read.connect(self._card_read)
+        state.document_read.connect(self._update_card)
         state.document_refused.connect(self._refused)
         self._update_card()
 
@@ -195,11 +195,6 @@ class DossierScreen(Screen):
             self.card_label.setText(self.tr("Place your ID card on the reader."))
         else:
             self.card_label.setText(self.tr("ID card read: {name}").format(name=ident.full_name))
-
-    def _card_read(self, *_):
-        self._update_card()
-        if self.state.session.identity is not None:  # said, without the name: anyone may be listening
-            self.announce.emit(self.tr("The ID card is read."), False)
 
     def _refused(self, reason: str) -> None:
         self.card_label.setProperty("private", False)
@@ -236,7 +231,7 @@ class DossierScreen(Screen):
 
     def wipe(self) -> None:
         self.access_code.clear()
-        for sig, slot in ((self.state.document_read, self._card_read), (self.state.document_refused, self._refused)):
+        for sig, slot in ((self.state.document_read, self._update_card), (self.state.document_refused, self._refused)):
             try:
                 sig.disconnect(slot)
             except (RuntimeError, TypeError):

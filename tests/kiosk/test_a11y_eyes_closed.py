@@ -529,3 +529,16 @@ def test_the_citizens_name_and_a_typed_egn_never_reach_the_loudspeaker(blind):
     c.key(K.Key_Up)
     c.key(K.Key_Down)  # back on the field: its value is personal data, not read on the speaker
     assert "4402126540" not in c.last() and "четири" not in c.last(), c.last()
+
+
+def test_a_card_read_on_the_welcome_screen_and_finish_are_both_said(blind):
+    c = blind
+    start_by_ear(c)
+    mark = c.mark()
+    c.place_card("valid")
+    c.qtbot.waitUntil(lambda: "Личната карта е прочетена." in c.heard_since(mark), timeout=5000)
+    assert not any("MARIYA" in e.text for e in c.speech.spoken if e.output == "speaker")
+    mark = c.mark()
+    c.choose("Край")
+    c.qtbot.waitUntil(lambda: "Приключихте. Личните ви данни са изтрити." in c.heard_since(mark), timeout=5000)
+    assert not c.app.a11y.speech_mode
