@@ -7,7 +7,9 @@ a text field — shown (the first field touched, as a citizen would):
   not under the keyboard, and not in a scroll area (it never scrolls away);
 - the field being typed into is on screen whole, above the keyboard;
 - a screen has at most one scroll area;
-- nothing a citizen must read is cut off (button labels, labels).
+- nothing a citizen must read is cut off (button labels, labels);
+- on a receipt, the number, the tracking code and the QR code are on screen whole as it opens:
+  no scrolling to find them (a citizen whose receipt did not print copies them from the screen).
 
 One window per language, theme, text size and panel; every scene is shown in it in turn."""
 
@@ -173,3 +175,49 @@ def test_every_scene_fits_with_and_without_the_keyboard(qapp, lang, theme, large
     assert not problems, "\n".join(f"{name}: {'; '.join(bad)}" for name, bad in problems.items())
     # the walk did type somewhere: the forms, the signal, tracking, search
     assert {"request-form", "signal", "track", "hotlines"} <= set(typed_into), typed_into
+
+
+RECEIPT_SCENES = {"receipt", "receipt-offline-printer-out", "receipt-printer-out-large-number"}
+
+
+def receipt_out_of_view(window: QWidget) -> list[str]:
+    """The receipt's number, tracking code and QR code that are not whole in the visible part of
+    the body's scroll area (scrolled away, under the footer, cut by the window)."""
+    screen = window.current_screen()
+    scroll = screen.body_scroll
+    viewport = scroll.viewport()
+    found = []
+    for what, widget in (("number", screen.number_label), ("tracking code", screen.code_label),
+                         ("QR code", screen.qr_label)):
+        if widget is None or not widget.isVisibleTo(window):
+            found.append(f"{what}: not shown")
+            continue
+        rect = QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
+        if not viewport.rect().contains(rect):
+            found.append(f"{what} {rect.getRect()} outside the body's visible {viewport.rect().getRect()} "
+                         f"(scrolled by {scroll.verticalScrollBar().value()} px)")
+        hidden = shown_whole(widget, window)
+        if hidden:
+            found.append(f"{what} {hidden}")
+    return found
+
+
+@pytest.mark.parametrize("lang, theme, large_text, panel", MATRIX,
+                         ids=[f"{p}-{lang}-{t}-{'large' if lg else 'normal'}" for lang, t, lg, p in MATRIX])
+def test_the_receipt_shows_its_number_code_and_qr_without_scrolling(qapp, lang, theme, large_text, panel):
+    problems: dict[str, list[str]] = {}
+    seen = []
+
+    def check(name, kiosk):
+        assert kiosk.window.current_screen().screen_name == "receipt", name
+        seen.append(name)
+        bad = receipt_out_of_view(kiosk.window)
+        if bad:
+            problems[name] = bad
+
+    try:
+        SCREENS.render(None, lang, theme, RECEIPT_SCENES, large_text=large_text, on_scene=check, panel=panel)
+    finally:
+        QApplication.instance().setStyleSheet("")
+    assert set(seen) == RECEIPT_SCENES, seen
+    assert not problems, "\n".join(f"{name}: {'; '.join(bad)}" for name, bad in problems.items())
