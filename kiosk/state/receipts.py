@@ -5,7 +5,7 @@ Part of `KioskState` (mixins: they use the state's backend, catalogue, session a
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -45,6 +45,8 @@ class ReceiptData:
     information_only: bool = False
     #: the telephone to ask about it: "name: number"
     hotline: str | None = None
+    #: what it was made from (the draft and the outcome), to say it again in another language
+    source: tuple | None = field(default=None, repr=False, compare=False)
 
 
 class Submissions:
@@ -101,6 +103,15 @@ class Submissions:
 
     def make_receipt(self, draft: Draft, outcome: SubmitOutcome) -> ReceiptData:
         """What was filed, where, by when it is answered, how to track it and whom to call."""
+        self.last_receipt = receipt = self._receipt(draft, outcome)
+        return receipt
+
+    def receipt_in_language(self, receipt: ReceiptData) -> ReceiptData:
+        """`receipt` in the kiosk's language now (the screen after a language switch); the paper, and
+        the receipt the printer was given, stay as printed."""
+        return self._receipt(*receipt.source) if receipt.source is not None else receipt
+
+    def _receipt(self, draft: Draft, outcome: SubmitOutcome) -> ReceiptData:
         from server_sync.protocol.catalogue import Tier
         from server_sync.protocol.deadlines import deadline_for, signal_deadline
 
@@ -129,7 +140,7 @@ class Submissions:
                 due_at = None  # accepted as information: no proceedings, no answer (АПК, art. 111)
             elif due_at is None:
                 due_at = signal_deadline(outcome.registered_at)
-        receipt = ReceiptData(
+        return ReceiptData(
             reference=outcome.reference,
             official=outcome.delivered,
             title=title,
@@ -144,9 +155,8 @@ class Submissions:
             due=due_at.astimezone(_SOFIA).date() if due_at is not None else None,
             information_only=information_only,
             hotline=self.hotline_for(unit_id),
+            source=(draft, outcome),
         )
-        self.last_receipt = receipt
-        return receipt
 
     def signal_place(self, draft: Draft) -> str | None:
         """The place a signal points at, as the citizen gave it: a place of the catalogue, and

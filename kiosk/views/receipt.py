@@ -43,7 +43,10 @@ class ReceiptScreen(Screen):
 
     def __init__(self, state, receipt, service_id: str | None = None) -> None:
         super().__init__()
+        # `receipt` is the one printed (the printer's outcome is looked up by it); the screen says it in
+        # the kiosk's language now — rebuilt after a language switch, it is all in the new language
         self.state, self.receipt, self.service_id = state, receipt, service_id
+        self.shown = receipt = state.receipt_in_language(receipt)
         self.page = page = self.frame((32, 16, 32, 16), 10)
         self.printer_label = paragraph(self.tr("Printing your receipt…"), "Notice")
         if receipt.kind == "signal":
@@ -127,7 +130,7 @@ class ReceiptScreen(Screen):
                                            self.tr("Another request for me, with the same ID card"))
             self.again_button.clicked.connect(lambda: self.navigate.emit("welcome", {"keep_identity": True}))
             self.add_footer(self.again_button)
-        printed = state.print_outcome(receipt)
+        printed = state.print_outcome(self.receipt)
         if printed is not None:  # already known (the screen rebuilt in another language): shown, not announced again
             self._show_printer(printed)
         elif state.printer_ready is False:  # known before filing: no paper, the number is what counts
@@ -256,7 +259,7 @@ class ReceiptScreen(Screen):
         self.read_aloud.emit(self.spoken_summary())
 
     def spoken_summary(self) -> str:
-        r = self.receipt
+        r = self.shown
         from kiosk.a11y.spoken_numbers import reference
 
         lang = self.state.language
@@ -270,7 +273,7 @@ class ReceiptScreen(Screen):
             parts.append(self.tr("Deadline: {deadline}").format(deadline=r.deadline) + ".")
         if r.due is not None:
             parts.append(self.tr("Answer due by: {date}").format(date=r.due.strftime("%d.%m.%Y")) + ".")
-        if self.state.print_outcome(r) is False:  # known before the screen showed: said with it
+        if self.state.print_outcome(self.receipt) is False:  # known before the screen showed: said with it
             parts.append(self.printer_label.text())
         return " ".join(parts)
 

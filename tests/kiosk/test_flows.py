@@ -408,8 +408,13 @@ def test_a_language_switch_on_the_receipt_prints_no_second_receipt(kiosk):
     assert kiosk.screen().receipt is receipt and kiosk.sees(receipt.reference)
     kiosk.qtbot.waitUntil(lambda: not kiosk.state.tasks.busy)  # a second print would be running now
     assert len(kiosk.printer.receipts) == 1, "the receipt was printed again after the language switch"
-    # the rebuilt screen still says how printing went, now in English
+    # the rebuilt screen still says how printing went, now in English — and all of it is English
     assert kiosk.sees("The receipt is printed")
+    service = kiosk.state.service("current-address")
+    assert kiosk.sees(service.name.get("en")) and not kiosk.sees(service.name.get("bg"))
+    office = kiosk.state.office_name()
+    assert office and not any(ch in office for ch in "абвгдежзийклмнопрстуфхцчшщъьюя"), office
+    assert kiosk.sees(office) and not any("работни дни" in t for t in kiosk.visible_texts())
     kiosk.window.language_button.setFocus()
     kiosk.qtbot.keyClick(kiosk.window.language_button, Qt.Key.Key_Space)  # and back, from the keyboard
     kiosk.qtbot.waitUntil(lambda: kiosk.state.language == "bg")
