@@ -495,7 +495,7 @@
     </message>
     <message>
         <location filename="../state/forms.py" line="43"/>
-        <source>not a valid ЕГН or ЛНЧ (10 digits with a check digit)</source>
+        <source>not a valid personal number, EGN or LNCh (10 digits with a check digit)</source>
         <translation>невалидно ЕГН или ЛНЧ (10 цифри с контролна цифра)</translation>
     </message>
 </context>
@@ -541,7 +541,7 @@
     </message>
     <message>
         <location filename="../views/request.py" line="24"/>
-        <source>Put the card with the photo side down, the three lines of letters and digits towards the reader. We read only your name, ЕГН, document number and dates; nothing is kept after you finish.</source>
+        <source>Put the card with the photo side down, the three lines of letters and digits towards the reader. We read only your name, personal number (EGN), document number and dates; nothing is kept after you finish.</source>
         <translation>Поставете картата със снимката надолу, трите реда букви и цифри към четеца. Четем само името, ЕГН, номера на документа и датите; нищо не се пази, след като приключите.</translation>
     </message>
     <message>
@@ -579,7 +579,7 @@
     </message>
     <message>
         <location filename="../views/request.py" line="69"/>
-        <source>ЕГН</source>
+        <source>Personal number (EGN)</source>
         <translation>ЕГН</translation>
     </message>
     <message>
@@ -662,7 +662,7 @@
     </message>
     <message>
         <location filename="../views/main_window.py" line="434"/>
-        <source>ЕГН {egn} · {name}</source>
+        <source>EGN {egn} · {name}</source>
         <translation>ЕГН {egn} · {name}</translation>
     </message>
     <message>

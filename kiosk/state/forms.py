@@ -41,7 +41,7 @@ _MESSAGES = {
     "phone": QT_TRANSLATE_NOOP("FormErrors", "a phone number has only digits, spaces and + ( ) / -"),
     "email": QT_TRANSLATE_NOOP("FormErrors", "not a valid e-mail address"),
     "choice": QT_TRANSLATE_NOOP("FormErrors", "choose one of the options"),
-    "egn": QT_TRANSLATE_NOOP("FormErrors", "not a valid ЕГН or ЛНЧ (10 digits with a check digit)"),
+    "egn": QT_TRANSLATE_NOOP("FormErrors", "not a valid personal number, EGN or LNCh (10 digits with a check digit)"),
 }
 
 

@@ -424,7 +424,7 @@ class MainWindow(QWidget):
         else:
             # the masked ЕГН first: a narrow header cuts the end of the name, not the number
             short = " ".join(w for w in (identity.given_names.split()[:1] + [identity.surname]) if w)
-            text = self.tr("ЕГН {egn} · {name}").format(name=short, egn=masked_egn(identity.egn))
+            text = self.tr("EGN {egn} · {name}").format(name=short, egn=masked_egn(identity.egn))
             self.identity_label.setText(text)
             self.identity_label.setAccessibleName(self.tr("ID card: {who}").format(who=text))
             self.identity_label.show()

@@ -22,7 +22,7 @@ class IdentifyScreen(Screen):
         layout = self.frame((48, 32, 48, 32), 20)
         layout.addWidget(heading(self.tr("Place your ID card on the reader")))
         layout.addWidget(paragraph(self.tr("Put the card with the photo side down, the three lines of letters and digits towards the reader. "
-                                           "We read only your name, ЕГН, document number and dates; nothing is kept after you finish.")))
+                                           "We read only your name, personal number (EGN), document number and dates; nothing is kept after you finish.")))
         self.error_label = paragraph("", "Error")
         self.error_label.setAccessibleName(self.tr("Error"))
         self.error_label.hide()
@@ -66,7 +66,7 @@ class IdentityPanel(QWidget):
         super().__init__(parent)
         form = QFormLayout(self)
         self.fields = []
-        for label, value in ((self.tr("Name"), identity.full_name), (self.tr("ЕГН"), identity.egn),
+        for label, value in ((self.tr("Name"), identity.full_name), (self.tr("Personal number (EGN)"), identity.egn),
                              (self.tr("ID card number"), identity.document_number)):
             edit = QLineEdit(value)
             edit.setReadOnly(True)
