@@ -61,7 +61,14 @@ _SYNONYMS_BG = [
     ("къща", "жилище", "имот"),
     ("развод", "семейно положение"),
     ("пенсия", "осигурителен"),
+    ("смяна", "промяна"),  # "смяна на адрес": the catalogue says "промяна"
+    ("сменя", "променя"),
 ]
+
+
+# Prepositions and conjunctions (folded, as the query's words are): every other word of a query must
+# match, these need not ("удостоверение за наследници", "смяна на адрес", "certificate of heirs").
+_FUNCTION_WORDS = frozenset(fold("на за и в във с със от по до при към или ли се да а но the of for a an to in on and or").split())
 
 
 def stem(word: str) -> str:
@@ -130,6 +137,8 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 30) -> list[SearchHit]:
         terms = [t for t in fold(query).split() if t]
+        # "смяна на адрес": a preposition or conjunction need not occur in the service's texts
+        terms = [t for t in terms if t not in _FUNCTION_WORDS] or terms
         if not terms:
             return []
         totals: dict[int, float] | None = None

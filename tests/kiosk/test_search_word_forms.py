@@ -104,3 +104,11 @@ def test_the_citizen_types_a_word_form_on_the_catalogue_screen(kiosk):
     assert listed["данък"] == listed["данъци"] == listed["данъчна"], listed
     names = listed["данък"]
     assert any("данъчна оценка" in t for t in names) and any("задължения" in t for t in names), names
+
+
+def test_a_change_of_address_is_found_in_the_words_citizens_use(index, catalogue):
+    """"смяна на адрес" (what people say) finds the services the catalogue calls "промяна"."""
+    address_changes = {s.id for s in catalogue.services if "промяна" in s.name.bg.lower() and "адрес" in s.name.bg.lower()}
+    assert address_changes, "the shipped catalogue has a change-of-address service"
+    for query in ("смяна на адрес", "смяна адрес", "сменя адреса"):
+        assert address_changes & set(found(index, query)), query
