@@ -105,6 +105,9 @@ def test_validation_errors(tech, hub):
     assert 'role="alert"' in r.text and 'aria-invalid="true"' in r.text
     assert add(tech, pin="12345", expect=422).status_code == 422  # too short
     assert add(tech, pin="1234567890123", expect=422).status_code == 422  # too long
+    for guessable in ("111111", "123456", "987654", "121212", "123123", "12341234"):
+        r = add(tech, pin=guessable, expect=422)
+        assert "се отгатва лесно" in r.text, guessable
     add(tech)
     r = add(tech, badge="", expect=422)  # the same name
     assert 'id="t-name-error"' in r.text

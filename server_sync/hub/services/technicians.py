@@ -51,9 +51,20 @@ def normal_badge(uid: str) -> str | None:
 
 
 def check_pin(pin: str) -> str:
+    """6–12 digits, and not one a thief tries first: one digit repeated (111111), a run up or down
+    (123456, 987654), or a short block repeated (121212, 123123)."""
     if not PIN.fullmatch(pin or ""):
         raise TechnicianError("pin")
+    if guessable_pin(pin):
+        raise TechnicianError("pin", "guessable")
     return pin
+
+
+def guessable_pin(pin: str) -> bool:
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+    if len(steps) == 1 and steps <= {0, 1, -1}:
+        return True  # 111111, 123456, 654321
+    return any(len(pin) % size == 0 and pin == pin[:size] * (len(pin) // size) for size in (2, 3, 4))
 
 
 def add(*, session: Session, name: str, badge_hash: str | None, pin_hash: str,

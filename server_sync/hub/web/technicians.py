@@ -64,8 +64,8 @@ def technician_add(request: Request, staff: Tech, csrf: Annotated[str, Form(max_
         errors["badge"] = "invalid"
     try:
         service.check_pin(pin)
-    except TechnicianError:
-        errors["pin"] = "invalid"
+    except TechnicianError as exc:
+        errors["pin"] = exc.code
     if errors:
         return _page(request, staff, status=422, errors=errors, form=form)
     hub = hub_of(request)
