@@ -82,9 +82,12 @@ class Navigator:
     def first_in(self, screen: QWidget) -> QWidget | None:
         """The screen's first control — its first button rather than a text field, as the window
         does: focus in a field brings up the on-screen keyboard over half the page (hotlines,
-        dossier) before the citizen has touched anything; the field is one step away."""
+        dossier) before the citizen has touched anything; the field is one step away. Not a button
+        that leaves the screen ("Done"), where another is there: a reflexive 5 would leave."""
         controls = [w for w in self.chain() if screen.isAncestorOf(w) and d.is_interactive(w)]
-        return next((w for w in controls if not d.is_text_input(w)), controls[0] if controls else None)
+        buttons = [w for w in controls if not d.is_text_input(w)]
+        staying = [w for w in buttons if not w.property("leaves_screen")]
+        return next(iter(staying or buttons or controls), None)
 
     def focus_first(self, screen: QWidget) -> None:
         """Put the focus on the screen's first control without announcing it separately."""

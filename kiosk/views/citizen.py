@@ -29,6 +29,7 @@ def done_button(screen: Screen, kind: str = "primary"):
     """"Done" at the foot of an information flow: on to the four smileys (how was it?)."""
     button = big_button(QCoreApplication.translate("Common", "Done"), kind=kind)
     button.clicked.connect(lambda: screen.navigate.emit("feedback", {"service_id": None}))
+    button.setProperty("leaves_screen", True)  # kiosk.a11y.navigation: never where the keypad starts
     return button
 
 
