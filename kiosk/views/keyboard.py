@@ -57,6 +57,7 @@ class OnScreenKeyboard(QWidget):
         self.shift = False
         self.layout_name = layout_name
         self.configured: str | None = None  # the kiosk's configured layout, if it has one
+        self._before: str | None = None  # the layout before a field asked for another (follow_field)
         self._letter_buttons: list[QPushButton] = []
         self._grid: list[list[QPushButton]] = []
         self._specs: dict[QPushButton, KeySpec] = {}
@@ -176,10 +177,21 @@ class OnScreenKeyboard(QWidget):
             self._build()
             self.layout_changed.emit(name)
 
+    def follow_field(self, field: QWidget) -> None:
+        """A field may ask for its letters (a tracking code is Latin: property `keyboard_layout` =
+        "en"); the layout the citizen had comes back at the next field that asks for none."""
+        wanted = field.property("keyboard_layout")
+        if wanted in LAYOUTS and wanted != self.layout_name:
+            self._before = self._before or self.layout_name
+            self.set_layout(wanted)
+        elif not wanted and self._before is not None:
+            before, self._before = self._before, None
+            self.set_layout(before)
+
     def reset(self, language: str) -> None:
         """As the next citizen should find it: the configured layout (else the one for `language`),
         in lower case."""
-        self.shift = False
+        self.shift, self._before = False, None
         name = self.configured or keyboard_layout_for(language)
         if name in LAYOUTS and name != self.layout_name:
             self.set_layout(name)

@@ -186,6 +186,7 @@ class MainWindow(QWidget):
             return
         wants = isinstance(new, QPlainTextEdit) or (isinstance(new, QLineEdit) and not new.isReadOnly())
         if wants and self.isAncestorOf(new):
+            self.keyboard.follow_field(new)
             self.keyboard.show()
             # the keyboard takes the lower part of the window: the screen's body shrinks to what is
             # left (its footer stays) and scrolls the field back into view as it does

@@ -28,6 +28,7 @@ class TrackScreen(Screen):
         self.code = QLineEdit(code)
         self.code.setPlaceholderText(self.tr("Tracking code"))
         self.code.setAccessibleName(self.tr("Tracking code"))
+        self.code.setProperty("keyboard_layout", "en")  # Latin letters and digits (kiosk.views.keyboard)
         for w in (self.reference, self.code):
             w.setMinimumHeight(56)
             layout.addWidget(w)
@@ -171,6 +172,7 @@ class DossierScreen(Screen):
         self.access_code.setEchoMode(QLineEdit.Password)
         self.access_code.setPlaceholderText(self.tr("Personal access code"))
         self.access_code.setAccessibleName(self.tr("Personal access code"))
+        self.access_code.setProperty("keyboard_layout", "en")  # Latin letters and digits, as on the letter
         self.access_code.setMinimumHeight(56)
         layout.addWidget(self.access_code)
         self.open_button = big_button(self.tr("Show my requests"), kind="primary")

@@ -156,3 +156,20 @@ def test_an_answer_that_finds_nothing_leaves_no_earlier_history_under_it(kiosk):
     kiosk.tap("Покажи състоянието")
     kiosk.qtbot.waitUntil(lambda: screen.result.text().startswith("Няма заявление"), timeout=10000)
     assert history() == []
+
+
+def test_the_keyboard_offers_latin_letters_for_a_tracking_code_and_gives_the_citizens_back(kiosk):
+    """A tracking code has Latin letters (V, G, L… no Bulgarian layout types them): its field brings
+    the Latin keys; the number's field before it and after it, the Bulgarian ones."""
+    kiosk.tap("Проследяване на заявление")
+    kiosk.go("track")
+    keyboard, screen = kiosk.window.keyboard, kiosk.screen()
+    _touch(kiosk, screen.reference)
+    assert "я" in _keys(keyboard)
+    _touch(kiosk, screen.code)
+    assert {"v", "g", "l"} <= _keys(keyboard) and "я" not in _keys(keyboard)
+    for key in "vc8bvggg":
+        kiosk.tap(next(b for row in keyboard.grid() for b in row if b.text() == key))
+    assert screen.code.text().upper() == "VC8BVGGG"
+    _touch(kiosk, screen.reference)
+    assert "я" in _keys(keyboard)
