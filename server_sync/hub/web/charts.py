@@ -19,7 +19,7 @@ import io
 import itertools
 import re
 import warnings
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 from typing import Sequence
 
@@ -96,10 +96,19 @@ def _to_svg(fig: Figure, title: str, desc: str = "") -> str:
 
 def _date_axis(ax, xs: Sequence, lang: str) -> None:
     if xs and isinstance(xs[0], datetime):
-        span = (max(xs) - min(xs)).total_seconds() if len(xs) > 1 else 0
+        tz = getattr(xs[0], "tzinfo", None)
+        span = (max(xs) - min(xs)).total_seconds()
+        if span == 0:  # one day's point (a trend of one day): that day, between its neighbours
+            ax.set_xlim(xs[0] - timedelta(days=1), xs[0] + timedelta(days=1))
+            ax.xaxis.set_major_locator(mdates.DayLocator(tz=tz))
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m", tz=tz))
+            return
+        if span < 3600:  # reports seconds apart: an hour around them, labelled by the minute
+            middle = min(xs) + (max(xs) - min(xs)) / 2
+            ax.set_xlim(middle - timedelta(minutes=30), middle + timedelta(minutes=30))
         fmt = "%H:%M" if span <= 36 * 3600 else "%d.%m"
-        ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt, tz=getattr(xs[0], "tzinfo", None)))
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt, tz=tz))
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8, tz=tz))
 
 
 def line_chart_svg(xs: Sequence, ys: Sequence[float | None], *, title: str, xlabel: str = "", ylabel: str = "",
