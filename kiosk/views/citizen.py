@@ -270,7 +270,7 @@ class HotlinesScreen(Screen):
         for unit, items in groups.items():
             self.list.addWidget(heading(unit, 2))
             for h in items:
-                hours = f" ({self.state.t(h.hours)})" if h.hours else ""
+                hours = f" — {self.state.t(h.hours)}" if h.hours else ""  # the hours may hold brackets themselves
                 self.list.addWidget(paragraph(f"{self.state.t(h.name)}: {h.phone}{hours}", "HotlineLine"))
         self.list.addStretch(1)
         show_rows(self.list)

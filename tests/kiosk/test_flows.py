@@ -278,6 +278,10 @@ def test_hotlines_search_grouped_by_unit(kiosk):
 
     kiosk.qtbot.waitUntil(lambda: 0 < len(hotline_lines()) < everything)
     assert kiosk.sees("ГРАО")
+    kiosk.type_into(kiosk.screen().search, "")
+    kiosk.qtbot.waitUntil(lambda: len(hotline_lines()) == everything)
+    # hours that hold brackets themselves are not put in a second pair: "денонощно (… 112)"
+    assert not [t for t in hotline_lines() if re.search(r"\([^)]*\(", t)], hotline_lines()
 
 
 def test_consultation_support_once_per_person(kiosk):
