@@ -350,7 +350,7 @@ def test_round_trip_open311_inbox_clerk_closes_updates(client, hub, api_key):
     assert 'id="open311-public-note"' in page.text  # the clerk is told the public note is published
     r = clerk.post("/admin/requests/" + quote(number, safe=""), data={
         "csrf": csrf_of(page.text), "status": "resolved", "note": "Дупката е запълнена.",
-        "internal_note": "Бригада 3, асфалт 2 т."}, follow_redirects=False)
+        "internal_note": "Бригада 3, асфалт 2 т.", "confirm_final": "yes"}, follow_redirects=False)
     assert r.status_code == 303, r.text[:300]
     body = json_of(client.get(f"{V2}/requests/{number}.json?extensions=true"))
     assert len(body) == 1
