@@ -89,6 +89,17 @@ class BlindCitizen:
     def place_card(self, kind: str = "valid") -> None:
         self.reader.insert_card(self.cards[kind])
 
+    def open_service(self, service_id: str) -> None:
+        """From the welcome screen to a service's page, through its life situation, by ear."""
+        self.choose("Услуги и удостоверения")
+        self.wait_screen("catalogue")
+        state = self.app.state
+        situation = next(g for g in state.catalogue.life_situations
+                         if any(s.id == service_id for s in state.services_in_situation(g.id)))
+        self.choose(state.t(situation.name))
+        self.choose(f"{state.t(state.service(service_id).name)}, бутон")
+        self.wait_screen("service")
+
 
 @pytest.fixture
 def blind(qtbot, store, hub, network, clock):
@@ -511,14 +522,7 @@ def test_the_citizens_name_and_a_typed_egn_never_reach_the_loudspeaker(blind):
 
     c.key(K.Key_Escape)
     c.wait_screen("welcome")
-    c.choose("Услуги и удостоверения")
-    c.wait_screen("catalogue")
-    state = c.app.state
-    situation = next(g for g in state.catalogue.life_situations
-                     if any(s.id == "heirs-certificate" for s in state.services_in_situation(g.id)))
-    c.choose(state.t(situation.name))
-    c.choose("Удостоверение за наследници, бутон")
-    c.wait_screen("service")
+    c.open_service("heirs-certificate")
     c.choose("Подай тук с личната си карта")
     c.wait_screen("identify")  # the welcome screen ended the identity: the card again
     c.place_card("valid")

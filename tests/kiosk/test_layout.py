@@ -131,10 +131,12 @@ SCREENS = _screenshots()
 MATRIX = [(lang, theme, large, panel)
           for panel in SCREENS.PANELS for large in (False, True)
           for theme in ("default", "high_contrast") for lang in ("bg", "en")]
+over_the_matrix = pytest.mark.parametrize(
+    "lang, theme, large_text, panel", MATRIX,
+    ids=[f"{p}-{lang}-{t}-{'large' if lg else 'normal'}" for lang, t, lg, p in MATRIX])
 
 
-@pytest.mark.parametrize("lang, theme, large_text, panel", MATRIX,
-                         ids=[f"{p}-{lang}-{t}-{'large' if lg else 'normal'}" for lang, t, lg, p in MATRIX])
+@over_the_matrix
 def test_every_scene_fits_with_and_without_the_keyboard(qapp, lang, theme, large_text, panel):
     problems: dict[str, list[str]] = {}
     typed_into = []
@@ -202,8 +204,7 @@ def receipt_out_of_view(window: QWidget) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("lang, theme, large_text, panel", MATRIX,
-                         ids=[f"{p}-{lang}-{t}-{'large' if lg else 'normal'}" for lang, t, lg, p in MATRIX])
+@over_the_matrix
 def test_the_receipt_shows_its_number_code_and_qr_without_scrolling(qapp, lang, theme, large_text, panel):
     problems: dict[str, list[str]] = {}
     seen = []

@@ -141,14 +141,7 @@ def test_receipt_speaks_number_code_and_fee_as_people_say_them(blind):
     through the module, never as raw digits or "€"."""
     c = blind
     start_by_ear(c)
-    c.choose("Услуги и удостоверения")
-    c.wait_screen("catalogue")
-    state = c.app.state
-    situation = next(g for g in state.catalogue.life_situations
-                     if any(s.id == "current-address" for s in state.services_in_situation(g.id)))
-    c.choose(state.t(situation.name))
-    c.choose("Удостоверение за настоящ адрес, бутон")
-    c.wait_screen("service")
+    c.open_service("current-address")
     c.find("Подай тук с личната си карта")
     c.key(K.Key_Return)
     c.wait_screen("identify")
@@ -166,7 +159,7 @@ def test_receipt_speaks_number_code_and_fee_as_people_say_them(blind):
     assert "евроцента" in tier or " евро" in tier, tier
     form = c.window.current_screen()
     for field in (f for f in form.service.form_fields if f.required):
-        c.find(f"{state.t(field.label)}, поле")
+        c.find(f"{c.app.state.t(field.label)}, поле")
         c.type_digits("2") if str(field.type).endswith("number") else c.type_text("ул. Раковски 1")
     c.choose("Продължи към преглед")
     c.wait_screen("review")
