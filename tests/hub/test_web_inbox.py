@@ -384,3 +384,14 @@ def test_the_request_page_names_values_in_words_a_clerk_reads(client, hub, kiosk
                   .values(form={"deceased_name": "Петър Иванов Иванов", "date_of_death": "2026-10-01"}))
     page = admin.get(page_of(number)).text
     assert "Дата на смъртта" in page and "01.10.2026" in page and "2026-10-01" not in page
+
+
+def test_a_clerk_of_some_units_filters_among_their_services_and_categories_only(client, hub):
+    clerk = staff_client(client.app, hub, "grao-clerk", "clerk", units=["grao"])
+    page = clerk.get("/admin/requests").text
+    service_options = re.search(r'<select id="f-service".*?</select>', page, re.S).group(0)
+    assert "heirs-certificate" in service_options and "tax-assessment" not in service_options, service_options
+    category_options = re.search(r'<select id="f-category".*?</select>', page, re.S).group(0)
+    assert "potholes" not in category_options  # the environment unit's
+    everything = staff_client(client.app, hub, "boss", "administrator").get("/admin/requests").text
+    assert "tax-assessment" in everything and 'value="potholes"' in everything

@@ -85,6 +85,11 @@ def _lookups(request: Request, staff: Staff) -> dict[str, Any]:
 def inbox(request: Request, staff: Clerk) -> Response:
     q = request.query_params
     names = _lookups(request, staff)
+    limited, catalogue = _units_of(staff), names["catalogue"]
+    if limited and catalogue:  # a clerk of some units chooses among their services and categories only
+        names["services"] = {s.id: names["services"][s.id] for s in catalogue.services if s.unit_id in limited}
+        names["categories"] = {c.id: names["categories"][c.id] for c in catalogue.signal_categories
+                               if c.unit_id in limited}
     filters = inbox_service.Filters(
         kind=_choice(q.get("kind"), ("service_request", "signal")),
         service=_choice(q.get("service"), names["services"]),
