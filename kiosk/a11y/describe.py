@@ -30,6 +30,7 @@ PROP_GROUP = "a11y_group"  # marks a container whose interactive children are co
 PROP_SKIP = "a11y_skip"  # not part of keypad navigation
 PROP_REQUIRED = "required"  # a form field that must be filled in: said with the field, not only in the error
 PROP_SPOKEN_HINT = "spoken_hint"  # said for an empty field instead of its placeholder
+PROP_SPOKEN_TEXT = "spoken_text"  # said for a text instead of what it shows (a code spelled out)
 
 
 def is_masked(widget: QWidget | None) -> bool:
@@ -259,7 +260,7 @@ def describe(widget: QWidget, lang: str, chain: list[QWidget], top: QWidget, pri
     if isinstance(widget, QLabel) and not is_interactive(widget):
         if is_private(widget) and not private_allowed:
             return phrase(lang, "hidden_private")
-        text = label_text(widget)
+        text = widget.property(PROP_SPOKEN_TEXT) or label_text(widget)
         if text.endswith(" *"):  # a field's label marks it required with a star: say the word
             text = f"{text[:-2]}, {phrase(lang, 'required')}"
         return text

@@ -69,6 +69,11 @@ class ReceiptScreen(Screen):
         self.code_label = None
         if receipt.tracking_code:
             self.code_label = paragraph(self.tr("Tracking code: {code}").format(code=receipt.tracking_code), "ReceiptCode")
+            # reached by keypad, the code is spelled as the screen's opening announcement spells it
+            from kiosk.a11y.spoken_numbers import reference
+
+            self.code_label.setProperty("spoken_text", self.tr("Tracking code {code}.").format(
+                code=reference(receipt.tracking_code, state.language)))  # kiosk.a11y.describe.PROP_SPOKEN_TEXT
         # what the paper says besides: under the number and the code
         details = [paragraph(receipt.title, "FieldLabel")]
         if receipt.kind == "signal":

@@ -191,6 +191,9 @@ def test_service_request_with_id_card_eyes_closed(blind):
     assert spoken_numbers.reference(receipt.tracking_code, "bg") in heard
     assert f"Такса: {spoken_numbers.money(receipt.fee_eur.rstrip(' €'), 'bg')}" in heard, heard
     assert "€" not in heard
+    # reached again by keypad, the code's line spells it too
+    c.find("Код за проследяване")
+    assert spoken_numbers.reference(receipt.tracking_code, "bg") in c.last(), c.last()
     # ЕГН from the card never went to the loudspeaker
     assert not any(MARIA_EGN in e.text for e in c.speech.spoken if e.output == "speaker")
     with c.hub.session() as s:
