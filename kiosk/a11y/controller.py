@@ -80,6 +80,7 @@ class AccessibilityController(QObject):
         self._spoken_language = self.language
         self._session_was_active = False
         self._ending_message: str | None = None
+        self._warning_seconds = 0
         self._early: list[tuple[str, bool]] = []
         self._early_screen: Any = None
         self._warning_pending = False
@@ -434,10 +435,10 @@ class AccessibilityController(QObject):
     @Slot(str, bool)
     def _on_announce(self, text: str, private: bool) -> None:
         if self._warning_pending:
-            # the window announces its timeout warning right after session_warning: a blind
-            # citizen cannot find the "More time" button, so say that any key will do
+            # the window announces its timeout warning ("touch More time") right after
+            # session_warning: a keypad user is told instead that any key will do
             self._warning_pending = False
-            self.say(f"{text} {phrase(self.language, 'any_key_extends')}", priority=Priority.URGENT)
+            self.say(phrase(self.language, "timeout_warning", seconds=self._warning_seconds), priority=Priority.URGENT)
             return
         # errors, results and the receipt: not cut off by the focus announcement that follows
         self.say(text, private=private, priority=Priority.HIGH)
@@ -453,6 +454,7 @@ class AccessibilityController(QObject):
         shown = self.window.shows_timeout_warning()
         # first warning of this idle period only (the window re-emits every second)
         self._warning_pending = shown and not self._warned
+        self._warning_seconds = seconds
         self._warned = True
         if not shown and self.speech_mode:
             self.say(phrase(self.language, "timeout_warning", seconds=seconds), priority=Priority.URGENT)

@@ -116,7 +116,6 @@ PHRASES: dict[str, str] = {
     "timeout_warning": QT_TRANSLATE_NOOP(
         "Speech", "The session ends in {seconds} seconds. Press any key to continue."),
     "timeout_extended": QT_TRANSLATE_NOOP("Speech", "Time extended."),
-    "any_key_extends": QT_TRANSLATE_NOOP("Speech", "Or press any key."),
     "timed_out": QT_TRANSLATE_NOOP("Speech", "The session has ended. Personal data was erased."),
     "finished": QT_TRANSLATE_NOOP("Speech", "Finished. Your personal data was erased. Speech is off."),
     # said, without the name, when the ID card is read (anyone may be listening)

@@ -1998,11 +1998,6 @@
         <translation>Времето е удължено.</translation>
     </message>
     <message>
-        <location filename="../a11y/strings.py" line="119"/>
-        <source>Or press any key.</source>
-        <translation>Или натиснете който и да е клавиш.</translation>
-    </message>
-    <message>
         <location filename="../a11y/strings.py" line="120"/>
         <source>The session has ended. Personal data was erased.</source>
         <translation>Сесията приключи. Личните данни са изтрити.</translation>
