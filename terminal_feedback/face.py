@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Callable
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -115,8 +115,11 @@ class FeedbackFace(QWidget):
 
     answered = Signal(int, str)  # score, reason ("" when none) — after the durable write
 
+    # A touch (or key) on the smileys page: the citizen is still there, their language stays.
+    _PRESENCE = (QEvent.MouseButtonPress, QEvent.TouchBegin, QEvent.KeyPress)
+
     def __init__(self, config: FeedbackConfig, terminal: FeedbackTerminal, *, question_timeout_ms: int = 15000,
-                 parent: QWidget | None = None) -> None:
+                 language_timeout_ms: int = 45000, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.config, self.terminal = config, terminal
         self.lang = DEFAULT_LANG
@@ -152,6 +155,8 @@ class FeedbackFace(QWidget):
         self.language_button.clicked.connect(self.toggle_language)
         v.addWidget(self.language_button, 0, Qt.AlignRight)
         self.stack.addWidget(page)
+        for widget in (page, *page.findChildren(QWidget)):
+            widget.installEventFilter(self)
 
         # Page 1: the follow-up question.
         page = QWidget()
@@ -183,6 +188,9 @@ class FeedbackFace(QWidget):
         self.thanks_label = QLabel(alignment=Qt.AlignCenter, wordWrap=True)
         self.thanks_label.setFont(big)
         self.thanks_detail = QLabel(alignment=Qt.AlignCenter, wordWrap=True)
+        detail_font = QFont(button_font)  # the buttons' size: a pensioner reads it without leaning in
+        detail_font.setBold(False)
+        self.thanks_detail.setFont(detail_font)
         v.addStretch(1)
         v.addWidget(self.thanks_label)
         v.addWidget(self.thanks_detail)
@@ -193,6 +201,9 @@ class FeedbackFace(QWidget):
         self._back.timeout.connect(self.reset)
         self._question_timeout = QTimer(self, singleShot=True, interval=question_timeout_ms)
         self._question_timeout.timeout.connect(lambda: self._finish(None))
+        # English chosen, then nobody rated: the next citizen must not find the face in English.
+        self._language_idle = QTimer(self, singleShot=True, interval=language_timeout_ms)
+        self._language_idle.timeout.connect(self._language_left)
         self.retranslate()
 
     # --- state -------------------------------------------------------------------------------
@@ -203,6 +214,7 @@ class FeedbackFace(QWidget):
     def reset(self) -> None:
         """Back to the smileys in the default language, for the next citizen."""
         self._pressed = None
+        self._language_idle.stop()
         self.stack.setCurrentIndex(0)
         if self.lang != DEFAULT_LANG:
             self.lang = DEFAULT_LANG
@@ -212,6 +224,29 @@ class FeedbackFace(QWidget):
     def toggle_language(self) -> None:
         self.lang = "en" if self.lang == "bg" else "bg"
         self.retranslate()
+        self._watch_language()
+
+    def _watch_language(self) -> None:
+        """(Re)start the wait while the smileys page shows a language other than the default."""
+        if self.page() == "smileys" and self.lang != DEFAULT_LANG:
+            self._language_idle.start()
+        else:
+            self._language_idle.stop()
+
+    def _language_left(self) -> None:
+        """Nobody touched the smileys page for a while: back to the default language."""
+        if self.page() != "smileys" or self.lang == DEFAULT_LANG:
+            return
+        if any(button.isDown() for button in (*self.smileys, self.language_button)):
+            self._language_idle.start()  # a finger is on a button: its press is not disturbed
+            return
+        self.lang = DEFAULT_LANG
+        self.retranslate()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self._PRESENCE and self._language_idle.isActive():
+            self._language_idle.start()
+        return False  # only watched: the press goes on to its button, undelayed
 
     def retranslate(self) -> None:
         t = TEXTS[self.lang]
@@ -238,6 +273,7 @@ class FeedbackFace(QWidget):
     def _chose(self, score: int) -> None:
         if self.page() != "smileys":
             return
+        self._language_idle.stop()  # the citizen rated: the thank-you page resets the language
         outcome = self.terminal.press(score, source="touch")
         follow = self.config.follow_up
         if outcome.durable and follow is not None and score <= follow.ask_at_or_below:

@@ -6,8 +6,9 @@ import json
 import sqlite3
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QElapsedTimer, Qt
 from PySide6.QtGui import QFontInfo
+from PySide6.QtTest import QTest
 
 from terminal_feedback.config import parse_feedback_section
 from terminal_feedback.face import FeedbackFace, SmileyButton
@@ -198,3 +199,73 @@ def test_buttons_are_large_and_their_words_fit(face, qtbot, size, english):
     assert face.page() == "question"
     for button in [*face.answer_buttons, face.skip_button]:
         large_and_whole(button)
+
+
+def _face(qtbot, store, clock, **timeouts) -> FeedbackFace:
+    config = parse_feedback_section(SECTION)
+    face = FeedbackFace(config, FeedbackTerminal(config, store, clock=clock, wall_clock=clock.now), **timeouts)
+    qtbot.addWidget(face)
+    face.resize(900, 500)
+    face.show()
+    face.reset()
+    return face
+
+
+def test_english_left_on_the_smileys_page_returns_to_bulgarian(qtbot, store, clock):
+    """A citizen taps "English" and walks away without rating: the next one still finds Bulgarian."""
+    face = _face(qtbot, store, clock, language_timeout_ms=200)
+    qtbot.mouseClick(face.language_button, Qt.LeftButton)
+    assert face.title.text() == "How satisfied were you with our service?"
+    qtbot.waitUntil(lambda: face.lang == "bg", timeout=10000)
+    _bulgarian_again(face)
+    assert presses(store) == []  # nothing was rated on the citizen's behalf
+    qtbot.mouseClick(face.smileys[0], Qt.LeftButton)  # the next citizen
+    assert face.follow_label.text() == "Каква беше основната причина?"
+    assert [(p["score"], p["reason"]) for p in presses(store)] == [(1, None)]
+
+
+def test_a_touch_on_the_smileys_page_restarts_the_wait(qtbot, store, clock):
+    face = _face(qtbot, store, clock, language_timeout_ms=1000)
+    qtbot.mouseClick(face.language_button, Qt.LeftButton)
+    qtbot.wait(300)
+    assert face.lang == "en"
+    touched = QElapsedTimer()
+    touched.start()
+    qtbot.mouseClick(face.title, Qt.LeftButton)  # a touch on the page, beside the smileys
+    qtbot.waitUntil(lambda: face.lang == "bg", timeout=10000)
+    assert touched.elapsed() >= 900  # the full wait again from the touch, not what was left (≤ 700 ms)
+    _bulgarian_again(face)
+
+
+def test_the_wait_never_drops_a_press_or_changes_its_language(qtbot, store, clock):
+    """A finger held on a smiley past the wait, then the question: the press counts, all in English."""
+    face = _face(qtbot, store, clock, language_timeout_ms=200)
+    qtbot.mouseClick(face.language_button, Qt.LeftButton)
+    QTest.mousePress(face.smileys[0], Qt.LeftButton)
+    qtbot.wait(500)
+    assert face.lang == "en" and face.title.text() == "How satisfied were you with our service?"
+    QTest.mouseRelease(face.smileys[0], Qt.LeftButton)
+    assert face.page() == "question"
+    assert [(p["score"], p["source"]) for p in presses(store)] == [(1, "touch")]
+    qtbot.wait(500)  # the wait is over: the question stays in the citizen's language
+    assert face.follow_label.text() == "What was the main reason?" and face.skip_button.text() == "Skip"
+    qtbot.mouseClick(face.answer_buttons[0], Qt.LeftButton)
+    assert face.thanks_label.text() == "Thank you!"
+    assert [(p["score"], p["reason"]) for p in presses(store)] == [(1, "waiting")]
+
+
+@pytest.mark.parametrize("size", [(900, 500), (1024, 600), (1280, 800)])
+@pytest.mark.parametrize("english", [False, True])
+def test_the_thanks_detail_is_readable_and_whole(face, qtbot, size, english):
+    """"Вашето мнение е записано." is as readable as the buttons' words, and not cut."""
+    face.resize(*size)
+    if english:
+        qtbot.mouseClick(face.language_button, Qt.LeftButton)
+    qtbot.mouseClick(face.smileys[3], Qt.LeftButton)
+    assert face.page() == "thanks"
+    detail, title_px = face.thanks_detail, QFontInfo(face.title.font()).pixelSize()
+    assert detail.text() == ("Your answer has been saved." if english else "Вашето мнение е записано.")
+    px = QFontInfo(detail.font()).pixelSize()
+    assert px >= 0.75 * title_px and px >= 26, (px, title_px)
+    assert detail.isVisible() and detail.heightForWidth(detail.width()) <= detail.height()
+    assert detail.sizeHint().width() <= detail.width()  # on one line
