@@ -69,7 +69,8 @@ class KeypadHost(Protocol):
 
     @property
     def language(self) -> str: ...
-    def say(self, text: str, private: bool = False, priority: int = ..., public_text: str | None = None) -> None: ...
+    def say(self, text: str, private: bool = False, priority: int = ..., public_text: str | None = None,
+            lang: str | None = None) -> None: ...
     def say_widget(self, widget: QWidget) -> None: ...
     def describe(self, widget: QWidget) -> str: ...
     def screen_intro(self) -> str: ...
@@ -146,8 +147,8 @@ class KeypadActions:
 
     def _repeat(self) -> None:
         if self.host.last_spoken:
-            text, private, priority, public_text = self.host.last_spoken
-            self.host.say(text, private=private, priority=priority, public_text=public_text)
+            text, private, priority, public_text, lang = self.host.last_spoken
+            self.host.say(text, private=private, priority=priority, public_text=public_text, lang=lang)
 
     def _pause(self) -> None:
         host = self.host

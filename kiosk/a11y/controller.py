@@ -155,7 +155,8 @@ class AccessibilityController(QObject):
 
     # -- speaking ----------------------------------------------------------------------
     def say(self, text: str, private: bool = False, priority: int = Priority.NORMAL,
-            public_text: str | None = None, interrupt: bool = True, asked: bool = False) -> None:
+            public_text: str | None = None, interrupt: bool = True, asked: bool = False,
+            lang: str | None = None) -> None:
         """Speak in the screen's language, if speech mode is on.
 
         Private text (ЕГН, address, amounts) is handed to the engine as private: it speaks it only
@@ -166,23 +167,34 @@ class AccessibilityController(QObject):
             return
         if private and self.private_aloud:
             private = False
+        lang = lang or self.language
         # numbers as people say them: an ЕГН digit by digit, "2,56 €" as money, dates as dates
-        text = speakable(text, self.language)
+        text = speakable(text, lang)
         if public_text:
-            public_text = speakable(public_text, self.language)
+            public_text = speakable(public_text, lang)
         self.paused = False
-        self.last_spoken = (text, private, priority, public_text)
-        self.speech.say(text, lang=self.language, priority=priority, private=private,
+        self.last_spoken = (text, private, priority, public_text, lang)
+        self.speech.say(text, lang=lang, priority=priority, private=private,
                         public_text=public_text, interrupt=interrupt)
 
-    def describe(self, widget: QWidget, private_allowed: bool | None = None) -> str:
+    def describe(self, widget: QWidget, private_allowed: bool | None = None, lang: str | None = None) -> str:
         if private_allowed is None:
             private_allowed = self.headset_plugged or self.private_aloud
-        return _choose_not_touch(d.describe(widget, self.language, self.nav.chain(), self.window,
+        return _choose_not_touch(d.describe(widget, lang or self.language, self.nav.chain(), self.window,
                                             private_allowed))
 
     def say_widget(self, widget: QWidget, priority: int = Priority.NORMAL, prefix: str = "") -> None:
-        """Name, role, value, position, state; a private value only through the headset."""
+        """Name, role, value, position, state; a private value only through the headset.
+
+        The language switch ("Switch to English" on a Bulgarian screen) is said whole in the
+        language it switches to, by that language's voice: its name is for those who speak it.
+        """
+        own = d.own_language(widget)
+        if own is not None and own != self.language:
+            if prefix:
+                self.say(prefix, priority=priority)
+            self.say(self.describe(widget, lang=own), priority=priority, lang=own, interrupt=not prefix)
+            return
         lead = f"{prefix} " if prefix else ""
         full = self.describe(widget, True)
         public = self.describe(widget, False)

@@ -31,6 +31,7 @@ PROP_SKIP = "a11y_skip"  # not part of keypad navigation
 PROP_REQUIRED = "required"  # a form field that must be filled in: said with the field, not only in the error
 PROP_SPOKEN_HINT = "spoken_hint"  # said for an empty field instead of its placeholder
 PROP_SPOKEN_TEXT = "spoken_text"  # said for a text instead of what it shows (a code spelled out)
+PROP_SPEECH_LANG = "speech_lang"  # a control labelled in another language ("English") is said in that one's voice
 
 
 def is_masked(widget: QWidget | None) -> bool:
@@ -39,6 +40,12 @@ def is_masked(widget: QWidget | None) -> bool:
     if bool(widget.property(PROP_MASKED)):
         return True
     return isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.EchoMode.Normal
+
+
+def own_language(widget: QWidget | None) -> str | None:
+    """The language a control is labelled and spoken in, when it is not the screen's: the language switch."""
+    lang = widget.property(PROP_SPEECH_LANG) if widget is not None else None
+    return lang if lang in ("bg", "en") else None
 
 
 def is_private(widget: QWidget | None) -> bool:

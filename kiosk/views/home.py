@@ -74,6 +74,7 @@ class WelcomeScreen(Screen):
         self.speech_button.clicked.connect(lambda: state.when_ready("speech", state.speech_mode_requested.emit))
         self.language_button = big_button("English" if state.language == "bg" else "Български",
                                           "Switch to English" if state.language == "bg" else "Превключи на български")
+        self.language_button.setProperty("speech_lang", "en" if state.language == "bg" else "bg")  # said in its voice
         self.language_button.clicked.connect(lambda: state.set_language("en" if state.language == "bg" else "bg"))
         for b in (self.speech_button, self.language_button):
             b.setMinimumHeight(80)

@@ -389,6 +389,7 @@ class MainWindow(QWidget):
         self.language_button.setAccessibleName(
             "Switch to English" if self.state.language == "bg" else "Превключи на български"
         )
+        self.language_button.setProperty("speech_lang", "en" if self.state.language == "bg" else "bg")
         self.finish_button.setText(self.tr("Finish"))
         self.finish_button.setAccessibleName(self.tr("Finish and clear my data"))
         self.extend_button.setText(self.tr("More time"))

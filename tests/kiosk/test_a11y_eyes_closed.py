@@ -371,6 +371,27 @@ def test_language_switch_by_keypad_is_spoken_in_english(blind):
     assert c.last() == "Phone numbers, button, 5 of 6"  # the six tiles; the two switches sit in the footer
 
 
+def test_the_language_switch_is_heard_in_the_language_it_switches_to(blind):
+    """An English visitor arrowing through a Bulgarian screen hears "Switch to English" in an English
+    voice, not read out by the Bulgarian one; and back again."""
+    c = blind
+    start_by_ear(c)
+    c.find("Switch to English")
+    assert c.last() == "Switch to English, button, 2 of 2", c.heard()[-3:]
+    assert c.speech.spoken[-1].lang == "en"
+    c.key(K.Key_Down)  # the next control is the screen's own again, in its own voice
+    assert c.speech.spoken[-1].lang == "bg", c.heard()[-2:]
+    c.key(K.Key_Up)
+    c.key(K.Key_F2)  # Repeat says it again in the same voice
+    assert c.last().startswith("Switch to English") and c.speech.spoken[-1].lang == "en"
+    c.key(K.Key_Return)
+    c.qtbot.waitUntil(lambda: c.app.state.language == "en")
+    assert c.speech.spoken[-1].lang == "en" and "Welcome" in c.last()
+    c.find("Превключи на български")
+    assert c.last() == "Превключи на български, бутон, 2 от 2", c.heard()[-3:]
+    assert c.speech.spoken[-1].lang == "bg"
+
+
 def test_contrast_and_large_text_by_touch_and_key_are_spoken_and_visible(blind):
     from kiosk.a11y.themes import stylesheet
 
