@@ -17,7 +17,7 @@ import re
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hardware.speech import STEPS, Priority
@@ -262,6 +262,11 @@ class AccessibilityController(QObject):
         self.values.follow(target)
         if self.nav.quietly or not self.speech_mode or target is None:
             return
+        if self._early_screen is not None:
+            # a screen is being put in place: Qt hands the focus on as the old page goes (to the
+            # footer's switches, the new page's first button); the screen's title and its first
+            # control are said once it is shown, not a stray control before them
+            return
         self.say_widget(target)
 
     # -- headset -------------------------------------------------------------------------
@@ -380,6 +385,9 @@ class AccessibilityController(QObject):
             return
         self._early, self._early_screen = [], screen
         screen.announce.connect(self._on_early_announce)
+        # screen_changed follows in the same call; should a screen fail to open, focus moves are
+        # heard again once control returns to the event loop
+        QTimer.singleShot(0, self, lambda: self._take_early(None) if self._early_screen is screen else None)
 
     @Slot(str, bool)
     def _on_early_announce(self, text: str, private: bool) -> None:

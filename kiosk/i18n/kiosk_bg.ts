@@ -167,6 +167,11 @@
         <source>Choose a group, or type in the search field with the keyboard below.</source>
         <translation>Изберете група или пишете в полето за търсене с клавиатурата долу.</translation>
     </message>
+    <message>
+        <location filename="../views/home.py" line="212"/>
+        <source>%1. Choose a service; Back returns to the groups.</source>
+        <translation>%1. Изберете услуга; „Назад“ връща към групите.</translation>
+    </message>
 </context>
 <context>
     <name>Common</name>

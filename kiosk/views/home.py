@@ -147,6 +147,8 @@ class CatalogueScreen(Screen):
             button.setCheckable(True)
             button.setChecked(m == mode and group_id is None)
             button.setProperty("discardable", True)  # a way to another list, not a choice to keep
+            # inside a group the tabs lead out of it: the keypad starts on the group's first service
+            button.setProperty("leaves_screen", group_id is not None)
             button.clicked.connect(lambda _=False, m=m: self.navigate.emit("catalogue", {"mode": m}))
             modes.add(button)
         layout.addWidget(modes)
@@ -190,10 +192,8 @@ class CatalogueScreen(Screen):
                 b.clicked.connect(lambda _=False, gid=g.id: self.navigate.emit("catalogue", {"mode": self.mode, "group_id": gid}))
                 self.list_layout.addWidget(b)
         else:
-            services = (self.state.services_in_situation(self.group_id) if self.mode == "situations"
-                        else self.state.services_in_unit(self.group_id))
-            groups = cat.life_situations if self.mode == "situations" else cat.units
-            group = next((g for g in groups if g.id == self.group_id), None)
+            services = self._group_services()
+            group = self._group()
             self.caption.setText(self.state.t(group.name) if group else "")
             for s in services:
                 self.list_layout.addWidget(self._service_button(s))
@@ -204,7 +204,23 @@ class CatalogueScreen(Screen):
         return self.tr("Services and certificates")
 
     def instructions_text(self) -> str:
+        group = self._group()
+        if group is not None and not self.search.text().strip():
+            # a blind citizen who chose "Birth of a child" hears where they are, not the lists' intro
+            return self.tr("%1. Choose a service; Back returns to the groups.").replace(
+                "%1", self.state.t(group.name))
         return self.tr("Choose a group, or type in the search field with the keyboard below.")
+
+    def _group(self):
+        cat = self.state.catalogue
+        if cat is None or self.group_id is None:
+            return None
+        groups = cat.life_situations if self.mode == "situations" else cat.units
+        return next((g for g in groups if g.id == self.group_id), None)
+
+    def _group_services(self) -> list:
+        return (self.state.services_in_situation(self.group_id) if self.mode == "situations"
+                else self.state.services_in_unit(self.group_id))
 
 
 class ServiceScreen(Screen):

@@ -371,6 +371,39 @@ def test_language_switch_by_keypad_is_spoken_in_english(blind):
     assert c.last() == "Phone numbers, button, 5 of 6"  # the six tiles; the two switches sit in the footer
 
 
+def test_a_new_screen_is_heard_from_its_title_with_nothing_said_before_it(blind):
+    """Choosing opens a screen: the next thing heard is the screen's title, not a footer switch or
+    the new page's button that the focus passed on its way; inside a life situation the keypad
+    starts on its first service and the citizen hears which situation it is."""
+    c = blind
+    start_by_ear(c)
+    c.find("Услуги и удостоверения")
+    mark = c.mark()
+    c.key(K.Key_5, keypad=True)
+    c.wait_screen("catalogue")
+    assert c.heard()[mark:] == [c.last()] and c.last().startswith("Услуги и удостоверения. Изберете група"), \
+        c.heard()[mark:]
+    state = c.app.state
+    situation = state.catalogue.life_situations[0]
+    services = state.services_in_situation(situation.id)
+    c.find(state.t(situation.name))
+    mark = c.mark()
+    c.key(K.Key_5, keypad=True)
+    c.qtbot.waitUntil(lambda: c.window.current_screen().group_id == situation.id)
+    assert c.heard()[mark:] == [c.last()], c.heard()[mark:]
+    first = f"{state.t(services[0].name)}, бутон, 1 от {len(services)}"
+    assert c.last() == (f"Услуги и удостоверения. {state.t(situation.name)}. Изберете услуга; "
+                        f"„Назад“ връща към групите. {first}"), c.last()
+    mark = c.mark()
+    c.key(K.Key_5, keypad=True)  # the service it started on
+    c.wait_screen("service")
+    assert c.heard()[mark:] == [c.last()] and c.last().startswith(state.t(services[0].name) + ". Прочетете"), \
+        c.heard()[mark:]
+    c.key(K.Key_Escape)  # Back: into the situation again, heard by its name
+    c.qtbot.waitUntil(lambda: c.window.current_screen_name() == "catalogue")
+    assert f"{state.t(situation.name)}. Изберете услуга" in c.last(), c.heard()[-3:]
+
+
 def test_the_language_switch_is_heard_in_the_language_it_switches_to(blind):
     """An English visitor arrowing through a Bulgarian screen hears "Switch to English" in an English
     voice, not read out by the Bulgarian one; and back again."""

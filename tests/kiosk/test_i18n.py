@@ -118,8 +118,9 @@ ALLOWED_FILES = {
     "kiosk/a11y/spoken_numbers.py": "the grammar of numbers read aloud differs by language",
 }
 #: lines allowed in any file: the language button names the other language in that language, and
-#: switches to it; the on-screen keyboard types Latin for English
-ALLOWED_LINES = ('"English" if', '"Switch to English" if', 'set_language("en" if', 'if language == "en":')
+#: switches to it (and is spoken in that language's voice); the on-screen keyboard types Latin for English
+ALLOWED_LINES = ('"English" if', '"Switch to English" if', 'set_language("en" if', 'if language == "en":',
+                 '"speech_lang", "en" if')
 
 
 def test_no_text_is_chosen_by_the_language_inline():
