@@ -17,12 +17,13 @@ import re
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hardware.speech import STEPS, Priority
 from kiosk.a11y import describe as d
 from kiosk.a11y.actions import KeypadActions, SyntheticInput
+from kiosk.a11y.opening import ScreenOpening
 from kiosk.a11y.config import A11yConfig, NoSpeech
 from kiosk.a11y.input_filter import InputFilter
 from kiosk.a11y.keyboard_mode import KeyboardMode
@@ -81,8 +82,7 @@ class AccessibilityController(QObject):
         self._session_was_active = False
         self._ending_message: str | None = None
         self._warning_seconds = 0
-        self._early: list[tuple[str, bool]] = []
-        self._early_screen: Any = None
+        self.opening = ScreenOpening(self)  # kiosk/a11y/opening.py
         self._warning_pending = False
         self._warned = False
         self._reset_done = False
@@ -101,7 +101,7 @@ class AccessibilityController(QObject):
         self.switches.contrast_pressed.connect(self.toggle_high_contrast)
         self.switches.large_text_pressed.connect(self.toggle_large_text)
         self._headset_event.connect(self._apply_headset, Qt.ConnectionType.QueuedConnection)
-        window.screen_added.connect(self._on_screen_added)
+        window.screen_added.connect(self.opening.begin)
         window.screen_changed.connect(self._on_screen_changed)
         window.speech_mode_requested.connect(self.start_speech_mode)
         window.session_ended.connect(self._on_session_end)
@@ -262,7 +262,7 @@ class AccessibilityController(QObject):
         self.values.follow(target)
         if self.nav.quietly or not self.speech_mode or target is None:
             return
-        if self._early_screen is not None:
+        if self.opening.in_progress:
             # a screen is being put in place: Qt hands the focus on as the old page goes (to the
             # footer's switches, the new page's first button); the screen's title and its first
             # control are said once it is shown, not a stray control before them
@@ -378,32 +378,6 @@ class AccessibilityController(QObject):
     def current_screen(self):
         return self.window.current_screen()
 
-    @Slot(object)
-    def _on_screen_added(self, screen) -> None:
-        # a screen may announce while it is being shown, before screen_changed is emitted
-        if screen is None or not hasattr(screen, "announce"):
-            return
-        self._early, self._early_screen = [], screen
-        screen.announce.connect(self._on_early_announce)
-        # screen_changed follows in the same call; should a screen fail to open, focus moves are
-        # heard again once control returns to the event loop
-        QTimer.singleShot(0, self, lambda: self._take_early(None) if self._early_screen is screen else None)
-
-    @Slot(str, bool)
-    def _on_early_announce(self, text: str, private: bool) -> None:
-        self._early.append((text, private))
-
-    def _take_early(self, screen) -> list[tuple[str, bool]]:
-        if self._early_screen is None:
-            return []
-        try:
-            self._early_screen.announce.disconnect(self._on_early_announce)
-        except (RuntimeError, TypeError):
-            pass
-        early = self._early if self._early_screen is screen else []
-        self._early, self._early_screen = [], None
-        return early
-
     def _connect_screen(self, screen) -> None:
         if self._screen is not None:
             try:
@@ -419,7 +393,7 @@ class AccessibilityController(QObject):
 
     @Slot(object)
     def _on_screen_changed(self, screen) -> None:
-        early = self._take_early(screen)
+        early = self.opening.finish(screen)
         self._connect_screen(screen)
         self.input_filter.explored = None
         active = self.window.session_active()
