@@ -45,7 +45,8 @@ class Navigator:
                 if d.is_keypad_stop(w):
                     chain.append(w)
                 elif (speech_mode and d.is_readable_text(w) and w.isEnabled()
-                      and not (header is not None and header.isAncestorOf(w))):
+                      and (w.property("header_stop") or not (header is not None and header.isAncestorOf(w)))):
+                    # the header's title repeats the screen's intro; whose card is in, it does not
                     chain.append(w)
             w = w.nextInFocusChain()
         return chain

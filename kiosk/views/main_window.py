@@ -76,6 +76,7 @@ class MainWindow(QWidget):
         # while the kiosk holds a citizen's identity: whose it is, on every screen, beside "Finish"
         self.identity_label = ElidedLabel(objectName="IdentityBadge")
         self.identity_label.setProperty("private", True)  # kiosk.a11y.describe.PROP_PRIVATE
+        self.identity_label.setProperty("header_stop", True)  # the one header text a keypad reaches
         self.identity_label.hide()
         bar.addWidget(self.back_button)
         bar.addWidget(self.title_label, 1)
@@ -429,6 +430,7 @@ class MainWindow(QWidget):
             text = self.tr("EGN {egn} · {name}").format(name=short, egn=masked_egn(identity.egn))
             self.identity_label.setText(text)
             self.identity_label.setAccessibleName(self.tr("ID card: {who}").format(who=text))
+            self.identity_label.setProperty("spoken_text", self.tr("ID card: {who}").format(who=short))
             self.identity_label.show()
 
     def rebuild_current(self) -> None:

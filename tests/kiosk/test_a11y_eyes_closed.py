@@ -595,6 +595,27 @@ def test_the_citizens_name_and_a_typed_egn_never_reach_the_loudspeaker(blind):
     assert "4402126540" not in c.last() and "четири" not in c.last(), c.last()
 
 
+def test_whose_card_is_in_is_reachable_in_the_header_by_keypad(blind):
+    """A sighted citizen sees whose card the kiosk holds at the top of every screen; a blind one
+    reaches the same line by arrowing: on the loudspeaker as personal data, the name in the headset."""
+    c = blind
+    start_by_ear(c)
+    c.open_service("heirs-certificate")
+    c.choose("Подай тук с личната си карта")
+    c.wait_screen("identify")
+    c.place_card("valid")
+    c.wait_screen("request_form")
+    c.find("лични данни")  # the header's card line, heard without the name on the speaker
+    assert c.speech.spoken[-1].output == "speaker"
+    assert not any("MARIYA" in e.text for e in c.speech.spoken if e.output == "speaker")
+    c.a11y.on_headset(True)
+    c.qtbot.waitUntil(lambda: c.a11y.headset_plugged)
+    c.key(K.Key_Up)
+    c.key(K.Key_Down)
+    assert c.last() == "Лична карта: MARIYA IVANOVA", c.heard()[-3:]
+    assert c.speech.spoken[-1].output == "headset"
+
+
 def test_a_card_read_on_the_welcome_screen_and_finish_are_both_said(blind):
     c = blind
     start_by_ear(c)
