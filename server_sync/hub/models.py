@@ -349,8 +349,12 @@ class TechnicianCredential(Base):
     """A technician's badge and PIN for maintenance mode, delivered (hashed) to every terminal."""
 
     __tablename__ = "technician_credentials"
+    # A name is taken by one active technician: a withdrawn one keeps their row (the audit log and
+    # the list's version refer to it) and can be added again, as a new entry, under the same name.
+    __table_args__ = (Index("uq_technician_credentials_active_name", "name", unique=True,
+                            sqlite_where=text("disabled_at IS NULL"), postgresql_where=text("disabled_at IS NULL")),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
     badge_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # keyed hash of the badge UID
     pin_hash: Mapped[str] = mapped_column(String(200))  # Argon2id
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

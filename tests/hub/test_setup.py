@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 
 import httpx
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fastapi.testclient import TestClient
@@ -97,5 +98,34 @@ def test_sqlite_hub_commits_are_durable_when_answered(tmp_path):
         with engine.connect() as conn:
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    finally:
+        engine.dispose()
+
+
+def test_a_withdrawn_technicians_name_is_free_after_the_upgrade_and_an_active_ones_is_not(database_url):
+    """tc01 on a hub with technicians: the rows stay; a withdrawn name can be added again, an active
+    one still cannot (two rows with one name are withdrawn history and the current entry)."""
+    from alembic import command
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from server_sync.hub.db import alembic_config
+
+    engine = make_engine(database_url)
+    try:
+        load_models()
+        config = alembic_config(engine)
+        command.upgrade(config, "an03")
+        insert = text("INSERT INTO technician_credentials (name, pin_hash, created_at, disabled_at) "
+                      "VALUES (:name, 'hash', CURRENT_TIMESTAMP, :gone)")
+        with engine.begin() as conn:
+            conn.execute(insert, [{"name": "Иван", "gone": "2026-11-01 10:00:00"}, {"name": "Мария", "gone": None}])
+        command.upgrade(config, "heads")
+        with engine.begin() as conn:
+            conn.execute(insert, {"name": "Иван", "gone": None})
+            names = conn.execute(text("SELECT name, disabled_at IS NULL FROM technician_credentials ORDER BY id")).all()
+        assert [(n, bool(active)) for n, active in names] == [("Иван", False), ("Мария", True), ("Иван", True)]
+        with pytest.raises(IntegrityError), engine.begin() as conn:  # two active technicians of one name
+            conn.execute(insert, {"name": "Мария", "gone": None})
     finally:
         engine.dispose()

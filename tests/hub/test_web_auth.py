@@ -154,7 +154,14 @@ def test_disabling_a_user_ends_their_sessions(app, hub):
     clerk = staff_client(app, hub, "ivana", "clerk")
     assert clerk.get("/admin/", follow_redirects=False).status_code == 303  # to the clerk's start page
     token = page_csrf(admin, "/admin/staff")
+    # Not on a stray click: it logs the person out mid-answer, so the box must be ticked.
     r = admin.post("/admin/staff/ivana/disable", data={"csrf": token}, follow_redirects=False)
+    assert r.status_code == 422 and "Отметнете полето, за да потвърдите." in r.text
+    assert "Поправете отбелязаните полета" not in r.text  # that is the add form's, untouched
+    assert clerk.get("/admin/", follow_redirects=False).headers["location"] != "/admin/login"
+    with hub.sessions() as s:
+        assert s.scalar(select(StaffUser.disabled).where(StaffUser.username == "ivana")) is False
+    r = admin.post("/admin/staff/ivana/disable", data={"csrf": token, "confirm": "yes"}, follow_redirects=False)
     assert r.status_code == 303 and "done=user_disabled" in r.headers["location"]
     r = clerk.get("/admin/", follow_redirects=False)
     assert r.status_code == 303 and "/admin/login" in r.headers["location"]
@@ -168,7 +175,7 @@ def test_the_last_administrator_cannot_be_disabled_from_the_page(app, hub):
     token = page_csrf(admin, "/admin/staff")
     with hub.sessions.begin() as s:
         s.execute(update(StaffUser).where(StaffUser.username == "other").values(disabled=True))
-    r = admin.post("/admin/staff/admin/disable", data={"csrf": token})
+    r = admin.post("/admin/staff/admin/disable", data={"csrf": token, "confirm": "yes"})
     assert r.status_code == 409 and "последният администратор" in r.text
 
 

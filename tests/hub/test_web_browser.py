@@ -79,6 +79,57 @@ def test_keyboard_only_log_in_and_add_a_clerk(hub, page):
     assert page.get_by_role("row", name="ivana").is_visible()
 
 
+def test_disabling_a_clerk_asks_first_and_then_ends_their_session(hub, page, chromium):
+    """One click on "Деактивирай" does not log a clerk out mid-answer: the row opens a confirmation
+    whose box must be ticked; then the clerk's open page is at the login form."""
+    add_staff(hub.context, "ivana", "clerk")
+    clerk_context = chromium.new_context(viewport=DESKTOP, locale="bg-BG")
+    clerk = clerk_context.new_page()
+    try:
+        log_in(clerk, hub.base_url, "ivana", PASSWORD)
+        log_in(page, hub.base_url, "admin", PASSWORD)
+        page.goto(f"{hub.base_url}/admin/staff")
+        row = page.get_by_role("row", name="ivana")
+        button = row.get_by_role("button", name="Деактивирай ivana")
+        assert not button.is_visible()  # folded away until asked for
+        row.locator("summary", has_text="Деактивирай").click()
+        assert "Излиза веднага" in row.inner_text()
+        button.click()  # the box is not ticked: the browser keeps the form, nothing is sent
+        assert page.url.endswith("/admin/staff") and "активен" in row.inner_text()
+        row.get_by_label("Потвърждавам деактивирането на ivana").check()
+        with page.expect_navigation():
+            button.click()
+        assert "Служителят е деактивиран" in page.get_by_role("status").inner_text()
+        assert "деактивиран" in page.get_by_role("row", name="ivana").inner_text()
+        clerk.reload()
+        assert clerk.get_by_role("heading", level=1).inner_text() == "Вход за служители"
+    finally:
+        clerk_context.close()
+
+
+def test_withdrawing_a_technician_asks_first_and_the_name_can_be_added_again(hub, page):
+    log_in(page, hub.base_url, "admin", PASSWORD)
+    page.goto(f"{hub.base_url}/admin/technicians")
+    page.get_by_label("Име и фамилия").fill("Петър Сервизов")
+    page.get_by_label("ПИН", exact=False).first.fill("40719235")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Добави").click()
+    row = page.get_by_role("row", name="Петър Сервизов")
+    row.locator("summary", has_text="Спри достъпа").click()
+    assert "Окончателно" in row.inner_text()
+    row.get_by_label("Потвърждавам спирането на достъпа на Петър Сервизов").check()
+    with page.expect_navigation():
+        row.get_by_role("button", name="Спри достъпа на Петър Сервизов").click()
+    assert "Достъпът на техника е спрян" in page.get_by_role("status").inner_text()
+    page.get_by_label("Име и фамилия").fill("Петър Сервизов")  # back from leave: access given again
+    page.get_by_label("ПИН", exact=False).first.fill("40719235")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Добави").click()
+    assert "Техникът е добавен" in page.get_by_role("status").inner_text()
+    states = [r.inner_text() for r in page.get_by_role("row", name="Петър Сервизов").all()]
+    assert len(states) == 2 and sum("активен" in s for s in states) == 1, states
+
+
 def test_focus_is_visible(hub, page):
     page.goto(f"{hub.base_url}/admin/login")
     page.locator("#username").focus()

@@ -52,7 +52,7 @@ def test_roles_and_login(client, hub):
     csrf = csrf_of(clerk.get("/admin/technicians").text)
     r = clerk.post("/admin/technicians", data={"csrf": csrf, "name": "X", "badge": "", "pin": PIN})
     assert r.status_code == 403
-    r = clerk.post("/admin/technicians/1/disable", data={"csrf": csrf})
+    r = clerk.post("/admin/technicians/1/disable", data={"csrf": csrf, "confirm": "yes"})
     assert r.status_code == 403
     with hub.sessions() as s:
         assert s.scalar(select(TechnicianCredential)) is None
@@ -85,17 +85,33 @@ def test_add_list_withdraw_with_audit_and_no_hashes_shown(tech, hub):
     with hub.sessions() as s:
         assert s.get(TechnicianCredential, withbadge.id).disabled_at is None
     csrf = page_csrf(tech, "/admin/technicians")
+    # Then the confirmation: withdrawing is for good, so an unticked box changes nothing.
     r = tech.post(f"/admin/technicians/{withbadge.id}/disable", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 422 and f'id="withdraw-{withbadge.id}-error"' in r.text
+    assert "Поправете отбелязаните полета" not in r.text  # the add form's banner: not its error
+    with hub.sessions() as s:
+        assert s.get(TechnicianCredential, withbadge.id).disabled_at is None
+    r = tech.post(f"/admin/technicians/{withbadge.id}/disable", data={"csrf": csrf, "confirm": "yes"},
+                  follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].endswith("done=technician_disabled")
     with hub.sessions() as s:
         gone = s.get(TechnicianCredential, withbadge.id)
         assert gone.disabled_at is not None and gone.badge_hash is None
-    assert tech.post("/admin/technicians/99999/disable", data={"csrf": csrf}).status_code == 404
+    assert tech.post("/admin/technicians/99999/disable", data={"csrf": csrf, "confirm": "yes"}).status_code == 404
     actions = audit_actions(hub)
     assert ("tech", "technician_add", XSS) in actions and ("tech", "technician_add", "Без значка") in actions
     assert ("tech", "technician_disable", XSS) in actions
     # The badge is free again for someone else.
     add(tech, name="Нов", badge="04A3B2C1")
+    # A withdrawn technician's name is free again too (access given back is a new entry); an
+    # active one's is not.
+    add(tech, name="Без значка", badge="", expect=422)
+    csrf = page_csrf(tech, "/admin/technicians")
+    tech.post(f"/admin/technicians/{rows['Без значка'].id}/disable", data={"csrf": csrf, "confirm": "yes"})
+    add(tech, name="Без значка", badge="")
+    with hub.sessions() as s:
+        again = [t for t in s.scalars(select(TechnicianCredential).where(TechnicianCredential.name == "Без значка"))]
+    assert sorted(t.disabled_at is None for t in again) == [False, True]
 
 
 def test_validation_errors(tech, hub):
@@ -140,7 +156,7 @@ def test_heartbeat_answer_carries_the_technicians_to_kiosks_only(tech, client, h
     # Withdrawn: the next answer no longer holds them.
     with hub.sessions() as s:
         tid = s.scalar(select(TechnicianCredential.id))
-    tech.post(f"/admin/technicians/{tid}/disable", data={"csrf": page_csrf(tech, "/admin/technicians")})
+    tech.post(f"/admin/technicians/{tid}/disable", data={"csrf": page_csrf(tech, "/admin/technicians"), "confirm": "yes"})
     r = client.post("/api/v1/terminals/heartbeat", json=beat(), headers=kiosk["headers"])
     answer = HeartbeatResponse.model_validate(r.json())
     assert answer.technicians == []
@@ -172,7 +188,7 @@ def test_a_kiosk_holding_the_current_list_gets_its_version_and_not_the_list(tech
     v2 = second["technicians_version"]
     with hub.sessions() as s:
         first_id = s.scalar(select(TechnicianCredential.id).order_by(TechnicianCredential.id))
-    tech.post(f"/admin/technicians/{first_id}/disable", data={"csrf": page_csrf(tech, "/admin/technicians")})
+    tech.post(f"/admin/technicians/{first_id}/disable", data={"csrf": page_csrf(tech, "/admin/technicians"), "confirm": "yes"})
     third = heartbeat(kiosk, held=v2)  # a withdrawal is a new version too
     assert [t["name"] for t in third["technicians"]] == ["Мария Сервизна"]
     assert len({v1, v2, third["technicians_version"]}) == 3
@@ -264,7 +280,7 @@ def test_hub_heartbeat_agent_store_kiosk(tmp_path, qtbot):
             assert not state.technician_allowed(pin=PIN)  # unknown badge
             with running.session() as s:
                 tid = s.scalar(select(TechnicianCredential.id))
-            web.post(f"/admin/technicians/{tid}/disable", data={"csrf": page_csrf(web, "/admin/technicians")})
+            web.post(f"/admin/technicians/{tid}/disable", data={"csrf": page_csrf(web, "/admin/technicians"), "confirm": "yes"})
             assert agent.heartbeat()
             state.technician_allowed(badge="04a3b2c1")
             assert not state.technician_allowed(pin=PIN)  # withdrawn

@@ -71,7 +71,8 @@ def add(*, session: Session, name: str, badge_hash: str | None, pin_hash: str,
         created_by: str | None) -> TechnicianCredential:
     """Add a technician (hashes made by the caller, outside the transaction: Argon2id is slow)."""
     name = normal_name(name)
-    if session.scalar(select(TechnicianCredential.id).where(TechnicianCredential.name == name)) is not None:
+    if session.scalar(select(TechnicianCredential.id).where(TechnicianCredential.name == name,
+                                                            TechnicianCredential.disabled_at.is_(None))) is not None:
         raise TechnicianError("name", "exists")
     if badge_hash and session.scalar(select(TechnicianCredential.id)
                                      .where(TechnicianCredential.badge_hash == badge_hash)) is not None:

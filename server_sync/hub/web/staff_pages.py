@@ -109,8 +109,12 @@ def staff_add(request: Request, staff: Admin, csrf: Annotated[str, Form(max_leng
 
 @router.post("/admin/staff/{username}/disable")
 def staff_disable(request: Request, username: str, staff: Admin,
-                  csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+                  csrf: Annotated[str, Form(max_length=100)] = "",
+                  confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
     check_csrf(staff, csrf)
+    if confirm != "yes":
+        # it ends the person's sessions at once, mid-answer: asked for, not a stray click
+        return _staff_page(request, staff, status=422, errors={"disable": username})
     return _set_disabled(request, staff, username, True)
 
 

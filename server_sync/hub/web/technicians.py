@@ -83,8 +83,12 @@ def technician_add(request: Request, staff: Tech, csrf: Annotated[str, Form(max_
 
 @router.post("/admin/technicians/{technician_id}/disable")
 def technician_disable(request: Request, technician_id: int, staff: Tech,
-                       csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+                       csrf: Annotated[str, Form(max_length=100)] = "",
+                       confirm: Annotated[str, Form(max_length=10)] = "") -> Response:
     check_csrf(staff, csrf)
+    if confirm != "yes":
+        # for good: a withdrawn technician is added again only as a new entry with a new name
+        return _page(request, staff, status=422, errors={"withdraw": str(technician_id)})
     hub = hub_of(request)
     with hub.sessions.begin() as session:
         row = service.disable(session=session, technician_id=technician_id)
