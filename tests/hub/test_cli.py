@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 from server_sync.hub.app import create_app
 from server_sync.hub.cli import main
 from server_sync.hub.settings import HubSettings
+from server_sync.hub.testing import free_port
 
 
 @pytest.fixture
@@ -118,3 +120,28 @@ def test_bad_setting_is_one_clear_line(capsys, data_dir, monkeypatch):
     monkeypatch.setenv("HUB_MAX_BODY_BYTES", "lots")
     code, _, err = run(capsys, "terminals")
     assert code == 1 and "max_body_bytes" in err and "HUB_MAX_BODY_BYTES" in err
+
+
+def test_serve_with_several_processes_on_sqlite_says_they_share_one_writer(tmp_path):
+    """`kiosk-hub serve --workers 2` on the default SQLite file serves, and tells the administrator
+    in its log that two processes take turns at one writer and what to do instead."""
+    from server_sync.hub.cli import workers_note
+
+    from .test_multiprocess import stop, wait_ready
+
+    log_path = tmp_path / "serve.log"
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update(HUB_DATA_DIR=str(tmp_path / "data"), HUB_LOG_LEVEL="warning")
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "server_sync.hub.cli", "serve", "--port", str(port),
+                                 "--workers", "2"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            wait_ready(f"http://127.0.0.1:{port}", proc, log_path)
+        finally:
+            stop(proc)
+    said = log_path.read_text()
+    assert "2 hub processes share one SQLite file" in said and "--workers 1" in said, said[-2000:]
+    assert workers_note("sqlite:////var/lib/eobshtina/hub.sqlite3", 1) is None
+    assert workers_note("postgresql+psycopg://hub@db/hub", 4) is None
