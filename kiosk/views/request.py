@@ -100,7 +100,8 @@ class RequestFormScreen(Screen):
             layout.addWidget(heading(self.tr("Details of the request"), 2))
         for field in service.form_fields:
             label = state.t(field.label) + (" *" if field.required else "")
-            layout.addWidget(paragraph(label, "FieldLabel"))
+            label_widget = paragraph(label, "FieldLabel")
+            layout.addWidget(label_widget)
             if field.type == FieldType.CHOICE:
                 widget = ButtonGrid(max_columns=4)
                 group = QButtonGroup(widget)
@@ -125,6 +126,10 @@ class RequestFormScreen(Screen):
                     # kiosk.a11y.describe.PROP_SPOKEN_HINT: letters read aloud mean nothing
                     widget.setProperty("spoken_hint", self.tr("day, month and year, with dots"))
             widget.setAccessibleName(state.t(field.label))
+            if field.type != FieldType.CHOICE:
+                # the field says its own name: the keypad does not stop on its label first (a
+                # choice's label stays a stop: its options do not say the question)
+                label_widget.setBuddy(widget)
             if field.required and field.type != FieldType.CHOICE:
                 widget.setProperty("required", True)  # kiosk.a11y.describe.PROP_REQUIRED
             if field.help:

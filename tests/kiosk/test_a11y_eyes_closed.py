@@ -404,6 +404,27 @@ def test_a_new_screen_is_heard_from_its_title_with_nothing_said_before_it(blind)
     assert f"{state.t(situation.name)}. Изберете услуга" in c.last(), c.heard()[-3:]
 
 
+def test_each_form_field_is_one_keypad_stop_that_says_its_name(blind):
+    """A field says its own name, so the keypad does not stop on its label first (twice the presses
+    and the name heard twice); a choice's question stays a stop, its options do not say it."""
+    c = blind
+    start_by_ear(c)
+    c.open_service("heirs-certificate")
+    c.choose("Подай тук с личната си карта")
+    c.wait_screen("identify")
+    c.place_card("valid")
+    c.wait_screen("request_form")
+    c.find("Данни за заявлението")
+    heard = []
+    for _ in range(5):
+        c.key(K.Key_Down)
+        heard.append(c.last())
+    assert heard[0].startswith("Трите имена на починалия, поле за текст"), heard
+    assert heard[1].startswith("ЕГН на починалия, поле за текст"), heard
+    assert heard[2].startswith("Дата на смъртта, поле за текст"), heard
+    assert heard[3] == "За какво ви е нужно, задължително" and heard[4].startswith("Нотариус, неизбрано"), heard
+
+
 def test_the_language_switch_is_heard_in_the_language_it_switches_to(blind):
     """An English visitor arrowing through a Bulgarian screen hears "Switch to English" in an English
     voice, not read out by the Bulgarian one; and back again."""
