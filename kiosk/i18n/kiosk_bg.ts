@@ -407,6 +407,11 @@
         <translation>Друго</translation>
     </message>
     <message>
+        <location filename="../views/feedback.py" line="45"/>
+        <source>Something else: to the start screen</source>
+        <translation>Друго: към началния екран</translation>
+    </message>
+    <message>
         <location filename="../views/receipt.py" line="221"/>
         <source>Finish</source>
         <translation>Край</translation>

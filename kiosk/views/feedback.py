@@ -41,7 +41,8 @@ class FeedbackScreen(Screen):
         self.thanks.hide()
         layout.addWidget(self.thanks)
         layout.addStretch(1)
-        menu = big_button(self.tr("Something else"))
+        # "Друго" beside "Край" reads plainly; heard alone it needs where it leads
+        menu = big_button(self.tr("Something else"), self.tr("Something else: to the start screen"))
         menu.clicked.connect(lambda: self.navigate.emit("welcome", {}))
         finish = big_button(self.tr("Finish"), self.tr("Finish and clear my data"), kind="primary")
         finish.clicked.connect(state.session.end)
