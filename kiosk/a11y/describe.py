@@ -255,8 +255,12 @@ def position(widget: QWidget, chain: list[QWidget], top: QWidget) -> tuple[int, 
     if options is not None:
         siblings = [w for w in chain if w in options]
     else:
+        # counted among the controls of its own group: not the options of a choice inside it, nor
+        # the controls of a group within it (each says its own "1 от 5"), which made a form's
+        # fourth field "4 от 17"
         group = group_of(widget, top)
-        siblings = [w for w in chain if group.isAncestorOf(w) and is_interactive(w)]
+        siblings = [w for w in chain if group.isAncestorOf(w) and is_interactive(w)
+                    and option_group(w) is None and group_of(w, top) is group]
     if widget not in siblings or len(siblings) < 2:
         return None
     return siblings.index(widget) + 1, len(siblings)
