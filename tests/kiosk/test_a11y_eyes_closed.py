@@ -100,6 +100,14 @@ class BlindCitizen:
         self.choose(f"{state.t(state.service(service_id).name)}, бутон")
         self.wait_screen("service")
 
+    def open_request_form(self, service_id: str) -> None:
+        """To a service's form, identified with the ID card, by ear."""
+        self.open_service(service_id)
+        self.choose("Подай тук с личната си карта")
+        self.wait_screen("identify")
+        self.place_card("valid")
+        self.wait_screen("request_form")
+
 
 @pytest.fixture
 def blind(qtbot, store, hub, network, clock):
@@ -409,11 +417,7 @@ def test_each_form_field_is_one_keypad_stop_that_says_its_name(blind):
     and the name heard twice); a choice's question stays a stop, its options do not say it."""
     c = blind
     start_by_ear(c)
-    c.open_service("heirs-certificate")
-    c.choose("Подай тук с личната си карта")
-    c.wait_screen("identify")
-    c.place_card("valid")
-    c.wait_screen("request_form")
+    c.open_request_form("heirs-certificate")
     c.find("Данни за заявлението")
     heard = []
     for _ in range(5):
@@ -622,11 +626,7 @@ def test_whose_card_is_in_is_reachable_in_the_header_by_keypad(blind):
     reaches the same line by arrowing: on the loudspeaker as personal data, the name in the headset."""
     c = blind
     start_by_ear(c)
-    c.open_service("heirs-certificate")
-    c.choose("Подай тук с личната си карта")
-    c.wait_screen("identify")
-    c.place_card("valid")
-    c.wait_screen("request_form")
+    c.open_request_form("heirs-certificate")
     c.find("лични данни")  # the header's card line, heard without the name on the speaker
     assert c.speech.spoken[-1].output == "speaker"
     assert not any("MARIYA" in e.text for e in c.speech.spoken if e.output == "speaker")
