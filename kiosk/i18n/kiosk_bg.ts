@@ -1500,8 +1500,8 @@
     </message>
     <message>
         <location filename="../views/home.py" line="232"/>
-        <source>{tier}: {deadline}, fee {fee}</source>
-        <translation>{tier}: {deadline}, такса {fee}</translation>
+        <source>{tier}: {terms}</source>
+        <translation>{tier}: {terms}</translation>
     </message>
     <message>
         <location filename="../views/home.py" line="236"/>
@@ -2175,6 +2175,21 @@
         <source>not published</source>
         <comment>the deadline</comment>
         <translation>не е обявен</translation>
+    </message>
+    <message>
+        <location filename="../state/wording.py" line="48"/>
+        <source>deadline not published</source>
+        <translation>срокът не е обявен</translation>
+    </message>
+    <message>
+        <location filename="../state/wording.py" line="50"/>
+        <source>fee not published</source>
+        <translation>таксата не е обявена</translation>
+    </message>
+    <message>
+        <location filename="../state/wording.py" line="52"/>
+        <source>{deadline}, fee {fee}</source>
+        <translation>{deadline}, такса {fee}</translation>
     </message>
 </context>
 <context>

@@ -39,6 +39,19 @@ def format_deadline(deadline) -> str:
     return QCoreApplication.translate("Tiers", DEADLINE_WORDS[str(deadline.unit)]).format(n=deadline.amount)
 
 
+def tier_terms(deadline, fee, *, fee_word: bool = False) -> str:
+    """A tier's deadline and fee on one line: "7 working days · €2.56"; what is not published says
+    which of the two it is ("deadline not published"), as a bare "not published" twice did not.
+    `fee_word`: "…, fee €2.56" (the service page) rather than "… · €2.56" (the tier buttons)."""
+    when = (format_deadline(deadline) if deadline is not None
+            else QCoreApplication.translate("Tiers", "deadline not published"))
+    if fee is None:
+        return f"{when} · {QCoreApplication.translate('Tiers', 'fee not published')}"
+    if fee_word:
+        return QCoreApplication.translate("Tiers", "{deadline}, fee {fee}").format(deadline=when, fee=format_fee(fee))
+    return f"{when} · {format_fee(fee)}"
+
+
 def application_title(name: str) -> str:
     """A service request's receipt title: "Application: Certificate of…" / "Заявление за удостоверение за…"."""
     return QCoreApplication.translate("Receipt", "Application: {name}").format(name=name, name_lower=lower_first(name))

@@ -242,13 +242,12 @@ class ServiceScreen(Screen):
         if unit:
             layout.addWidget(paragraph(self.tr("Unit: {unit}").format(unit=unit)))
         layout.addWidget(heading(self.tr("Deadline and fee"), 2))
-        from kiosk.state.wording import format_deadline, format_fee
+        from kiosk.state.wording import tier_terms
 
         names = {"ordinary": self.tr("Ordinary"), "fast": self.tr("Fast"), "express": self.tr("Express")}
         for tier in service.tiers:
-            layout.addWidget(paragraph(self.tr("{tier}: {deadline}, fee {fee}").format(
-                tier=names[str(tier.tier)], deadline=format_deadline(tier.deadline),
-                fee=format_fee(tier.fee_eur)), "TierLine"))
+            layout.addWidget(paragraph(self.tr("{tier}: {terms}").format(
+                tier=names[str(tier.tier)], terms=tier_terms(tier.deadline, tier.fee_eur, fee_word=True)), "TierLine"))
         if service.required_documents:
             layout.addWidget(heading(self.tr("Documents you need"), 2))
             for doc in service.required_documents:

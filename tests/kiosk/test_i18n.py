@@ -149,7 +149,7 @@ def test_fees_deadlines_titles_form_errors_and_the_test_page_in_english_and_bulg
     from kiosk.i18n import LanguageSwitcher
     from kiosk.state import forms
     from kiosk.state.paper import check_page_receipt
-    from kiosk.state.wording import DEADLINE_WORDS, application_title, format_deadline, format_fee, signal_title
+    from kiosk.state.wording import DEADLINE_WORDS, application_title, format_deadline, format_fee, signal_title, tier_terms
     from server_sync.protocol.catalogue import Deadline
 
     def deadline(unit: str) -> Deadline:
@@ -163,6 +163,10 @@ def test_fees_deadlines_titles_form_errors_and_the_test_page_in_english_and_bulg
         switch("en")
         assert [format_fee(None), format_fee(0), format_fee(Decimal("12.5"))] == ["not published", "free", "€12.50"]
         assert format_deadline(None) == "not published"
+        # a tier's line says which of the two is not published, not "not published · not published"
+        assert tier_terms(None, None) == "deadline not published · fee not published"
+        assert tier_terms(deadline("working_days"), None) == "3 working days · fee not published"
+        assert tier_terms(None, Decimal("2.56"), fee_word=True) == "deadline not published, fee €2.56"
         assert [format_deadline(deadline(u)) for u in DEADLINE_WORDS] == [
             "immediately", "the same day", "3 hours", "3 days", "3 working days"]
         assert application_title("Certificate of heirs") == "Application: Certificate of heirs"
@@ -175,6 +179,9 @@ def test_fees_deadlines_titles_form_errors_and_the_test_page_in_english_and_bulg
         switch("bg")
         assert [format_fee(None), format_fee(0), format_fee(Decimal("12.5"))] == ["не е обявена", "безплатно", "12,50 €"]
         assert format_deadline(None) == "не е обявен"
+        assert tier_terms(None, None) == "срокът не е обявен · таксата не е обявена"
+        assert tier_terms(deadline("days"), Decimal("2.56"), fee_word=True) == "3 дни, такса 2,56 €"
+        assert tier_terms(deadline("days"), Decimal("2.56")) == "3 дни · 2,56 €"
         assert [format_deadline(deadline(u)) for u in DEADLINE_WORDS] == [
             "веднага", "в деня на заявяването", "3 часа", "3 дни", "3 работни дни"]
         assert application_title("Удостоверение за наследници") == "Заявление за удостоверение за наследници"
