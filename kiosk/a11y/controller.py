@@ -23,12 +23,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 from hardware.speech import STEPS, Priority
 from kiosk.a11y import describe as d
 from kiosk.a11y.actions import KeypadActions, SyntheticInput
-from kiosk.a11y.opening import ScreenOpening
 from kiosk.a11y.config import A11yConfig, NoSpeech
 from kiosk.a11y.input_filter import InputFilter
 from kiosk.a11y.keyboard_mode import KeyboardMode
 from kiosk.a11y.keypad import Action, RepeatGuard
 from kiosk.a11y.navigation import Navigator
+from kiosk.a11y.opening import ScreenOpening
 from kiosk.a11y.spoken_numbers import speakable
 from kiosk.a11y.strings import phrase
 from kiosk.a11y.themes import THEMES, apply_theme
