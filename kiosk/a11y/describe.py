@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.a11y.spoken_numbers import reference
 from kiosk.a11y.strings import phrase
 
 #: widget property names screens may set (documented in docs/keypad.md)
@@ -31,6 +32,7 @@ PROP_SKIP = "a11y_skip"  # not part of keypad navigation
 PROP_REQUIRED = "required"  # a form field that must be filled in: said with the field, not only in the error
 PROP_SPOKEN_HINT = "spoken_hint"  # said for an empty field instead of its placeholder
 PROP_SPOKEN_TEXT = "spoken_text"  # said for a text instead of what it shows (a code spelled out)
+PROP_SPELLED = "spelled"  # a field's value said character by character (a tracking code: "J J Q две G")
 PROP_SPEECH_LANG = "speech_lang"  # a control labelled in another language ("English") is said in that one's voice
 
 
@@ -215,6 +217,8 @@ def value_text(widget: QWidget, lang: str, private_allowed: bool) -> str:
             return phrase(lang, "chars_entered", count=len(text))
         if is_private(widget) and not private_allowed:
             return phrase(lang, "hidden_private")
+        if widget.property(PROP_SPELLED):
+            return reference(text, lang)  # "7G9XSSAE" read as a word is no code anyone can check
         return text
     if isinstance(widget, QComboBox):
         return widget.currentText()

@@ -29,6 +29,7 @@ class TrackScreen(Screen):
         self.code.setPlaceholderText(self.tr("Tracking code"))
         self.code.setAccessibleName(self.tr("Tracking code"))
         self.code.setProperty("keyboard_layout", "en")  # Latin letters and digits (kiosk.views.keyboard)
+        self.code.setProperty("spelled", True)  # kiosk.a11y.describe.PROP_SPELLED: heard as the receipt says it
         for w in (self.reference, self.code):
             w.setMinimumHeight(56)
             layout.addWidget(w)

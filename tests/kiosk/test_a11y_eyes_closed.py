@@ -259,6 +259,10 @@ def test_tracking_eyes_closed(blind):
     c.type_digits(outcome.number)
     c.find("Код за проследяване, поле")
     c.type_text(outcome.tracking_code)
+    c.key(K.Key_Up)
+    c.key(K.Key_Down)  # back on the code: spelled, as the receipt says it, not read as one word
+    assert spoken_numbers.reference(outcome.tracking_code, "bg") in c.last(), c.last()
+    assert outcome.tracking_code not in c.last()
     mark = c.mark()
     c.choose("Покажи състоянието")
     spoken = spoken_numbers.reference(outcome.number, "bg")
