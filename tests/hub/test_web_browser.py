@@ -286,6 +286,8 @@ def test_clerk_answers_a_signal_and_the_citizen_sees_it(hub, page, chromium):
     text = phone.locator("main").inner_text()
     assert "Решена" in text and "Улично осветление“ ЕООД" in text and "Бригадата е на място." in text
     assert "Бригада 2" not in text
+    # the number as on the receipt, on one line: not broken at its hyphen ("94-" / "00001/…")
+    assert phone.locator("main p strong").first.evaluate("e => e.getClientRects().length") == 1
     assert dialogs == []
     phone.context.close()
 
