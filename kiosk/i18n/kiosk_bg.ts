@@ -2191,6 +2191,11 @@
         <source>{deadline}, fee {fee}</source>
         <translation>{deadline}, такса {fee}</translation>
     </message>
+    <message>
+        <location filename="../state/wording.py" line="52"/>
+        <source>{deadline}, no fee</source>
+        <translation>{deadline}, без такса</translation>
+    </message>
 </context>
 <context>
     <name>TrackScreen</name>

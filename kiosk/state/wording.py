@@ -47,6 +47,8 @@ def tier_terms(deadline, fee, *, fee_word: bool = False) -> str:
             else QCoreApplication.translate("Tiers", "deadline not published"))
     if fee is None:
         return f"{when} · {QCoreApplication.translate('Tiers', 'fee not published')}"
+    if fee_word and fee == 0:  # "такса безплатно" says it twice and wrong
+        return QCoreApplication.translate("Tiers", "{deadline}, no fee").format(deadline=when)
     if fee_word:
         return QCoreApplication.translate("Tiers", "{deadline}, fee {fee}").format(deadline=when, fee=format_fee(fee))
     return f"{when} · {format_fee(fee)}"

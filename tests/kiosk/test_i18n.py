@@ -167,6 +167,7 @@ def test_fees_deadlines_titles_form_errors_and_the_test_page_in_english_and_bulg
         assert tier_terms(None, None) == "deadline not published · fee not published"
         assert tier_terms(deadline("working_days"), None) == "3 working days · fee not published"
         assert tier_terms(None, Decimal("2.56"), fee_word=True) == "deadline not published, fee €2.56"
+        assert tier_terms(deadline("days"), Decimal("0"), fee_word=True) == "3 days, no fee"
         assert [format_deadline(deadline(u)) for u in DEADLINE_WORDS] == [
             "immediately", "the same day", "3 hours", "3 days", "3 working days"]
         assert application_title("Certificate of heirs") == "Application: Certificate of heirs"
@@ -182,6 +183,7 @@ def test_fees_deadlines_titles_form_errors_and_the_test_page_in_english_and_bulg
         assert tier_terms(None, None) == "срокът не е обявен · таксата не е обявена"
         assert tier_terms(deadline("days"), Decimal("2.56"), fee_word=True) == "3 дни, такса 2,56 €"
         assert tier_terms(deadline("days"), Decimal("2.56")) == "3 дни · 2,56 €"
+        assert tier_terms(None, Decimal("0"), fee_word=True) == "срокът не е обявен, без такса"  # not "такса безплатно"
         assert [format_deadline(deadline(u)) for u in DEADLINE_WORDS] == [
             "веднага", "в деня на заявяването", "3 часа", "3 дни", "3 работни дни"]
         assert application_title("Удостоверение за наследници") == "Заявление за удостоверение за наследници"
