@@ -346,7 +346,8 @@ class AuditEntry(Base):
 
 
 class TechnicianCredential(Base):
-    """A technician's badge and PIN for maintenance mode, delivered (hashed) to every terminal."""
+    """A technician's badge and PIN for maintenance mode, delivered (hashed) to the kiosks of their
+    office, or of every office."""
 
     __tablename__ = "technician_credentials"
     # A name is taken by one active technician: a withdrawn one keeps their row (the audit log and
@@ -360,3 +361,6 @@ class TechnicianCredential(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(64))
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The office whose kiosks alone receive this technician (None: every kiosk of the hub). Set when
+    # added, never changed — the list's version relies on it (services.technicians.ListVersion).
+    office_id: Mapped[str | None] = mapped_column(String(64))

@@ -38,10 +38,11 @@ def tech(client, hub):
     return staff_client(client.app, hub, "tech", "technician")
 
 
-def add(client, name: str = "Иван Техников", badge: str = BADGE, pin: str = PIN, *, expect: int = 303):
+def add(client, name: str = "Иван Техников", badge: str = BADGE, pin: str = PIN, *, expect: int = 303,
+        office: str = ""):
     csrf = page_csrf(client, "/admin/technicians")
-    r = client.post("/admin/technicians", data={"csrf": csrf, "name": name, "badge": badge, "pin": pin},
-                    follow_redirects=False)
+    r = client.post("/admin/technicians", data={"csrf": csrf, "name": name, "badge": badge, "pin": pin,
+                                                "office": office}, follow_redirects=False)
     assert r.status_code == expect, r.text[:800]
     return r
 
@@ -200,6 +201,57 @@ def test_a_kiosk_holding_the_current_list_gets_its_version_and_not_the_list(tech
     assert not {"technicians", "technicians_version"} & set(heartbeat(feedback))
 
 
+def test_a_technician_of_one_office_reaches_only_its_kiosks(tech, client, hub):
+    """At a hub of many offices (up to a country's), a technician's badge and PIN go to the kiosks
+    of their office only; one added for every office goes to all. A change in one office's list is
+    a new version there and nowhere else."""
+    from server_sync.hub.services.terminals import create_enrollment_code
+
+    versioned = ("technicians", wire_technicians.VERSIONED)
+
+    def enrol(office):
+        with hub.sessions.begin() as s:
+            code = create_enrollment_code(session=s, kind="kiosk", name=f"Киоск {office}", office_id=office)
+        token = client.post("/api/v1/terminals/enroll", json={"code": code}).json()["token"]
+        return {"Authorization": f"Bearer {token}"}
+
+    def heartbeat(headers, held=None) -> dict:
+        body = {**beat(versioned), **({"technicians_version": held} if held else {})}
+        r = client.post("/api/v1/terminals/heartbeat", json=body, headers=headers)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def names(answer) -> list[str]:
+        return [t["name"] for t in answer["technicians"]]
+
+    centre, unplaced = enrol("centre"), enrol(None)
+    add(tech, name="Общ Техник", badge="0A0B0C0D")
+    add(tech, name="Техник Център", badge="04A3B2C1", office="centre")
+    page = tech.get("/admin/technicians").text
+    row = re.search(r'<tr id="technician-\d+">\s*<th scope="row">Техник Център</th>.*?</tr>', page, re.S).group(0)
+    assert "Център за услуги" in row  # the office by its name
+    add(tech, name="Другаде", badge="", office="no-such-office", expect=422)
+    at_centre, elsewhere = heartbeat(centre), heartbeat(unplaced)
+    assert names(at_centre) == ["Общ Техник", "Техник Център"]
+    assert names(elsewhere) == ["Общ Техник"]  # a kiosk with no office: the technicians of every office
+    held = HeartbeatResponse.model_validate(elsewhere)
+    assert wire_technicians.check((held.technicians, held.badge_key), badge="04A3B2C1", pin=PIN) is None
+    held = HeartbeatResponse.model_validate(at_centre)
+    assert wire_technicians.check((held.technicians, held.badge_key), badge="04A3B2C1", pin=PIN) == "Техник Център"
+    # Another of the centre's: the centre's kiosks get the new list, the others keep theirs.
+    add(tech, name="Втори Център", badge="", office="centre")
+    assert "technicians" not in heartbeat(unplaced, held=elsewhere["technicians_version"])
+    again = heartbeat(centre, held=at_centre["technicians_version"])
+    assert names(again) == ["Общ Техник", "Техник Център", "Втори Център"]
+    # Withdrawn at the centre: only its kiosks hear of it.
+    with hub.sessions() as s:
+        tid = s.scalar(select(TechnicianCredential.id).where(TechnicianCredential.name == "Техник Център"))
+    tech.post(f"/admin/technicians/{tid}/disable", data={"csrf": page_csrf(tech, "/admin/technicians"), "confirm": "yes"})
+    assert names(heartbeat(centre, held=again["technicians_version"])) == ["Общ Техник", "Втори Център"]
+    assert "technicians" not in heartbeat(unplaced, held=elsewhere["technicians_version"])
+    assert ("tech", "technician_add", "Техник Център") in audit_actions(hub)
+
+
 def test_the_lists_version_names_the_hub_epoch_and_the_badge_key():
     from server_sync.hub.services.technicians import wire_version
 
@@ -208,7 +260,8 @@ def test_the_lists_version_names_the_hub_epoch_and_the_badge_key():
     # After a restore (a new epoch) or with another badge key, the same ids are another list; an add
     # moves the newest id, a withdrawal the active count.
     assert len({base, wire_version((12, 5), "e-bbbb", "00" * 32), wire_version((12, 5), "e-aaaa", "11" * 32),
-                wire_version((13, 6), "e-aaaa", "00" * 32), wire_version((12, 4), "e-aaaa", "00" * 32)}) == 5
+                wire_version((13, 6), "e-aaaa", "00" * 32), wire_version((12, 4), "e-aaaa", "00" * 32),
+                wire_version((12, 5), "e-aaaa", "00" * 32, "centre")}) == 6  # another office's list
 
 
 def test_the_protocol_badge_hash_is_the_hubs(hub):

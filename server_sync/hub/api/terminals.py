@@ -79,7 +79,7 @@ def heartbeat_answer(hub: HubContext, body: HeartbeatRequest, token: str) -> byt
         # Maintenance mode's allow-list, hashed, for kiosks whose software reads it — and, to a kiosk
         # that names the version it holds, only when that is not the current one: with hundreds of
         # technicians the list is tens of kilobytes, every minute, on a village's mobile data.
-        version = wire_version(reporter.technicians_version, hub.hub_epoch, hub.keyring.badge_key)
+        version = wire_version(reporter.technicians_version, hub.hub_epoch, hub.keyring.badge_key, reporter.office_id)
         versioned = TECHNICIANS_VERSION in body.features
         if versioned:
             answer.technicians_version = version

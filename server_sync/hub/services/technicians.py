@@ -12,7 +12,7 @@ import re
 from functools import cache
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -68,8 +68,9 @@ def guessable_pin(pin: str) -> bool:
 
 
 def add(*, session: Session, name: str, badge_hash: str | None, pin_hash: str,
-        created_by: str | None) -> TechnicianCredential:
-    """Add a technician (hashes made by the caller, outside the transaction: Argon2id is slow)."""
+        created_by: str | None, office_id: str | None = None) -> TechnicianCredential:
+    """Add a technician (hashes made by the caller, outside the transaction: Argon2id is slow), for
+    the kiosks of one office or, with no office, of every office."""
     name = normal_name(name)
     if session.scalar(select(TechnicianCredential.id).where(TechnicianCredential.name == name,
                                                             TechnicianCredential.disabled_at.is_(None))) is not None:
@@ -78,7 +79,7 @@ def add(*, session: Session, name: str, badge_hash: str | None, pin_hash: str,
                                      .where(TechnicianCredential.badge_hash == badge_hash)) is not None:
         raise TechnicianError("badge", "exists")
     row = TechnicianCredential(name=name, badge_hash=badge_hash, pin_hash=pin_hash, created_at=utcnow(),
-                               created_by=created_by)
+                               created_by=created_by, office_id=office_id or None)
     try:
         with session.begin_nested():
             session.add(row)
@@ -104,48 +105,61 @@ def list_all(*, session: Session) -> list[TechnicianCredential]:
                                 .order_by(TechnicianCredential.disabled_at.is_not(None), TechnicianCredential.name)))
 
 
-# What identifies the active list: (the newest technician's id, how many are active). Technicians
-# are only added (a new, higher id) and withdrawn (one fewer active), never edited, re-enabled or
-# deleted, so two lists with the same pair are the same list — within one hub epoch: a restore from a
-# backup starts a new epoch, and the version a kiosk holds names it. No clock in it: a hub clock set
-# back cannot make a changed list look unchanged. Two small aggregates a heartbeat reads beside its
-# own statement, where the list itself is hundreds of rows.
+# What identifies a kiosk's list — the active technicians of its office and of every office: (the
+# newest such technician's id, how many of them are active). Technicians are only added (a new,
+# higher id) and withdrawn (one fewer active), never edited (their office included), re-enabled or
+# deleted, so two lists of one office with the same pair are the same list — within one hub epoch:
+# a restore from a backup starts a new epoch, and the version a kiosk holds names it. No clock in it:
+# a hub clock set back cannot make a changed list look unchanged. Two small aggregates a heartbeat
+# reads beside its own statement, where the list itself is hundreds of rows.
 ListVersion = tuple[int, int]
-# Per engine (one per hub; several in the tests) → version → list, as the answer carries it (built
-# once: kiosks that do not send their version get the whole list on every heartbeat).
-_lists: WeakKeyDictionary[Engine, dict[ListVersion, list[TechnicianCredentialWire]]] = WeakKeyDictionary()
+# Per engine (one per hub; several in the tests) → (version, office) → list, as the answer carries
+# it (built once: kiosks that do not send their version get the whole list on every heartbeat).
+_lists: WeakKeyDictionary[Engine, dict[tuple[ListVersion, str | None], list[TechnicianCredentialWire]]] = \
+    WeakKeyDictionary()
 
 
-def active_list(conn: Connection, version: ListVersion) -> tuple[ListVersion, list[TechnicianCredentialWire]]:
-    """The active technicians, oldest first, and the version they are: from this process's cache
-    when `version` was read before, else read — the list and its version in one statement, so the
-    two always belong together."""
+def visible_to(office_id):
+    """The technicians a kiosk of `office_id` (a value, a bind parameter or a column) receives: those
+    of its office and those of every office. A kiosk enrolled without an office gets the latter."""
+    tc = TechnicianCredential.__table__
+    return or_(tc.c.office_id.is_(None), tc.c.office_id == office_id)
+
+
+def active_list(conn: Connection, version: ListVersion,
+                office_id: str | None = None) -> tuple[ListVersion, list[TechnicianCredentialWire]]:
+    """The active technicians a kiosk of `office_id` receives, oldest first, and the version they
+    are: from this process's cache when `version` was read before for that office, else read — the
+    list and its version in one statement, so the two always belong together."""
     known = _lists.setdefault(conn.engine, {})
-    hit = known.get(version)
+    hit = known.get((version, office_id))
     if hit is not None:
         return version, hit
     tc = TechnicianCredential.__table__
+    visible = visible_to(office_id)
     now = select(func.coalesce(func.max(tc.c.id), 0).label("added"),
-                 func.count().filter(tc.c.disabled_at.is_(None)).label("active")).subquery()
+                 func.count().filter(tc.c.disabled_at.is_(None)).label("active")).where(visible).subquery()
     rows = conn.execute(select(now.c.added, now.c.active, tc.c.name, tc.c.badge_hash, tc.c.pin_hash)
-                        .select_from(now.outerjoin(tc, tc.c.disabled_at.is_(None)))
+                        .select_from(now.outerjoin(tc, and_(tc.c.disabled_at.is_(None), visible)))
                         .order_by(tc.c.id).limit(1000)).all()
     fetched = (rows[0].added, rows[0].active)
     listed = [TechnicianCredentialWire(name=r.name, badge_hash=r.badge_hash, pin_hash=r.pin_hash)
               for r in rows if r.name is not None]
-    if len(known) >= 16:
+    if len(known) >= 64:
         known.clear()
-    known[fetched] = listed
+    known[(fetched, office_id)] = listed
     return fetched, listed
 
 
-def wire_version(version: ListVersion, hub_epoch: str, badge_key: str) -> str:
+def wire_version(version: ListVersion, hub_epoch: str, badge_key: str, office_id: str | None = None) -> str:
     """The version a kiosk holds and sends back (`technicians_version`): the list's version, the
-    hub's epoch and its badge key (a fingerprint: the key's hashes are in the list)."""
+    hub's epoch, its badge key (a fingerprint: the key's hashes are in the list) and the office whose
+    list it is (the same pair is another list in another office)."""
     added, active = version
-    return f"{_fingerprint(hub_epoch, badge_key)}-{added}-{active}"
+    return f"{_fingerprint(hub_epoch, badge_key, office_id or '')}-{added}-{active}"
 
 
 @cache
-def _fingerprint(hub_epoch: str, badge_key: str) -> str:
-    return hashlib.sha256(f"{hub_epoch}:{badge_key}".encode()).hexdigest()[:12]
+def _fingerprint(hub_epoch: str, badge_key: str, office_id: str = "") -> str:
+    scope = f":{office_id}" if office_id else ""  # unchanged for hubs whose technicians have no office
+    return hashlib.sha256(f"{hub_epoch}:{badge_key}{scope}".encode()).hexdigest()[:12]

@@ -16,7 +16,7 @@ from server_sync.hub.db import utcnow
 from server_sync.hub.errors import ApiError
 from server_sync.hub.models import CatalogueRevision, CitizenSession, EnrollmentCode, Heartbeat, TechnicianCredential, Terminal
 from server_sync.hub.security import new_enrollment_code, new_token, normalise_code, token_hash
-from server_sync.hub.services.technicians import active_list
+from server_sync.hub.services.technicians import active_list, visible_to
 from server_sync.protocol import EnrollRequest, EnrollResponse, HeartbeatRequest, TerminalKind
 from server_sync.protocol.common import nfc
 from server_sync.protocol.messages import TechnicianCredentialWire
@@ -109,6 +109,7 @@ class Reporter:
     catalogue_version: str
     technicians: list[TechnicianCredentialWire] | None = None
     technicians_version: tuple[int, int] | None = None
+    office_id: str | None = None  # whose technicians' list it is
 
 
 # History older than the retention is pruned by one DELETE (by `received_at`, indexed) at most this
@@ -139,25 +140,32 @@ def _statements() -> dict[str, Executable]:
     t, h = Terminal.__table__, Heartbeat.__table__
     who = (update(t).where(t.c.token_hash == bindparam("auth_token_hash"), t.c.revoked_at.is_(None))
            .values({c: bindparam(f"l_{c}", type_=t.c[c].type) for c in LATEST})
-           .returning(t.c.id, t.c.kind, t.c.last_event_seq))
+           .returning(t.c.id, t.c.kind, t.c.last_event_seq, t.c.office_id))
     history = [bindparam(f"h_{c}", type_=h.c[c].type) for c in HISTORY]
     newest = select(CatalogueRevision.version).order_by(CatalogueRevision.id.desc()).limit(1)
     # What identifies the technicians' list (technicians.ListVersion): two small aggregates,
     # not the list — with hundreds of technicians, building it on every heartbeat cost two thirds
     # of the hub's heartbeats (server_sync/hub/README.md, "Technicians at national scale").
+    # Of the technicians the kiosk's office receives (its own and every office's).
     tc = TechnicianCredential.__table__
-    last_added = select(func.max(tc.c.id)).scalar_subquery()
-    active = select(func.count()).select_from(tc).where(tc.c.disabled_at.is_(None)).scalar_subquery()
+
+    def version_of(office):
+        last_added = select(func.max(tc.c.id)).where(visible_to(office)).scalar_subquery()
+        active = (select(func.count()).select_from(tc).where(tc.c.disabled_at.is_(None), visible_to(office))
+                  .scalar_subquery())
+        return func.coalesce(last_added, 0), active
+
     # PostgreSQL: all of it in one statement.
     found = who.cte("reporter")
     stored = insert(h).from_select(["terminal_id", *HISTORY], select(found.c.id, *history)).cte("stored")
     want = bindparam("want_technicians", type_=Boolean) & (found.c.kind == TerminalKind.KIOSK.value)
-    one = select(found.c.id, found.c.kind, found.c.last_event_seq,
+    added, active = version_of(found.c.office_id)
+    one = select(found.c.id, found.c.kind, found.c.last_event_seq, found.c.office_id,
                  newest.scalar_subquery().label("catalogue_version"),
-                 case((want, func.coalesce(last_added, 0)), else_=None).label("techs_added"),
+                 case((want, added), else_=None).label("techs_added"),
                  case((want, active), else_=None).label("techs_active")).add_cte(stored)
     return {"one": one, "who": who, "newest": newest,
-            "techs_version": select(func.coalesce(last_added, 0), active),
+            "techs_version": select(*version_of(bindparam("office_id", type_=tc.c.office_id.type))),
             "store": insert(h).values(terminal_id=bindparam("h_terminal_id"),
                                       **{c: p for c, p in zip(HISTORY, history)})}
 
@@ -202,12 +210,13 @@ def record_heartbeat(*, conn: Connection, token: str, report: HeartbeatRequest, 
         conn.execute(statements["store"], {**params, "h_terminal_id": row.id})
         version = None
         if technicians and row.kind == TerminalKind.KIOSK.value:
-            version = tuple(conn.execute(statements["techs_version"]).one())
+            version = tuple(conn.execute(statements["techs_version"], {"office_id": row.office_id}).one())
         catalogue_version = conn.execute(statements["newest"]).scalar()
     listed = None
     if version is not None:
-        version, listed = active_list(conn, version)
-    reporter = Reporter(row.id, row.kind, row.last_event_seq, catalogue_version or "", listed, version)
+        version, listed = active_list(conn, version, row.office_id)
+    reporter = Reporter(row.id, row.kind, row.last_event_seq, catalogue_version or "", listed, version,
+                        row.office_id)
     now = time.monotonic()
     key = id(conn.engine)
     if _next_prune.get(key, 0.0) <= now:

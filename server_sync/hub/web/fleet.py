@@ -57,7 +57,7 @@ def _limits(request: Request) -> fleet_service.Thresholds:
     return fleet_service.Thresholds(settings.fleet_stale_minutes, settings.fleet_offline_minutes)
 
 
-def _offices(request: Request, lang: str) -> list[tuple[str, str]]:
+def catalogue_offices(request: Request, lang: str) -> list[tuple[str, str]]:
     hub = hub_of(request)
     with hub.reads() as session:
         current = hub.catalogue.get(session)
@@ -156,7 +156,7 @@ def _fleet_page(request: Request, staff: Staff) -> Response:
     q = request.query_params
     state = q.get("state") if q.get("state") in fleet_service.STATES else ""
     kind = q.get("kind") if q.get("kind") in {k.value for k in TerminalKind} else ""
-    offices = _offices(request, staff.lang)
+    offices = catalogue_offices(request, staff.lang)
     office_names = dict(offices)
     office = q.get("office") or ""
     office = office if office in office_names or office == "-" else ""
@@ -194,7 +194,7 @@ def _enrol_page(request: Request, staff: Staff, *, status: int = 200, errors: di
     with hub.reads() as session:
         codes = fleet_service.open_enrollment_codes(session=session)
         session.expunge_all()
-    offices = _offices(request, staff.lang)
+    offices = catalogue_offices(request, staff.lang)
     return render(request, "fleet_enrol.html", staff, status_code=status, codes=codes, offices=offices,
                   office_names=dict(offices), kinds=[k.value for k in TerminalKind], errors=errors or {},
                   form=form or {})
@@ -236,7 +236,7 @@ def enrollment_code(request: Request, staff: Tech, csrf: Annotated[str, Form(max
         errors["name"] = "name"
     if len(location.strip()) > 300 or "\x00" in location:
         errors["location"] = "location"
-    offices = dict(_offices(request, staff.lang))
+    offices = dict(catalogue_offices(request, staff.lang))
     if office and office not in offices:
         errors["office"] = "office"
     if errors:
@@ -281,7 +281,7 @@ def _terminal_page(request: Request, staff: Staff, terminal_id: str, *, status: 
         desc=t("Същите стойности са в таблицата с последните сигнали за живот.",
                "The heartbeat table below gives the same values."),
     ) if chronological else ""
-    offices = dict(_offices(request, staff.lang))
+    offices = dict(catalogue_offices(request, staff.lang))
     return render(request, "terminal.html", staff, status_code=status, terminal=terminal, state=state,
                   beats=beats[:100], chart=chart, errors_seen=fleet_service.recent_errors(beats),
                   office_name=offices.get(terminal.office_id or "", terminal.office_id or ""), error=error,

@@ -1,7 +1,8 @@
 """Technicians' credentials for maintenance mode (`/admin/technicians`): add, list, withdraw.
 
 The badge UID is kept only as the hub's keyed hash and the PIN only as Argon2id; kiosks receive the
-active list with their heartbeat answer. The page never shows a hash.
+active list (a technician limited to an office: only its kiosks) with their heartbeat answer. The
+page never shows a hash.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from server_sync.hub.web.common import (
     require,
     see_other,
 )
+from server_sync.hub.web.fleet import catalogue_offices
 
 router = APIRouter(include_in_schema=False)
 Tech = Annotated[Staff, Depends(require(Role.TECHNICIAN))]
@@ -37,8 +39,9 @@ def _page(request: Request, staff: Staff, *, status: int = 200, errors: dict[str
     with hub.reads() as session:
         rows = service.list_all(session=session)
         session.expunge_all()
+    offices = catalogue_offices(request, staff.lang)
     return render(request, "technicians.html", staff, status_code=status, technicians=rows, errors=errors or {},
-                  form=form or {})
+                  form=form or {}, offices=offices, office_names=dict(offices))
 
 
 @router.get("/admin/technicians")
@@ -49,9 +52,10 @@ def technicians(request: Request, staff: Tech) -> Response:
 @router.post("/admin/technicians")
 def technician_add(request: Request, staff: Tech, csrf: Annotated[str, Form(max_length=100)] = "",
                    name: Annotated[str, Form(max_length=500)] = "", badge: Annotated[str, Form(max_length=200)] = "",
-                   pin: Annotated[str, Form(max_length=100)] = "") -> Response:
+                   pin: Annotated[str, Form(max_length=100)] = "",
+                   office: Annotated[str, Form(max_length=64)] = "") -> Response:
     check_csrf(staff, csrf)
-    form = {"name": name, "badge": badge}  # never the PIN back into the page
+    form = {"name": name, "badge": badge, "office": office}  # never the PIN back into the page
     errors: dict[str, str] = {}
     uid = None
     try:
@@ -66,6 +70,8 @@ def technician_add(request: Request, staff: Tech, csrf: Annotated[str, Form(max_
         service.check_pin(pin)
     except TechnicianError as exc:
         errors["pin"] = exc.code
+    if office and office not in dict(catalogue_offices(request, staff.lang)):
+        errors["office"] = "invalid"
     if errors:
         return _page(request, staff, status=422, errors=errors, form=form)
     hub = hub_of(request)
@@ -74,8 +80,8 @@ def technician_add(request: Request, staff: Tech, csrf: Annotated[str, Form(max_
     try:
         with hub.sessions.begin() as session:
             service.add(session=session, name=name, badge_hash=badge_hash, pin_hash=pin_hash,
-                        created_by=staff.username)
-            audit(request, session, staff, "technician_add", name, badge=bool(badge_hash))
+                        created_by=staff.username, office_id=office or None)
+            audit(request, session, staff, "technician_add", name, badge=bool(badge_hash), office=office or None)
     except TechnicianError as exc:
         return _page(request, staff, status=422, errors={exc.field: exc.code}, form=form)
     return see_other(flash_url("/admin/technicians", "technician_added"))
