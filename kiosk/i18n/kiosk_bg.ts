@@ -1351,6 +1351,11 @@
 <context>
     <name>ReviewScreen</name>
     <message>
+        <location filename="../views/request.py" line="288"/>
+        <source>Service level</source>
+        <translation>Вид услуга</translation>
+    </message>
+    <message>
         <location filename="../views/request.py" line="228"/>
         <source>Please check before sending</source>
         <translation>Моля, проверете преди изпращане</translation>
@@ -2128,6 +2133,21 @@
 </context>
 <context>
     <name>Tiers</name>
+    <message>
+        <location filename="../state/wording.py" line="21"/>
+        <source>Ordinary</source>
+        <translation>Обикновена</translation>
+    </message>
+    <message>
+        <location filename="../state/wording.py" line="22"/>
+        <source>Fast</source>
+        <translation>Бърза</translation>
+    </message>
+    <message>
+        <location filename="../state/wording.py" line="23"/>
+        <source>Express</source>
+        <translation>Експресна</translation>
+    </message>
     <message>
         <location filename="../state/wording.py" line="12"/>
         <source>immediately</source>

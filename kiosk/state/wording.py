@@ -16,6 +16,19 @@ DEADLINE_WORDS: dict[str, str] = {
     "working_days": QT_TRANSLATE_NOOP("Tiers", "{n} working days"),
 }
 
+#: a service's tiers (`Tier.tier`) → the English source of their names
+TIER_NAMES: dict[str, str] = {
+    "ordinary": QT_TRANSLATE_NOOP("Tiers", "Ordinary"),
+    "fast": QT_TRANSLATE_NOOP("Tiers", "Fast"),
+    "express": QT_TRANSLATE_NOOP("Tiers", "Express"),
+}
+
+
+def tier_name(tier) -> str:
+    """"Обикновена", "Бърза", "Експресна" — the kind of service the citizen chose."""
+    key = str(tier)
+    return QCoreApplication.translate("Tiers", TIER_NAMES[key]) if key in TIER_NAMES else key
+
 
 def lower_first(name: str) -> str:
     """"Удостоверение за…" → "удостоверение за…" after "Заявление за"; an abbreviation stays."""

@@ -282,8 +282,10 @@ class ReviewScreen(Screen):
             service = s.service(d.service_id)
             rows.append((self.tr("Service"), t(service.name), False))
             tier = service.tier(d.tier)
-            from kiosk.state.wording import format_deadline, format_fee
+            from kiosk.state.wording import format_deadline, format_fee, tier_name
 
+            if len(service.tiers) > 1:  # which of them was chosen, by its name: the fee depends on it
+                rows.append((self.tr("Service level"), tier_name(tier.tier), False))
             rows.append((self.tr("Deadline"), format_deadline(tier.deadline), False))
             rows.append((self.tr("Fee"), format_fee(tier.fee_eur), False))
             for f in service.form_fields:

@@ -97,6 +97,8 @@ def test_a_service_request_with_the_third_choice_and_the_express_tier_by_keypad(
     assert c.last() == "избрано"
     c.choose("Продължи към преглед")
     c.wait_screen("review")
+    # the review names the kind of service chosen, as well as its deadline and fee
+    assert "Вид услуга: Експресна." in " ".join(c.heard()[-3:]), c.heard()[-3:]
     c.choose("Потвърди и изпрати")
     c.wait_screen("receipt")
     [row] = _rows(c.hub)
