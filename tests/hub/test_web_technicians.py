@@ -9,7 +9,7 @@ import re
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server_sync.hub.models import AuditEntry, TechnicianCredential
 from server_sync.protocol import HeartbeatResponse
@@ -250,6 +250,37 @@ def test_a_technician_of_one_office_reaches_only_its_kiosks(tech, client, hub):
     assert names(heartbeat(centre, held=again["technicians_version"])) == ["Общ Техник", "Втори Център"]
     assert "technicians" not in heartbeat(unplaced, held=elsewhere["technicians_version"])
     assert ("tech", "technician_add", "Техник Център") in audit_actions(hub)
+
+
+def test_a_revoked_kiosks_page_names_the_technicians_whose_pins_it_held(tech, client, hub):
+    """A kiosk is stolen: revoking it stops its token, but it still holds the hashes of the PINs it
+    was given. Its page names the technicians still active whose credentials it received (its
+    office's and every office's, added before its last heartbeat), so their PINs can be changed."""
+    from server_sync.hub.services.terminals import create_enrollment_code
+
+    with hub.sessions.begin() as s:
+        code = create_enrollment_code(session=s, kind="kiosk", name="Киоск фоайе", office_id="centre")
+    enrolled = client.post("/api/v1/terminals/enroll", json={"code": code}).json()
+    headers = {"Authorization": f"Bearer {enrolled['token']}"}
+    add(tech, name="Общ Техник", badge="0A0B0C0D")
+    add(tech, name="Техник Център", badge="04A3B2C1", office="centre")
+    add(tech, name="Вече Спрян", badge="")
+    assert client.post("/api/v1/terminals/heartbeat", json=beat(), headers=headers).status_code == 200
+    with hub.sessions() as s:
+        gone = s.scalar(select(TechnicianCredential.id).where(TechnicianCredential.name == "Вече Спрян"))
+    tech.post(f"/admin/technicians/{gone}/disable", data={"csrf": page_csrf(tech, "/admin/technicians"), "confirm": "yes"})
+    add(tech, name="Нов След Кражбата", badge="")
+    with hub.sessions.begin() as s:  # added after the kiosk's last heartbeat: it never got this one
+        s.execute(update(TechnicianCredential).where(TechnicianCredential.name == "Нов След Кражбата")
+                  .values(created_at=datetime(2099, 1, 1, tzinfo=timezone.utc)))
+    page = tech.get(f"/admin/fleet/{enrolled['terminal_id']}").text
+    assert 'id="exposed-technicians"' not in page  # not while it is in service
+    r = tech.post(f"/admin/fleet/{enrolled['terminal_id']}/revoke",
+                  data={"csrf": page_csrf(tech, f"/admin/fleet/{enrolled['terminal_id']}"), "confirm": "yes"})
+    assert r.status_code == 200
+    listed = re.search(r'<div class="notice" id="exposed-technicians">.*?</div>', r.text, re.S).group(0)
+    assert "Общ Техник" in listed and "Техник Център" in listed
+    assert "Вече Спрян" not in listed and "Нов След Кражбата" not in listed
 
 
 def test_the_lists_version_names_the_hub_epoch_and_the_badge_key():

@@ -100,6 +100,17 @@ def disable(*, session: Session, technician_id: int) -> TechnicianCredential | N
     return row
 
 
+def held_by(*, session: Session, office_id: str | None, last_heartbeat_at) -> list[str]:
+    """The technicians still active whose badge and PIN hashes a kiosk of `office_id` held: those of
+    its office and of every office added before its last heartbeat (the last list it can have got).
+    A lost or stolen kiosk gives them away to whoever takes it apart: their PINs should change."""
+    if last_heartbeat_at is None:
+        return []
+    tc = TechnicianCredential.__table__
+    return list(session.scalars(select(tc.c.name).where(tc.c.disabled_at.is_(None), visible_to(office_id),
+                                                        tc.c.created_at <= last_heartbeat_at).order_by(tc.c.name)))
+
+
 def list_all(*, session: Session) -> list[TechnicianCredential]:
     return list(session.scalars(select(TechnicianCredential)
                                 .order_by(TechnicianCredential.disabled_at.is_not(None), TechnicianCredential.name)))

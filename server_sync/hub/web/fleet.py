@@ -15,6 +15,7 @@ from server_sync.hub.deadlines import SOFIA
 from server_sync.hub.models import Terminal
 from server_sync.hub.releases import service as release_service
 from server_sync.hub.services import fleet as fleet_service
+from server_sync.hub.services import technicians as technician_service
 from server_sync.hub.services import terminals as terminal_service
 from server_sync.hub.services.staff import Role
 from server_sync.hub.web.charts import line_chart_svg
@@ -268,6 +269,9 @@ def _terminal_page(request: Request, staff: Staff, terminal_id: str, *, status: 
             raise PageError(404, "not_found")
         beats = fleet_service.heartbeats(session=session, terminal_id=terminal_id, since=now - timedelta(hours=24))
         channel = release_service.terminal_channels(session=session, terminal_ids=[terminal_id]).get(terminal_id, "all")
+        exposed = (technician_service.held_by(session=session, office_id=terminal.office_id,
+                                              last_heartbeat_at=terminal.last_heartbeat_at)
+                   if terminal.revoked_at is not None and terminal.kind == TerminalKind.KIOSK.value else [])
         session.expunge_all()
     limits = _limits(request)
     state = fleet_service.terminal_state(terminal, limits, now)
@@ -285,7 +289,7 @@ def _terminal_page(request: Request, staff: Staff, terminal_id: str, *, status: 
     return render(request, "terminal.html", staff, status_code=status, terminal=terminal, state=state,
                   beats=beats[:100], chart=chart, errors_seen=fleet_service.recent_errors(beats),
                   office_name=offices.get(terminal.office_id or "", terminal.office_id or ""), error=error,
-                  channel=channel,
+                  channel=channel, exposed=exposed,
                   **_helpers(staff.lang, now))
 
 
