@@ -281,6 +281,9 @@ def test_a_revoked_kiosks_page_names_the_technicians_whose_pins_it_held(tech, cl
     listed = re.search(r'<div class="notice" id="exposed-technicians">.*?</div>', r.text, re.S).group(0)
     assert "Общ Техник" in listed and "Техник Център" in listed
     assert "Вече Спрян" not in listed and "Нов След Кражбата" not in listed
+    admin = staff_client(client.app, hub, "boss", "administrator")
+    # no update channel to choose for a terminal that is gone
+    assert 'id="channel-h"' not in admin.get(f"/admin/fleet/{enrolled['terminal_id']}").text
 
 
 def test_the_lists_version_names_the_hub_epoch_and_the_badge_key():
