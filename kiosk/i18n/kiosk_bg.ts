@@ -1313,21 +1313,6 @@
         <translation>Колко бързо?</translation>
     </message>
     <message>
-        <location filename="../views/request.py" line="141"/>
-        <source>Ordinary</source>
-        <translation>Обикновена</translation>
-    </message>
-    <message>
-        <location filename="../views/request.py" line="141"/>
-        <source>Fast</source>
-        <translation>Бърза</translation>
-    </message>
-    <message>
-        <location filename="../views/request.py" line="141"/>
-        <source>Express</source>
-        <translation>Експресна</translation>
-    </message>
-    <message>
         <location filename="../views/request.py" line="155"/>
         <source>Continue to review</source>
         <translation>Продължи към преглед</translation>
@@ -1487,21 +1472,6 @@
         <location filename="../views/home.py" line="227"/>
         <source>Deadline and fee</source>
         <translation>Срок и такса</translation>
-    </message>
-    <message>
-        <location filename="../views/home.py" line="230"/>
-        <source>Ordinary</source>
-        <translation>Обикновена</translation>
-    </message>
-    <message>
-        <location filename="../views/home.py" line="230"/>
-        <source>Fast</source>
-        <translation>Бърза</translation>
-    </message>
-    <message>
-        <location filename="../views/home.py" line="230"/>
-        <source>Express</source>
-        <translation>Експресна</translation>
     </message>
     <message>
         <location filename="../views/home.py" line="232"/>

@@ -242,12 +242,11 @@ class ServiceScreen(Screen):
         if unit:
             layout.addWidget(paragraph(self.tr("Unit: {unit}").format(unit=unit)))
         layout.addWidget(heading(self.tr("Deadline and fee"), 2))
-        from kiosk.state.wording import tier_terms
+        from kiosk.state.wording import tier_name, tier_terms
 
-        names = {"ordinary": self.tr("Ordinary"), "fast": self.tr("Fast"), "express": self.tr("Express")}
         for tier in service.tiers:
             layout.addWidget(paragraph(self.tr("{tier}: {terms}").format(
-                tier=names[str(tier.tier)], terms=tier_terms(tier.deadline, tier.fee_eur, fee_word=True)), "TierLine"))
+                tier=tier_name(tier.tier), terms=tier_terms(tier.deadline, tier.fee_eur, fee_word=True)), "TierLine"))
         if service.required_documents:
             layout.addWidget(heading(self.tr("Documents you need"), 2))
             for doc in service.required_documents:

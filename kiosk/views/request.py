@@ -143,13 +143,12 @@ class RequestFormScreen(Screen):
             self.errors[field.name] = error
             layout.addWidget(error)
         layout.addWidget(heading(self.tr("How fast?"), 2))
-        from kiosk.state.wording import tier_terms
+        from kiosk.state.wording import tier_name, tier_terms
 
-        names = {"ordinary": self.tr("Ordinary"), "fast": self.tr("Fast"), "express": self.tr("Express")}
         self.tier_group = QButtonGroup(self)
         tiers = ButtonGrid(max_columns=3)
         for i, tier in enumerate(service.tiers):
-            text = f"{names[str(tier.tier)]}\n{tier_terms(tier.deadline, tier.fee_eur)}"
+            text = f"{tier_name(tier.tier)}\n{tier_terms(tier.deadline, tier.fee_eur)}"
             b = big_button(text, text.replace("\n", ", "), kind="choice")
             b.setMinimumHeight(80)
             b.setCheckable(True)
