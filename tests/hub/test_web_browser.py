@@ -130,6 +130,43 @@ def test_withdrawing_a_technician_asks_first_and_the_name_can_be_added_again(hub
     assert len(states) == 2 and sum("активен" in s for s in states) == 1, states
 
 
+def test_a_technician_is_added_for_one_office_and_withdrawn_with_the_keyboard_alone(hub, page):
+    """No mouse: the add form's office list, then the row's folded confirmation — opened, ticked and
+    sent with Tab, arrows, Space and Enter."""
+    log_in(page, hub.base_url, "admin", PASSWORD)
+    page.goto(f"{hub.base_url}/admin/technicians")
+    page.locator("#t-name").focus()
+    page.keyboard.type("Петър Сервизов")
+    page.keyboard.press("Tab")  # the badge: left empty
+    page.keyboard.press("Tab")
+    page.keyboard.type("40719235")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "t-office"
+    page.keyboard.press("ArrowDown")  # every office → the first office of the catalogue
+    office = page.locator("#t-office").input_value()
+    assert office
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "technician-submit"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    row = page.get_by_role("row", name="Петър Сервизов")
+    assert page.locator("#t-office option:checked").inner_text() == "всички офиси"  # the form is fresh
+    assert page.locator(f"#t-office option[value='{office}']").inner_text() in row.inner_text()
+    summary = row.locator("summary")
+    while page.evaluate("document.activeElement === document.querySelector('#technicians-table summary')") is False:
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # opens the confirmation
+    assert summary.evaluate("s => s.parentElement.open")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "confirm"
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Достъпът на техника е спрян" in page.get_by_role("status").inner_text()
+    assert "спрян" in page.get_by_role("row", name="Петър Сервизов").inner_text()
+
+
 def test_focus_is_visible(hub, page):
     page.goto(f"{hub.base_url}/admin/login")
     page.locator("#username").focus()
